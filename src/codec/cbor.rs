@@ -1,0 +1,432 @@
+//! Strict CBOR reading and deterministic CBOR writing, shared by every structure
+//! of the format (payload, claims, COSE).
+//!
+//! [`Reader`] decodes straight into typed structures, borrowing from the input:
+//! it refuses indefinite lengths, counts larger than the remaining input, nesting
+//! deeper than [`MAX_DEPTH`] and trailing bytes, so decoding allocates in
+//! proportion to what it keeps and never builds a generic value tree. It wraps
+//! `minicbor`'s decoder for the item-level parsing.
+//!
+//! [`Writer`] emits RFC 8949 core deterministic encoding: shortest-form heads,
+//! definite lengths, and (through [`Writer::map_sorted`]) map keys in bytewise
+//! order of their encodings.
+
+use minicbor::data::Type;
+use minicbor::Decoder;
+
+use crate::VerifyError;
+
+/// The deepest nesting of arrays, maps and tags the reader accepts.
+pub const MAX_DEPTH: usize = 16;
+
+/// A strict, borrowing CBOR reader over one buffer.
+pub(crate) struct Reader<'b> {
+    dec: Decoder<'b>,
+}
+
+pub(crate) type Result<T> = std::result::Result<T, VerifyError>;
+
+impl<'b> Reader<'b> {
+    pub(crate) fn new(bytes: &'b [u8]) -> Self {
+        Self {
+            dec: Decoder::new(bytes),
+        }
+    }
+
+    /// Current offset in the input.
+    pub(crate) fn position(&self) -> usize {
+        self.dec.position()
+    }
+
+    fn remaining(&self) -> usize {
+        self.dec.input().len().saturating_sub(self.dec.position())
+    }
+
+    /// Fails unless the whole input was consumed.
+    pub(crate) fn finish(&self) -> Result<()> {
+        match self.remaining() {
+            0 => Ok(()),
+            count => Err(VerifyError::CborTrailingBytes { count }),
+        }
+    }
+
+    fn err(&self, e: minicbor::decode::Error, what: &str) -> VerifyError {
+        let offset = e.position().unwrap_or_else(|| self.position());
+        if e.is_end_of_input() {
+            VerifyError::CborLengthExceedsInput { offset }
+        } else {
+            VerifyError::CborMalformed {
+                offset,
+                reason: format!("expected {what}: {e}"),
+            }
+        }
+    }
+
+    /// The type of the next item.
+    pub(crate) fn peek(&self) -> Result<Type> {
+        self.dec.datatype().map_err(|e| self.err(e, "a data item"))
+    }
+
+    fn mismatch(&self, what: &str) -> VerifyError {
+        let found = self
+            .peek()
+            .map(|t| t.to_string())
+            .unwrap_or_else(|_| "end of input".to_owned());
+        VerifyError::CborMalformed {
+            offset: self.position(),
+            reason: format!("expected {what}, found {found}"),
+        }
+    }
+
+    /// Refuses indefinite-length items up front, so every error for them is the
+    /// same specific variant.
+    fn check_definite(&self) -> Result<()> {
+        match self.peek()? {
+            Type::ArrayIndef | Type::MapIndef | Type::BytesIndef | Type::StringIndef => {
+                Err(VerifyError::CborIndefiniteLength {
+                    offset: self.position(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A definite-length array header; the count is checked against the input.
+    pub(crate) fn array(&mut self, what: &str) -> Result<usize> {
+        self.check_definite()?;
+        if self.peek()? != Type::Array {
+            return Err(self.mismatch(what));
+        }
+        let offset = self.position();
+        let n = self.dec.array().map_err(|e| self.err(e, what))?.unwrap_or(0);
+        self.count(n, 1, offset)
+    }
+
+    /// A definite-length map header; the count is checked against the input.
+    pub(crate) fn map(&mut self, what: &str) -> Result<usize> {
+        self.check_definite()?;
+        if self.peek()? != Type::Map {
+            return Err(self.mismatch(what));
+        }
+        let offset = self.position();
+        let n = self.dec.map().map_err(|e| self.err(e, what))?.unwrap_or(0);
+        self.count(n, 2, offset)
+    }
+
+    /// Every item takes at least one byte, so a count larger than the remaining
+    /// input is refused before anything is allocated for it.
+    fn count(&self, n: u64, bytes_per_item: u64, offset: usize) -> Result<usize> {
+        let need = n.saturating_mul(bytes_per_item);
+        if need > self.remaining() as u64 {
+            return Err(VerifyError::CborLengthExceedsInput { offset });
+        }
+        usize::try_from(n).map_err(|_| VerifyError::CborLengthExceedsInput { offset })
+    }
+
+    /// An unsigned integer.
+    pub(crate) fn u64(&mut self, what: &str) -> Result<u64> {
+        match self.peek()? {
+            Type::U8 | Type::U16 | Type::U32 | Type::U64 => {
+                self.dec.u64().map_err(|e| self.err(e, what))
+            }
+            _ => Err(self.mismatch(what)),
+        }
+    }
+
+    /// An integer that fits in `i64`.
+    pub(crate) fn i64(&mut self, what: &str) -> Result<i64> {
+        match self.peek()? {
+            Type::U8
+            | Type::U16
+            | Type::U32
+            | Type::U64
+            | Type::I8
+            | Type::I16
+            | Type::I32
+            | Type::I64
+            | Type::Int => self.dec.i64().map_err(|e| self.err(e, what)),
+            _ => Err(self.mismatch(what)),
+        }
+    }
+
+    /// A code: an unsigned integer that fits in `u32`.
+    pub(crate) fn code(&mut self, what: &str) -> Result<u32> {
+        let offset = self.position();
+        let n = self.u64(what)?;
+        u32::try_from(n).map_err(|_| VerifyError::CborMalformed {
+            offset,
+            reason: format!("{what}: code {n} is out of range"),
+        })
+    }
+
+    /// A definite-length text string (UTF-8 checked), borrowed.
+    pub(crate) fn text(&mut self, what: &str) -> Result<&'b str> {
+        self.check_definite()?;
+        if self.peek()? != Type::String {
+            return Err(self.mismatch(what));
+        }
+        self.dec.str().map_err(|e| self.err(e, what))
+    }
+
+    /// A definite-length byte string, borrowed.
+    pub(crate) fn bytes(&mut self, what: &str) -> Result<&'b [u8]> {
+        self.check_definite()?;
+        if self.peek()? != Type::Bytes {
+            return Err(self.mismatch(what));
+        }
+        self.dec.bytes().map_err(|e| self.err(e, what))
+    }
+
+    /// A tag number.
+    pub(crate) fn tag(&mut self, what: &str) -> Result<u64> {
+        if self.peek()? != Type::Tag {
+            return Err(self.mismatch(what));
+        }
+        self.dec
+            .tag()
+            .map(|t| t.as_u64())
+            .map_err(|e| self.err(e, what))
+    }
+
+    /// Consumes a `null` if one is next; says whether it did.
+    pub(crate) fn null(&mut self) -> Result<bool> {
+        if self.peek()? == Type::Null {
+            self.dec.null().map_err(|e| self.err(e, "null"))?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    /// Checks one well-formed, definite-length item of any type nested at most
+    /// to [`MAX_DEPTH`] (counting from `depth`) and returns its encoded bytes.
+    pub(crate) fn raw_item(&mut self, depth: usize) -> Result<&'b [u8]> {
+        let start = self.position();
+        self.skip(depth)?;
+        let end = self.position();
+        self.dec
+            .input()
+            .get(start..end)
+            .ok_or(VerifyError::CborLengthExceedsInput { offset: start })
+    }
+
+    fn skip(&mut self, depth: usize) -> Result<()> {
+        if depth > MAX_DEPTH {
+            return Err(VerifyError::CborTooDeep { limit: MAX_DEPTH });
+        }
+        self.check_definite()?;
+        match self.peek()? {
+            Type::Array => {
+                for _ in 0..self.array("an array")? {
+                    self.skip(depth + 1)?;
+                }
+            }
+            Type::Map => {
+                for _ in 0..self.map("a map")? {
+                    self.skip(depth + 1)?;
+                    self.skip(depth + 1)?;
+                }
+            }
+            Type::Tag => {
+                self.tag("a tag")?;
+                self.skip(depth + 1)?;
+            }
+            Type::Bytes => {
+                self.bytes("a byte string")?;
+            }
+            Type::String => {
+                self.text("a text string")?;
+            }
+            Type::Break | Type::Unknown(_) => return Err(self.mismatch("a data item")),
+            // Scalars: integers, floats, simple values. Skipping them cannot recurse.
+            _ => self.dec.skip().map_err(|e| self.err(e, "a data item"))?,
+        }
+        Ok(())
+    }
+
+    /// Reads a map of integer keys, calling `entry` for each key with the reader
+    /// positioned at its value. Refuses duplicate keys.
+    pub(crate) fn int_map<F>(&mut self, what: &str, mut entry: F) -> Result<()>
+    where
+        F: FnMut(&mut Self, i64) -> Result<()>,
+    {
+        let n = self.map(what)?;
+        let mut seen: Vec<i64> = Vec::with_capacity(n.min(32));
+        for _ in 0..n {
+            let key = self.i64(&format!("an integer key in {what}"))?;
+            if seen.contains(&key) {
+                return Err(VerifyError::CborDuplicateKey { key });
+            }
+            seen.push(key);
+            entry(self, key)?;
+        }
+        Ok(())
+    }
+}
+
+/// A deterministic CBOR writer into a `Vec<u8>` (infallible).
+#[derive(Default)]
+pub(crate) struct Writer {
+    buf: Vec<u8>,
+}
+
+impl Writer {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Self {
+            buf: Vec::with_capacity(n),
+        }
+    }
+
+    pub(crate) fn into_bytes(self) -> Vec<u8> {
+        self.buf
+    }
+
+    /// A head in shortest form (RFC 8949 §4.2.1).
+    fn head(&mut self, major: u8, n: u64) {
+        let m = major << 5;
+        let be = n.to_be_bytes();
+        let (info, tail): (u8, &[u8]) = if n < 24 {
+            (n as u8, &[])
+        } else if n <= 0xff {
+            (24, be.get(7..).unwrap_or_default())
+        } else if n <= 0xffff {
+            (25, be.get(6..).unwrap_or_default())
+        } else if n <= 0xffff_ffff {
+            (26, be.get(4..).unwrap_or_default())
+        } else {
+            (27, be.as_slice())
+        };
+        self.buf.push(m | info);
+        self.buf.extend_from_slice(tail);
+    }
+
+    pub(crate) fn uint(&mut self, n: u64) -> &mut Self {
+        self.head(0, n);
+        self
+    }
+
+    pub(crate) fn int(&mut self, n: i64) -> &mut Self {
+        if n >= 0 {
+            self.head(0, n.unsigned_abs());
+        } else {
+            // -1 - n, computed without overflow for i64::MIN.
+            self.head(1, !(n as u64));
+        }
+        self
+    }
+
+    pub(crate) fn bytes(&mut self, b: &[u8]) -> &mut Self {
+        self.head(2, b.len() as u64);
+        self.buf.extend_from_slice(b);
+        self
+    }
+
+    pub(crate) fn text(&mut self, s: &str) -> &mut Self {
+        self.head(3, s.len() as u64);
+        self.buf.extend_from_slice(s.as_bytes());
+        self
+    }
+
+    pub(crate) fn array(&mut self, len: usize) -> &mut Self {
+        self.head(4, len as u64);
+        self
+    }
+
+    pub(crate) fn tag(&mut self, tag: u64) -> &mut Self {
+        self.head(6, tag);
+        self
+    }
+
+    pub(crate) fn null(&mut self) -> &mut Self {
+        self.buf.push(0xf6);
+        self
+    }
+
+    /// Appends an already-encoded item.
+    pub(crate) fn raw(&mut self, item: &[u8]) -> &mut Self {
+        self.buf.extend_from_slice(item);
+        self
+    }
+
+    /// Writes a map from `(integer key, encoded value)` entries, sorted by the
+    /// bytewise order of the encoded keys as deterministic encoding requires.
+    /// Later entries with an equal key are dropped (callers never produce them).
+    pub(crate) fn map_sorted(&mut self, mut entries: Vec<(i64, Vec<u8>)>) -> &mut Self {
+        let key_bytes = |k: i64| {
+            let mut w = Writer::default();
+            w.int(k);
+            w.buf
+        };
+        entries.sort_by_cached_key(|(k, _)| key_bytes(*k));
+        entries.dedup_by_key(|(k, _)| *k);
+        self.head(5, entries.len() as u64);
+        for (k, v) in entries {
+            self.int(k);
+            self.buf.extend_from_slice(&v);
+        }
+        self
+    }
+}
+
+/// Encodes one item with a fresh writer.
+pub(crate) fn encode(f: impl FnOnce(&mut Writer)) -> Vec<u8> {
+    let mut w = Writer::default();
+    f(&mut w);
+    w.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_are_shortest_form() {
+        for (n, expect) in [
+            (0i64, "00"),
+            (23, "17"),
+            (24, "1818"),
+            (255, "18ff"),
+            (256, "190100"),
+            (65_536, "1a00010000"),
+            (4_294_967_296, "1b0000000100000000"),
+            (-1, "20"),
+            (-19, "32"),
+            (-65_537, "3a00010000"),
+            (i64::MIN, "3b7fffffffffffffff"),
+        ] {
+            assert_eq!(hex::encode(encode(|w| {
+                w.int(n);
+            })), expect, "{n}");
+        }
+    }
+
+    #[test]
+    fn maps_sort_by_encoded_key() {
+        let bytes = encode(|w| {
+            w.map_sorted(vec![(-65_537, vec![0]), (7, vec![1]), (-1, vec![2]), (1, vec![3])]);
+        });
+        assert_eq!(hex::encode(bytes), "a40103070120023a0001000000");
+    }
+
+    #[test]
+    fn reader_refuses_what_the_format_forbids() {
+        // Indefinite array.
+        assert!(matches!(Reader::new(&[0x9f, 0xff]).array("x"), Err(VerifyError::CborIndefiniteLength { .. })));
+        // Byte string claiming 2^63 bytes.
+        let huge = hex::decode("5b8000000000000000").unwrap();
+        assert!(matches!(Reader::new(&huge).bytes("x"), Err(VerifyError::CborLengthExceedsInput { .. })));
+        // Array claiming 2^63 items.
+        let huge = hex::decode("9b8000000000000000").unwrap();
+        assert!(matches!(Reader::new(&huge).array("x"), Err(VerifyError::CborLengthExceedsInput { .. })));
+        // Deep nesting.
+        let deep = vec![0x81; 10_000];
+        assert_eq!(Reader::new(&deep).raw_item(0), Err(VerifyError::CborTooDeep { limit: MAX_DEPTH }));
+        // Duplicate keys.
+        let dup = hex::decode("a2010101 02".replace(' ', "")).unwrap();
+        let r = Reader::new(&dup).int_map("m", |r, _| r.u64("v").map(|_| ()));
+        assert_eq!(r, Err(VerifyError::CborDuplicateKey { key: 1 }));
+        // Raw items come back byte for byte.
+        let item = hex::decode("a1626b6b83010203").unwrap();
+        assert_eq!(Reader::new(&item).raw_item(0).unwrap(), &item[..]);
+    }
+}

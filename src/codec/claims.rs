@@ -1,0 +1,110 @@
+//! Stage: CWT claims (RFC 8392), the COSE payload.
+//!
+//! `{1: iss, 4: exp, 6: iat, 7: cti, -65537: record}`; the record claim uses a
+//! private-use key (below -65536). Unknown claims are kept.
+
+use crate::codec::cbor::{encode, Reader, Result, Writer};
+use crate::codec::payload::{decode_record, encode_record, with_extensions};
+use crate::model::{Certificate, CertificateId, CountryCode, Extensions, RawCbor, Timestamp};
+use crate::VerifyError;
+
+/// Claim keys.
+pub mod key {
+    /// Issuer country (`iss`).
+    pub const ISS: i64 = 1;
+    /// Expiry (`exp`).
+    pub const EXP: i64 = 4;
+    /// Issue time (`iat`).
+    pub const IAT: i64 = 6;
+    /// Certificate id (`cti`).
+    pub const CTI: i64 = 7;
+    /// The health record (private use).
+    pub const RECORD: i64 = -65_537;
+}
+
+/// Encodes a certificate's claims deterministically.
+pub fn encode_claims(cert: &Certificate) -> Vec<u8> {
+    let entries = vec![
+        (key::ISS, encode(|w| { w.text(cert.issuer.as_str()); })),
+        (key::EXP, encode(|w| { w.uint(cert.expires_at.unix().unsigned_abs()); })),
+        (key::IAT, encode(|w| { w.uint(cert.issued_at.unix().unsigned_abs()); })),
+        (key::CTI, encode(|w| { w.bytes(cert.certificate_id.as_bytes()); })),
+        (key::RECORD, encode_record(&cert.record)),
+    ];
+    let mut w = Writer::with_capacity(320);
+    w.map_sorted(with_extensions(entries, &cert.unknown_claims));
+    w.into_bytes()
+}
+
+/// Decodes the claims of a COSE payload into a certificate (the whole buffer
+/// must be one map).
+pub fn decode_claims(bytes: &[u8]) -> Result<Certificate> {
+    let mut r = Reader::new(bytes);
+    let mut iss = None;
+    let mut exp = None;
+    let mut iat = None;
+    let mut cti = None;
+    let mut record = None;
+    let mut unknown_claims = Extensions::default();
+    r.int_map("the CWT claims", |r, k| {
+        match k {
+            key::ISS => {
+                let text = claim(r, "iss", |r| r.text("iss"))?;
+                iss = Some(CountryCode::new(text).map_err(|e| invalid("iss", e.to_string()))?);
+            }
+            key::EXP => exp = Some(instant(r, "exp")?),
+            key::IAT => iat = Some(instant(r, "iat")?),
+            key::CTI => {
+                let bytes = claim(r, "cti", |r| r.bytes("cti"))?;
+                cti = Some(CertificateId::new(bytes).map_err(|e| invalid("cti", e.reason))?);
+            }
+            key::RECORD => record = Some(decode_record(r, 1)?),
+            other => unknown_claims.insert(other, RawCbor::new(r.raw_item(1)?.to_vec())),
+        }
+        Ok(())
+    })?;
+    r.finish()?;
+    let issued_at = iat.ok_or(VerifyError::ClaimMissing { claim: "iat" })?;
+    let expires_at = exp.ok_or(VerifyError::ClaimMissing { claim: "exp" })?;
+    if expires_at <= issued_at {
+        return Err(VerifyError::ExpiresBeforeIssued {
+            issued_at: issued_at.to_string(),
+            expires_at: expires_at.to_string(),
+        });
+    }
+    Ok(Certificate {
+        issuer: iss.ok_or(VerifyError::ClaimMissing { claim: "iss" })?,
+        issued_at,
+        expires_at,
+        certificate_id: cti.ok_or(VerifyError::ClaimMissing { claim: "cti" })?,
+        record: record.ok_or(VerifyError::ClaimMissing { claim: "record" })?,
+        unknown_claims,
+    })
+}
+
+fn invalid(claim: &'static str, reason: impl Into<String>) -> VerifyError {
+    VerifyError::ClaimInvalid {
+        claim,
+        reason: reason.into(),
+    }
+}
+
+/// Reads a claim value, reporting a wrongly typed value as `ClaimInvalid`.
+fn claim<'b, T>(
+    r: &mut Reader<'b>,
+    name: &'static str,
+    f: impl FnOnce(&mut Reader<'b>) -> Result<T>,
+) -> Result<T> {
+    f(r).map_err(|e| match e {
+        VerifyError::CborMalformed { reason, .. } => invalid(name, reason),
+        other => other,
+    })
+}
+
+fn instant(r: &mut Reader<'_>, name: &'static str) -> Result<Timestamp> {
+    let n = claim(r, name, |r| r.u64(name))?;
+    i64::try_from(n)
+        .ok()
+        .and_then(|s| Timestamp::from_unix(s).ok())
+        .ok_or_else(|| invalid(name, format!("{n} is after 9999-12-31T23:59:59Z")))
+}

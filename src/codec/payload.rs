@@ -1,0 +1,454 @@
+//! Stage: the health record as CBOR (the private-use CWT claim).
+//!
+//! Compact by design: integer-keyed maps where the structure is open
+//! (record, journey), positional arrays with trailing optional elements for the
+//! entries, small integer codes, instants as Unix seconds, dates as days since
+//! 1970-01-01. FORMAT.md gives the CDDL. Items this version does not know are
+//! kept byte for byte.
+
+use crate::codec::cbor::{encode, Reader, Result, Writer};
+use crate::model::{
+    AntibodyClass, AntibodyResult, AntibodyTest, BirthDate, CountryCode, Date, Disease,
+    DocumentType, Extensions, Facility, HealthRecord, Holder, Journey, Manufacturer, NatMethod,
+    NatResult, NatTest, Nationality, Quantity, RawCbor, RecordError, Sex, Timestamp,
+    VaccineProduct, Vaccination, MAX_ENTRIES_PER_KIND,
+};
+use crate::VerifyError;
+
+/// Record map keys.
+mod key {
+    pub const HOLDER: i64 = 1;
+    pub const JOURNEY: i64 = 2;
+    pub const NAT: i64 = 3;
+    pub const ANTIBODY: i64 = 4;
+    pub const VACCINATION: i64 = 5;
+    /// Journey map key: flight or voyage number.
+    pub const FLIGHT: i64 = 1;
+}
+
+// ---------------------------------------------------------------- encoding
+
+/// Encodes a record deterministically. The record is assumed valid
+/// ([`HealthRecord::validate`]).
+pub fn encode_record(record: &HealthRecord) -> Vec<u8> {
+    let mut entries = vec![(key::HOLDER, encode(|w| holder(w, &record.holder)))];
+    if let Some(j) = &record.journey {
+        entries.push((key::JOURNEY, encode(|w| journey(w, j))));
+    }
+    if !record.nat_tests.is_empty() {
+        entries.push((key::NAT, list(&record.nat_tests, nat)));
+    }
+    if !record.antibody_tests.is_empty() {
+        entries.push((key::ANTIBODY, list(&record.antibody_tests, antibody)));
+    }
+    if !record.vaccinations.is_empty() {
+        entries.push((key::VACCINATION, list(&record.vaccinations, vaccination)));
+    }
+    let mut w = Writer::with_capacity(256);
+    w.map_sorted(with_extensions(entries, &record.unknown_keys));
+    w.into_bytes()
+}
+
+/// Adds the unknown entries that are not shadowed by a known key.
+pub(crate) fn with_extensions(
+    mut entries: Vec<(i64, Vec<u8>)>,
+    ext: &Extensions,
+) -> Vec<(i64, Vec<u8>)> {
+    for (k, v) in ext.iter() {
+        if !entries.iter().any(|(known, _)| *known == k) {
+            entries.push((k, v.as_bytes().to_vec()));
+        }
+    }
+    entries
+}
+
+fn list<T>(items: &[T], f: fn(&mut Writer, &T)) -> Vec<u8> {
+    encode(|w| {
+        w.array(items.len());
+        for item in items {
+            f(w, item);
+        }
+    })
+}
+
+/// Writes `[required..., optional..., unknown...]`, dropping trailing absent
+/// optional elements and writing `null` for absent ones before a present one.
+fn positional(
+    w: &mut Writer,
+    required: usize,
+    write_required: impl FnOnce(&mut Writer),
+    optional: &[Option<Vec<u8>>],
+    unknown: &[RawCbor],
+) {
+    let used_optional = if unknown.is_empty() {
+        optional.iter().rposition(Option::is_some).map_or(0, |i| i + 1)
+    } else {
+        optional.len()
+    };
+    w.array(required + used_optional + unknown.len());
+    write_required(w);
+    for item in optional.iter().take(used_optional) {
+        match item {
+            Some(bytes) => w.raw(bytes),
+            None => w.null(),
+        };
+    }
+    for item in unknown {
+        w.raw(item.as_bytes());
+    }
+}
+
+fn text_item(s: &str) -> Vec<u8> {
+    encode(|w| {
+        w.text(s);
+    })
+}
+
+fn holder(w: &mut Writer, h: &Holder) {
+    let optional = [
+        h.native_name.as_deref().map(text_item),
+        h.residence_country.map(|c| text_item(c.as_str())),
+        h.residence_city.as_deref().map(text_item),
+    ];
+    positional(
+        w,
+        7,
+        |w| {
+            w.text(&h.primary_name).text(&h.secondary_name);
+            birth_date(w, &h.date_of_birth);
+            w.uint(h.sex.code().into())
+                .text(h.nationality.as_str())
+                .uint(h.document_type.code().into())
+                .text(&h.document_number);
+        },
+        &optional,
+        &h.unknown_elements,
+    );
+}
+
+fn birth_date(w: &mut Writer, d: &BirthDate) {
+    match d {
+        BirthDate::Full(date) => {
+            w.int(date.days_since_epoch());
+        }
+        BirthDate::YearMonth { year, month } => {
+            w.array(2).uint((*year).into()).uint((*month).into());
+        }
+        BirthDate::Year(year) => {
+            w.array(1).uint((*year).into());
+        }
+    }
+}
+
+fn journey(w: &mut Writer, j: &Journey) {
+    let mut entries = Vec::new();
+    if let Some(flight) = &j.flight {
+        entries.push((key::FLIGHT, text_item(flight)));
+    }
+    w.map_sorted(with_extensions(entries, &j.unknown_keys));
+}
+
+fn nat(w: &mut Writer, t: &NatTest) {
+    positional(
+        w,
+        6,
+        |w| {
+            w.uint(t.disease.code().into())
+                .uint(t.method.code().into())
+                .uint(t.sampled_at.unix().unsigned_abs())
+                .uint(t.result.code().into())
+                .text(&t.laboratory.name)
+                .text(t.laboratory.country.as_str());
+        },
+        &[],
+        &t.unknown_elements,
+    );
+}
+
+fn antibody(w: &mut Writer, t: &AntibodyTest) {
+    let quantity = t.quantity.as_ref().map(|q| {
+        encode(|w| {
+            w.array(3)
+                .int(q.mantissa)
+                .int(q.exponent.into())
+                .text(&q.unit);
+        })
+    });
+    positional(
+        w,
+        5,
+        |w| {
+            w.uint(t.class.code().into())
+                .uint(t.sampled_at.unix().unsigned_abs())
+                .uint(t.result.code().into())
+                .text(&t.laboratory.name)
+                .text(t.laboratory.country.as_str());
+        },
+        &[quantity],
+        &t.unknown_elements,
+    );
+}
+
+fn vaccination(w: &mut Writer, v: &Vaccination) {
+    positional(
+        w,
+        8,
+        |w| {
+            w.uint(v.disease.code().into())
+                .uint(v.product.code().into())
+                .uint(v.manufacturer.code().into())
+                .uint(v.dose.into())
+                .uint(v.series_total.into())
+                .int(v.date.days_since_epoch())
+                .text(&v.centre.name)
+                .text(v.centre.country.as_str());
+        },
+        &[],
+        &v.unknown_elements,
+    );
+}
+
+// ---------------------------------------------------------------- decoding
+
+/// Decodes one record item from `r` (nested at `depth`) and validates it.
+pub(crate) fn decode_record(r: &mut Reader<'_>, depth: usize) -> Result<HealthRecord> {
+    let mut holder_value = None;
+    let mut journey_value = None;
+    let mut nat_tests = Vec::new();
+    let mut antibody_tests = Vec::new();
+    let mut vaccinations = Vec::new();
+    let mut unknown_keys = Extensions::default();
+    r.int_map("the health record", |r, k| {
+        match k {
+            key::HOLDER => holder_value = Some(decode_holder(r, depth + 1)?),
+            key::JOURNEY => journey_value = Some(decode_journey(r, depth + 1)?),
+            key::NAT => nat_tests = decode_list(r, depth + 1, "nat_tests", decode_nat)?,
+            key::ANTIBODY => {
+                antibody_tests = decode_list(r, depth + 1, "antibody_tests", decode_antibody)?
+            }
+            key::VACCINATION => {
+                vaccinations = decode_list(r, depth + 1, "vaccinations", decode_vaccination)?
+            }
+            other => unknown_keys.insert(other, RawCbor::new(r.raw_item(depth + 1)?.to_vec())),
+        }
+        Ok(())
+    })?;
+    let record = HealthRecord {
+        holder: holder_value.ok_or_else(|| invalid("holder", "is missing"))?,
+        journey: journey_value,
+        nat_tests,
+        antibody_tests,
+        vaccinations,
+        unknown_keys,
+    };
+    record.validate().map_err(VerifyError::InvalidRecord)?;
+    Ok(record)
+}
+
+fn invalid(path: &str, reason: &str) -> VerifyError {
+    VerifyError::InvalidRecord(RecordError::new(path, reason))
+}
+
+fn decode_list<'b, T>(
+    r: &mut Reader<'b>,
+    depth: usize,
+    path: &str,
+    f: fn(&mut Reader<'b>, usize, &str) -> Result<T>,
+) -> Result<Vec<T>> {
+    let n = r.array(path)?;
+    if n > MAX_ENTRIES_PER_KIND {
+        return Err(invalid(
+            path,
+            &format!("has {n} entries; at most {MAX_ENTRIES_PER_KIND} are allowed"),
+        ));
+    }
+    let mut items = Vec::with_capacity(n);
+    for i in 0..n {
+        items.push(f(r, depth + 1, &format!("{path}[{i}]"))?);
+    }
+    Ok(items)
+}
+
+/// Reads a positional array's header: at least `required` elements.
+fn array_at_least(r: &mut Reader<'_>, path: &str, required: usize) -> Result<usize> {
+    let n = r.array(path)?;
+    if n < required {
+        return Err(invalid(
+            path,
+            &format!("has {n} elements; at least {required} are required"),
+        ));
+    }
+    Ok(n)
+}
+
+/// Reads the elements after the known ones, byte for byte.
+fn trailing(r: &mut Reader<'_>, depth: usize, count: usize) -> Result<Vec<RawCbor>> {
+    (0..count)
+        .map(|_| r.raw_item(depth + 1).map(|b| RawCbor::new(b.to_vec())))
+        .collect()
+}
+
+fn country(r: &mut Reader<'_>, path: &str) -> Result<CountryCode> {
+    CountryCode::new(r.text(path)?).map_err(|e| invalid(path, &e.to_string()))
+}
+
+fn instant(r: &mut Reader<'_>, path: &str) -> Result<Timestamp> {
+    let n = r.u64(path)?;
+    i64::try_from(n)
+        .ok()
+        .and_then(|s| Timestamp::from_unix(s).ok())
+        .ok_or_else(|| invalid(path, "instant is after 9999-12-31T23:59:59Z"))
+}
+
+fn date(r: &mut Reader<'_>, path: &str) -> Result<Date> {
+    let days = r.i64(path)?;
+    Date::from_days_since_epoch(days).map_err(|e| invalid(path, &e.to_string()))
+}
+
+fn small(r: &mut Reader<'_>, path: &str) -> Result<u8> {
+    let n = r.u64(path)?;
+    u8::try_from(n).map_err(|_| invalid(path, "must be 1..=99"))
+}
+
+fn owned_text(r: &mut Reader<'_>, path: &str) -> Result<String> {
+    r.text(path).map(str::to_owned)
+}
+
+/// An optional positional element: absent (past the end), `null`, or a value.
+fn optional<T>(
+    r: &mut Reader<'_>,
+    present: bool,
+    f: impl FnOnce(&mut Reader<'_>) -> Result<T>,
+) -> Result<Option<T>> {
+    if !present || r.null()? {
+        Ok(None)
+    } else {
+        f(r).map(Some)
+    }
+}
+
+fn decode_holder(r: &mut Reader<'_>, depth: usize) -> Result<Holder> {
+    let n = array_at_least(r, "holder", 7)?;
+    let primary_name = owned_text(r, "holder.primary_name")?;
+    let secondary_name = owned_text(r, "holder.secondary_name")?;
+    let date_of_birth = decode_birth_date(r, depth + 1)?;
+    let sex = Sex::from_code(r.code("holder.sex")?);
+    let nationality = Nationality::new(r.text("holder.nationality")?)
+        .map_err(|e| invalid("holder.nationality", &e.to_string()))?;
+    let document_type = DocumentType::from_code(r.code("holder.document_type")?);
+    let document_number = owned_text(r, "holder.document_number")?;
+    let native_name = optional(r, n > 7, |r| owned_text(r, "holder.native_name"))?;
+    let residence_country = optional(r, n > 8, |r| country(r, "holder.residence_country"))?;
+    let residence_city = optional(r, n > 9, |r| owned_text(r, "holder.residence_city"))?;
+    Ok(Holder {
+        native_name,
+        primary_name,
+        secondary_name,
+        date_of_birth,
+        sex,
+        nationality,
+        document_type,
+        document_number,
+        residence_country,
+        residence_city,
+        unknown_elements: trailing(r, depth, n.saturating_sub(10))?,
+    })
+}
+
+fn decode_birth_date(r: &mut Reader<'_>, _depth: usize) -> Result<BirthDate> {
+    const PATH: &str = "holder.date_of_birth";
+    let out_of_range = |e: crate::model::TimeError| invalid(PATH, &e.to_string());
+    if r.peek()? == minicbor::data::Type::Array {
+        let n = r.array(PATH)?;
+        let year = r.u64(PATH)?;
+        let year = u16::try_from(year).map_err(|_| invalid(PATH, "year out of range"))?;
+        match n {
+            1 => BirthDate::year(year).map_err(out_of_range),
+            2 => {
+                let month = small(r, PATH)?;
+                BirthDate::year_month(year, month).map_err(out_of_range)
+            }
+            _ => Err(invalid(PATH, "a partial date is [year] or [year, month]")),
+        }
+    } else {
+        date(r, PATH).map(BirthDate::Full)
+    }
+}
+
+fn decode_journey(r: &mut Reader<'_>, depth: usize) -> Result<Journey> {
+    let mut j = Journey::default();
+    r.int_map("journey", |r, k| {
+        match k {
+            key::FLIGHT => j.flight = Some(owned_text(r, "journey.flight")?),
+            other => j
+                .unknown_keys
+                .insert(other, RawCbor::new(r.raw_item(depth + 1)?.to_vec())),
+        }
+        Ok(())
+    })?;
+    Ok(j)
+}
+
+fn facility(r: &mut Reader<'_>, path: &str) -> Result<Facility> {
+    Ok(Facility {
+        name: owned_text(r, &format!("{path}.name"))?,
+        country: country(r, &format!("{path}.country"))?,
+    })
+}
+
+fn decode_nat(r: &mut Reader<'_>, depth: usize, path: &str) -> Result<NatTest> {
+    let n = array_at_least(r, path, 6)?;
+    Ok(NatTest {
+        disease: Disease::from_code(r.code(path)?),
+        method: NatMethod::from_code(r.code(path)?),
+        sampled_at: instant(r, &format!("{path}.sampled_at"))?,
+        result: NatResult::from_code(r.code(path)?),
+        laboratory: facility(r, &format!("{path}.laboratory"))?,
+        unknown_elements: trailing(r, depth, n - 6)?,
+    })
+}
+
+fn decode_antibody(r: &mut Reader<'_>, depth: usize, path: &str) -> Result<AntibodyTest> {
+    let n = array_at_least(r, path, 5)?;
+    let class = AntibodyClass::from_code(r.code(path)?);
+    let sampled_at = instant(r, &format!("{path}.sampled_at"))?;
+    let result = AntibodyResult::from_code(r.code(path)?);
+    let laboratory = facility(r, &format!("{path}.laboratory"))?;
+    let quantity = optional(r, n > 5, |r| {
+        let qpath = format!("{path}.quantity");
+        if r.array(&qpath)? != 3 {
+            return Err(invalid(&qpath, "a quantity is [mantissa, exponent, unit]"));
+        }
+        let mantissa = r.i64(&qpath)?;
+        let exponent = i8::try_from(r.i64(&qpath)?)
+            .map_err(|_| invalid(&qpath, "exponent must be within -18..=18"))?;
+        let unit = owned_text(r, &qpath)?;
+        Ok(Quantity {
+            mantissa,
+            exponent,
+            unit,
+        })
+    })?;
+    Ok(AntibodyTest {
+        class,
+        sampled_at,
+        result,
+        laboratory,
+        quantity,
+        unknown_elements: trailing(r, depth, n.saturating_sub(6))?,
+    })
+}
+
+fn decode_vaccination(r: &mut Reader<'_>, depth: usize, path: &str) -> Result<Vaccination> {
+    let n = array_at_least(r, path, 8)?;
+    Ok(Vaccination {
+        disease: Disease::from_code(r.code(path)?),
+        product: VaccineProduct::from_code(r.code(path)?),
+        manufacturer: Manufacturer::from_code(r.code(path)?),
+        dose: small(r, &format!("{path}.dose"))?,
+        series_total: small(r, &format!("{path}.series_total"))?,
+        date: date(r, &format!("{path}.date"))?,
+        centre: facility(r, &format!("{path}.centre"))?,
+        unknown_elements: trailing(r, depth, n - 8)?,
+    })
+}

@@ -1,0 +1,363 @@
+//! One error enum per public boundary: verifying/decoding, issuing, key loading
+//! and trust-store loading.
+
+use crate::model::RecordError;
+
+/// Why a certificate text was not accepted (by [`crate::verify::Verifier`]) or
+/// could not be decoded (by [`crate::verify::inspect`]).
+///
+/// Each variant has a stable name ([`VerifyError::name`]) that FORMAT.md, the
+/// test vectors and the C API use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    // --- text and Base45 ---
+    /// The input is empty.
+    #[error("the input is empty")]
+    Empty,
+    /// The text does not start with `TC1:`.
+    #[error("the text does not start with the prefix `TC1:`")]
+    MissingPrefix,
+    /// A character outside the Base45 alphabet (upper-case letters, digits, space, `$%*+-./:`).
+    #[error("character {character:?} at position {position} is not in the Base45 alphabet")]
+    Base45InvalidCharacter {
+        /// Offset in the text after the prefix, in bytes.
+        position: usize,
+        /// The offending character.
+        character: char,
+    },
+    /// The Base45 text length leaves a lone character (length ≡ 1 mod 3).
+    #[error("Base45 text of {len} characters has a dangling final character")]
+    Base45InvalidLength {
+        /// Characters after the prefix.
+        len: usize,
+    },
+    /// A Base45 group encodes a value above 65535 (or above 255 for a final pair).
+    #[error("the Base45 group at position {position} encodes a value that is too large")]
+    Base45GroupOverflow {
+        /// Offset of the group in the text after the prefix.
+        position: usize,
+    },
+
+    // --- zlib ---
+    /// The body is neither a COSE structure nor a well-formed zlib stream.
+    #[error("the zlib stream is corrupt or truncated: {reason}")]
+    InflateFailed {
+        /// What the decompressor reported.
+        reason: String,
+    },
+    /// Decompressing would exceed the configured cap.
+    #[error("the compressed body inflates beyond the limit of {limit} bytes")]
+    InflateLimitExceeded {
+        /// The cap in bytes.
+        limit: usize,
+    },
+    /// Bytes follow the end of the zlib stream.
+    #[error("{count} bytes follow the end of the zlib stream")]
+    ZlibTrailingData {
+        /// How many.
+        count: usize,
+    },
+
+    // --- CBOR ---
+    /// CBOR that is not well-formed, or an item of the wrong type.
+    #[error("malformed CBOR at byte {offset}: {reason}")]
+    CborMalformed {
+        /// Byte offset in the structure being decoded.
+        offset: usize,
+        /// What was wrong.
+        reason: String,
+    },
+    /// Bytes follow a complete CBOR item.
+    #[error("{count} bytes follow the end of the CBOR item")]
+    CborTrailingBytes {
+        /// How many.
+        count: usize,
+    },
+    /// An indefinite-length item; the format allows definite lengths only.
+    #[error("indefinite-length CBOR item at byte {offset}")]
+    CborIndefiniteLength {
+        /// Byte offset.
+        offset: usize,
+    },
+    /// CBOR nested deeper than the decoder allows.
+    #[error("CBOR nested deeper than {limit} levels")]
+    CborTooDeep {
+        /// The nesting limit.
+        limit: usize,
+    },
+    /// A length or count larger than the bytes that remain.
+    #[error("CBOR length at byte {offset} exceeds the remaining input")]
+    CborLengthExceedsInput {
+        /// Byte offset.
+        offset: usize,
+    },
+    /// The same key twice in one map.
+    #[error("duplicate CBOR map key {key}")]
+    CborDuplicateKey {
+        /// The key.
+        key: i64,
+    },
+
+    // --- COSE ---
+    /// The body is not a COSE_Sign1 (tag 18) or carries another tag.
+    #[error("expected a COSE_Sign1 (CBOR tag 18), found {found}")]
+    NotCoseSign1 {
+        /// What was found instead.
+        found: String,
+    },
+    /// The COSE_Sign1 array does not have the four members of RFC 9052.
+    #[error("malformed COSE_Sign1: {reason}")]
+    CoseStructure {
+        /// What was wrong.
+        reason: String,
+    },
+    /// The protected header has no algorithm.
+    #[error("the protected header names no algorithm")]
+    AlgMissing,
+    /// The algorithm appears in the unprotected header, where it is not signed.
+    #[error("the algorithm is in the unprotected header; it must be protected")]
+    AlgNotProtected,
+    /// An algorithm other than Ed25519 (-19) or EdDSA (-8).
+    #[error("algorithm {alg} is not accepted (only -19 Ed25519 and -8 EdDSA)")]
+    AlgUnsupported {
+        /// The algorithm identifier found.
+        alg: i64,
+    },
+    /// The protected header has no key id.
+    #[error("the protected header has no key id")]
+    KidMissing,
+    /// The key id is not 8 bytes.
+    #[error("the key id has {len} bytes; it must have 8")]
+    KidLength {
+        /// Its length.
+        len: usize,
+    },
+    /// A header parameter this format does not define.
+    #[error("header parameter {label} is not part of the format")]
+    UnsupportedHeader {
+        /// The label.
+        label: i64,
+    },
+    /// The unprotected header is not empty.
+    #[error("the unprotected header must be empty")]
+    UnprotectedHeaderNotEmpty,
+    /// The payload is nil (detached), which the format does not use.
+    #[error("the COSE payload is detached (nil)")]
+    PayloadMissing,
+    /// The signature is not 64 bytes.
+    #[error("the signature has {len} bytes; Ed25519 signatures have 64")]
+    SignatureLength {
+        /// Its length.
+        len: usize,
+    },
+
+    // --- trust and signature ---
+    /// No trusted key has this key id.
+    #[error("no trusted key has key id {kid}")]
+    UnknownKid {
+        /// The key id, hex.
+        kid: String,
+    },
+    /// The Ed25519 signature does not verify (strictly) under any trusted key with the kid.
+    #[error("the signature does not verify under the trusted key {kid}")]
+    SignatureInvalid {
+        /// The key id, hex.
+        kid: String,
+    },
+    /// The key was not valid at the certificate's issue time.
+    #[error("key {kid} was not valid at the issue time {issued_at}")]
+    KeyNotValidAtIssue {
+        /// The key id, hex.
+        kid: String,
+        /// The certificate's issue time.
+        issued_at: String,
+    },
+    /// The certificate's issuer country differs from the key's country.
+    #[error("the certificate claims issuer {claimed} but key {kid} belongs to {key_country}")]
+    IssuerMismatch {
+        /// The `iss` claim.
+        claimed: String,
+        /// The key's country in the trust store.
+        key_country: String,
+        /// The key id, hex.
+        kid: String,
+    },
+    /// The key may not sign this kind of record.
+    #[error("key {kid} may not sign {kind} records")]
+    RecordKindNotAllowed {
+        /// The key id, hex.
+        kid: String,
+        /// The record kind's name.
+        kind: String,
+    },
+
+    // --- claims and record ---
+    /// A required CWT claim is absent.
+    #[error("the CWT claim {claim} is missing")]
+    ClaimMissing {
+        /// The claim's name (`iss`, `iat`, `exp`, `cti`, `record`).
+        claim: &'static str,
+    },
+    /// A CWT claim has a value of the wrong type or range.
+    #[error("the CWT claim {claim} is invalid: {reason}")]
+    ClaimInvalid {
+        /// The claim's name.
+        claim: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// `exp` is not after `iat`.
+    #[error("the certificate expires ({expires_at}) before it is issued ({issued_at})")]
+    ExpiresBeforeIssued {
+        /// `iat`, RFC 3339.
+        issued_at: String,
+        /// `exp`, RFC 3339.
+        expires_at: String,
+    },
+    /// The certificate has expired (beyond the allowed clock skew).
+    #[error("the certificate expired at {expires_at}")]
+    Expired {
+        /// `exp`, RFC 3339.
+        expires_at: String,
+    },
+    /// The certificate's issue time lies in the future (beyond the allowed clock skew).
+    #[error("the certificate is not valid before {issued_at}")]
+    NotYetValid {
+        /// `iat`, RFC 3339.
+        issued_at: String,
+    },
+    /// The health record breaks a rule of the model.
+    #[error("invalid health record: {0}")]
+    InvalidRecord(RecordError),
+}
+
+impl VerifyError {
+    /// The variant's stable name, as FORMAT.md, the test vectors and the CLI use it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Empty => "Empty",
+            Self::MissingPrefix => "MissingPrefix",
+            Self::Base45InvalidCharacter { .. } => "Base45InvalidCharacter",
+            Self::Base45InvalidLength { .. } => "Base45InvalidLength",
+            Self::Base45GroupOverflow { .. } => "Base45GroupOverflow",
+            Self::InflateFailed { .. } => "InflateFailed",
+            Self::InflateLimitExceeded { .. } => "InflateLimitExceeded",
+            Self::ZlibTrailingData { .. } => "ZlibTrailingData",
+            Self::CborMalformed { .. } => "CborMalformed",
+            Self::CborTrailingBytes { .. } => "CborTrailingBytes",
+            Self::CborIndefiniteLength { .. } => "CborIndefiniteLength",
+            Self::CborTooDeep { .. } => "CborTooDeep",
+            Self::CborLengthExceedsInput { .. } => "CborLengthExceedsInput",
+            Self::CborDuplicateKey { .. } => "CborDuplicateKey",
+            Self::NotCoseSign1 { .. } => "NotCoseSign1",
+            Self::CoseStructure { .. } => "CoseStructure",
+            Self::AlgMissing => "AlgMissing",
+            Self::AlgNotProtected => "AlgNotProtected",
+            Self::AlgUnsupported { .. } => "AlgUnsupported",
+            Self::KidMissing => "KidMissing",
+            Self::KidLength { .. } => "KidLength",
+            Self::UnsupportedHeader { .. } => "UnsupportedHeader",
+            Self::UnprotectedHeaderNotEmpty => "UnprotectedHeaderNotEmpty",
+            Self::PayloadMissing => "PayloadMissing",
+            Self::SignatureLength { .. } => "SignatureLength",
+            Self::UnknownKid { .. } => "UnknownKid",
+            Self::SignatureInvalid { .. } => "SignatureInvalid",
+            Self::KeyNotValidAtIssue { .. } => "KeyNotValidAtIssue",
+            Self::IssuerMismatch { .. } => "IssuerMismatch",
+            Self::RecordKindNotAllowed { .. } => "RecordKindNotAllowed",
+            Self::ClaimMissing { .. } => "ClaimMissing",
+            Self::ClaimInvalid { .. } => "ClaimInvalid",
+            Self::ExpiresBeforeIssued { .. } => "ExpiresBeforeIssued",
+            Self::Expired { .. } => "Expired",
+            Self::NotYetValid { .. } => "NotYetValid",
+            Self::InvalidRecord(_) => "InvalidRecord",
+        }
+    }
+}
+
+/// Why a key could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The PEM or DER document could not be parsed, or is not an Ed25519 key.
+    #[error("not an Ed25519 key in PEM/DER form: {0}")]
+    Encoding(String),
+    /// Raw key bytes of the wrong length.
+    #[error("an Ed25519 key has 32 bytes, not {0}")]
+    WrongLength(usize),
+    /// The bytes are not hexadecimal.
+    #[error("the key is not valid hexadecimal")]
+    NotHex,
+    /// The 32 bytes do not decode to a point on the curve.
+    #[error("the public key is not a valid Ed25519 point")]
+    InvalidPoint,
+    /// A small-order (weak) public key, under which forged signatures verify.
+    #[error("the public key is a small-order (weak) Ed25519 point and is refused")]
+    WeakKey,
+}
+
+/// Why a trust store could not be loaded.
+#[cfg(feature = "verify")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TrustError {
+    /// The document is not valid trust-store JSON.
+    #[error("trust store JSON: {0}")]
+    Json(String),
+    /// A key entry could not be loaded.
+    #[error("trust store key #{index}: {source}")]
+    Key {
+        /// The entry's position (from 0).
+        index: usize,
+        /// Why.
+        source: KeyError,
+    },
+    /// An entry gives both or neither of `public_key` and `public_key_pem`.
+    #[error("trust store key #{index}: give exactly one of public_key (hex) and public_key_pem")]
+    KeyForm {
+        /// The entry's position.
+        index: usize,
+    },
+    /// An entry's declared kid differs from the kid derived from its key.
+    #[error("trust store key #{index}: declared kid {declared} but the key's kid is {derived}")]
+    KidMismatch {
+        /// The entry's position.
+        index: usize,
+        /// The kid written in the file.
+        declared: String,
+        /// SHA-256(key)[..8].
+        derived: String,
+    },
+    /// An entry's validity window ends before it starts.
+    #[error("trust store key #{index}: not_after is before not_before")]
+    Validity {
+        /// The entry's position.
+        index: usize,
+    },
+    /// An entry allows no record kind.
+    #[error("trust store key #{index}: record_kinds must name at least one kind")]
+    NoRecordKinds {
+        /// The entry's position.
+        index: usize,
+    },
+}
+
+/// Why a certificate could not be issued.
+#[cfg(feature = "issue")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IssueError {
+    /// The record breaks a rule of the model.
+    #[error("invalid health record: {0}")]
+    InvalidRecord(#[from] RecordError),
+    /// The validity period is empty or ends after 9999-12-31.
+    #[error("invalid validity period: {0}")]
+    InvalidValidity(String),
+    /// The signer failed (an HSM or KMS error, say).
+    #[error("the signer failed: {0}")]
+    Signer(String),
+    /// The operating system's random number generator failed.
+    #[error("no randomness for the certificate id: {0}")]
+    Random(String),
+}

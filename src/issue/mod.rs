@@ -1,0 +1,208 @@
+//! Issuing: record → signed certificate text.
+//!
+//! An [`Issuer`] holds a [`Signer`] and the issuing country. The signer can be
+//! the in-memory [`Ed25519Signer`] or any HSM / KMS client that implements the
+//! trait: it is handed the bytes to sign and returns a 64-byte signature.
+//!
+//! ```
+//! use travelcert::issue::{Ed25519Signer, Issuer, IssueParams};
+//! use travelcert::model::{CountryCode, HealthRecord, Timestamp};
+//!
+//! let signer = Ed25519Signer::from_seed(&[7u8; 32]); // demo key, never in production
+//! let issuer = Issuer::new(signer, CountryCode::new("CN").unwrap());
+//! let record: HealthRecord = serde_json::from_str(include_str!("../../examples/data/traveller.json")).unwrap();
+//! let params = IssueParams::new(Timestamp::from_unix(1_615_370_400).unwrap(), 48 * 3600);
+//! let issued = issuer.issue(&record, &params).unwrap();
+//! assert!(issued.text.starts_with("TC1:"));
+//! ```
+
+use std::cell::RefCell;
+
+use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
+use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+use ed25519_dalek::{Signer as _, SigningKey};
+use flate2::{Compress, Compression};
+
+use crate::codec::{self, claims, zlib};
+use crate::cose::{sign1, Algorithm, ProtectedHeader};
+use crate::keys::PublicKey;
+use crate::model::{Certificate, CertificateId, CountryCode, HealthRecord, Extensions, Timestamp};
+use crate::{IssueError, KeyError};
+
+/// Produces Ed25519 signatures. Implement it for an HSM or KMS; the library
+/// never needs the secret key itself.
+pub trait Signer {
+    /// The public key that verifies this signer's signatures (its kid goes into
+    /// every certificate).
+    fn public_key(&self) -> PublicKey;
+
+    /// Signs `message` with Ed25519 (RFC 8032, pure). Errors are reported as
+    /// [`IssueError::Signer`] with this text.
+    fn sign(&self, message: &[u8]) -> Result<[u8; 64], String>;
+}
+
+/// An in-memory Ed25519 signing key. The secret is zeroized on drop.
+pub struct Ed25519Signer {
+    key: SigningKey,
+    public: PublicKey,
+}
+
+impl Ed25519Signer {
+    /// A signer from a 32-byte seed (the RFC 8032 secret key).
+    pub fn from_seed(seed: &[u8; 32]) -> Self {
+        let key = SigningKey::from_bytes(seed);
+        Self::from_signing_key(key)
+    }
+
+    fn from_signing_key(key: SigningKey) -> Self {
+        // A public key derived from a clamped secret scalar is never of small
+        // order, so the weak-key check cannot fail here.
+        let public = PublicKey::from_verifying_unchecked(key.verifying_key());
+        Self { key, public }
+    }
+
+    /// A signer from a PKCS#8 PEM document (`-----BEGIN PRIVATE KEY-----`), as
+    /// `openssl genpkey -algorithm ed25519` writes it.
+    pub fn from_pkcs8_pem(pem: &str) -> Result<Self, KeyError> {
+        let key = SigningKey::from_pkcs8_pem(pem).map_err(|e| KeyError::Encoding(e.to_string()))?;
+        Ok(Self::from_signing_key(key))
+    }
+
+    /// A new random key from the operating system's CSPRNG.
+    pub fn generate() -> Result<Self, IssueError> {
+        let mut seed = zeroize::Zeroizing::new([0u8; 32]);
+        getrandom::fill(seed.as_mut()).map_err(|e| IssueError::Random(e.to_string()))?;
+        Ok(Self::from_seed(&seed))
+    }
+
+    /// The secret key as PKCS#8 PEM (for writing a key file).
+    pub fn to_pkcs8_pem(&self) -> Result<zeroize::Zeroizing<String>, KeyError> {
+        self.key
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(|e| KeyError::Encoding(e.to_string()))
+    }
+}
+
+impl Signer for Ed25519Signer {
+    fn public_key(&self) -> PublicKey {
+        self.public.clone()
+    }
+
+    fn sign(&self, message: &[u8]) -> Result<[u8; 64], String> {
+        Ok(self.key.sign(message).to_bytes())
+    }
+}
+
+/// What varies per certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueParams {
+    /// The issue time (`iat`).
+    pub issued_at: Timestamp,
+    /// Seconds of validity from `issued_at` (NAT proofs: usually 48 hours).
+    pub valid_for: i64,
+    /// The certificate id; `None` draws 8 random bytes from the OS CSPRNG.
+    pub certificate_id: Option<CertificateId>,
+}
+
+impl IssueParams {
+    /// Issued at `issued_at`, valid for `valid_for` seconds, with a random id.
+    pub fn new(issued_at: Timestamp, valid_for: i64) -> Self {
+        Self {
+            issued_at,
+            valid_for,
+            certificate_id: None,
+        }
+    }
+
+    /// Uses this certificate id instead of a random one.
+    pub fn with_id(mut self, id: CertificateId) -> Self {
+        self.certificate_id = Some(id);
+        self
+    }
+}
+
+/// A freshly issued certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    /// The QR text, `TC1:` + Base45.
+    pub text: String,
+    /// The signed certificate.
+    pub certificate: Certificate,
+    /// The COSE_Sign1 bytes inside the text.
+    pub cose: Vec<u8>,
+}
+
+/// Issues certificates for one country with one signer. Reuses its compressor
+/// between certificates, so keep one per thread for bulk issuing.
+pub struct Issuer<S: Signer> {
+    signer: S,
+    country: CountryCode,
+    header: ProtectedHeader,
+    compressor: RefCell<Compress>,
+}
+
+impl<S: Signer> Issuer<S> {
+    /// An issuer for `country` signing with `signer`.
+    pub fn new(signer: S, country: CountryCode) -> Self {
+        let header = ProtectedHeader {
+            alg: Algorithm::Ed25519,
+            kid: signer.public_key().kid(),
+        };
+        Self {
+            signer,
+            country,
+            header,
+            compressor: RefCell::new(Compress::new(Compression::new(zlib::LEVEL), true)),
+        }
+    }
+
+    /// The signer's public key.
+    pub fn public_key(&self) -> PublicKey {
+        self.signer.public_key()
+    }
+
+    /// Validates, encodes, signs, compresses and Base45-encodes one record.
+    pub fn issue(&self, record: &HealthRecord, params: &IssueParams) -> Result<Issued, IssueError> {
+        record.validate()?;
+        if params.valid_for <= 0 {
+            return Err(IssueError::InvalidValidity(format!(
+                "valid_for must be positive, not {} seconds",
+                params.valid_for
+            )));
+        }
+        let expires_at = params
+            .issued_at
+            .unix()
+            .checked_add(params.valid_for)
+            .and_then(|s| Timestamp::from_unix(s).ok())
+            .ok_or_else(|| IssueError::InvalidValidity("expiry after 9999-12-31".to_owned()))?;
+        let certificate_id = match &params.certificate_id {
+            Some(id) => id.clone(),
+            None => random_id()?,
+        };
+        let certificate = Certificate {
+            issuer: self.country,
+            issued_at: params.issued_at,
+            expires_at,
+            certificate_id,
+            record: record.clone(),
+            unknown_claims: Extensions::default(),
+        };
+        let payload = claims::encode_claims(&certificate);
+        let cose = sign1::sign(&self.header, &payload, |tbs| self.signer.sign(tbs))
+            .map_err(IssueError::Signer)?;
+        let compressed = zlib::compress_with(&mut self.compressor.borrow_mut(), &cose);
+        let text = codec::cose_to_text(&cose, Some(compressed));
+        Ok(Issued {
+            text,
+            certificate,
+            cose,
+        })
+    }
+}
+
+fn random_id() -> Result<CertificateId, IssueError> {
+    let mut id = [0u8; 8];
+    getrandom::fill(&mut id).map_err(|e| IssueError::Random(e.to_string()))?;
+    CertificateId::new(&id).map_err(|e| IssueError::Random(e.to_string()))
+}

@@ -1,0 +1,56 @@
+//! # travelcert
+//!
+//! Offline-first signed QR health certificates for international travel.
+//!
+//! A traveller's nucleic-acid tests (NAT), serum antibody tests and vaccinations
+//! ([`model::HealthRecord`]) are encoded as compact CBOR, wrapped in CWT claims,
+//! signed as a COSE_Sign1 with Ed25519, compressed with zlib when that helps and
+//! Base45-encoded behind the prefix `TC1:`. The resulting text fits one static
+//! QR code. A verifier holding the issuer's public key ([`trust::TrustStore`])
+//! checks it with no network ([`verify::Verifier`]).
+//!
+//! Data flows one way through the modules:
+//!
+//! ```text
+//! issue:  model ─► codec::payload ─► codec::claims ─► cose ─► codec::zlib ─► codec::base45 ─► text
+//! verify: text ─► codec::base45 ─► codec::zlib ─► cose ─► (trust + signature) ─► codec::claims ─► model
+//! ```
+//!
+//! The wire format is specified in `FORMAT.md` at the repository root.
+//!
+//! ## Features
+//! - `verify` (default): [`verify`] and [`trust`].
+//! - `issue`: [`issue`], signing and key generation.
+//! - `cli`: the `travelcert` command-line tool.
+#![deny(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod codec;
+pub mod cose;
+mod error;
+#[cfg(feature = "issue")]
+pub mod issue;
+pub mod keys;
+pub mod model;
+#[cfg(feature = "verify")]
+pub mod trust;
+#[cfg(feature = "verify")]
+pub mod verify;
+
+#[cfg(feature = "issue")]
+pub use error::IssueError;
+pub use error::{KeyError, VerifyError};
+#[cfg(feature = "verify")]
+pub use error::TrustError;
+
+/// The text prefix of every travelcert certificate, format version 1.
+pub const PREFIX: &str = "TC1:";

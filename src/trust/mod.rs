@@ -1,0 +1,195 @@
+//! Trust data: the issuer public keys a verifier accepts.
+//!
+//! A [`TrustStore`] maps kids to [`TrustedKey`]s (several keys may share a kid;
+//! the verifier tries each). Keys are checked once, when the store loads: wrong
+//! length, invalid point and weak (small-order) keys are refused, and each key is
+//! kept decompressed so verification never re-parses it.
+//!
+//! The JSON schema (FORMAT.md §Trust store):
+//!
+//! ```json
+//! {"keys": [{
+//!   "kid": "8b2e…",                       // optional; must equal SHA-256(key)[..8]
+//!   "country": "CN",
+//!   "public_key": "<64 hex digits>",      // or "public_key_pem": "-----BEGIN PUBLIC KEY-----…"
+//!   "not_before": "2021-01-01T00:00:00Z", // optional
+//!   "not_after": "2031-01-01T00:00:00Z",  // optional
+//!   "record_kinds": ["nat", "antibody", "vaccination"]
+//! }]}
+//! ```
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::keys::{Kid, PublicKey};
+use crate::model::{CountryCode, RecordKind, Timestamp};
+use crate::TrustError;
+
+/// One issuer key with what it may be used for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedKey {
+    /// The checked public key.
+    pub key: PublicKey,
+    /// The country whose certificates it signs.
+    pub country: CountryCode,
+    /// The key is valid for certificates issued at or after this instant.
+    pub not_before: Option<Timestamp>,
+    /// The key is valid for certificates issued at or before this instant.
+    pub not_after: Option<Timestamp>,
+    /// The record kinds it may sign.
+    pub record_kinds: Vec<RecordKind>,
+}
+
+impl TrustedKey {
+    /// A key for `country` allowed to sign every record kind, with no validity limits.
+    pub fn new(key: PublicKey, country: CountryCode) -> Self {
+        Self {
+            key,
+            country,
+            not_before: None,
+            not_after: None,
+            record_kinds: RecordKind::KNOWN.to_vec(),
+        }
+    }
+
+    /// Whether the key was valid at `at`.
+    pub fn valid_at(&self, at: Timestamp) -> bool {
+        self.not_before.is_none_or(|nb| at >= nb) && self.not_after.is_none_or(|na| at <= na)
+    }
+
+    /// Whether the key may sign `kind`.
+    pub fn allows(&self, kind: RecordKind) -> bool {
+        self.record_kinds.contains(&kind)
+    }
+}
+
+/// The issuer keys a verifier trusts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustStore {
+    by_kid: HashMap<Kid, Vec<TrustedKey>>,
+    len: usize,
+}
+
+/// The JSON form of one key.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyJson {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kid: Option<String>,
+    country: CountryCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    public_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    public_key_pem: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    not_before: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    not_after: Option<Timestamp>,
+    record_kinds: Vec<RecordKind>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoreJson {
+    keys: Vec<KeyJson>,
+}
+
+impl TrustStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Loads the JSON form, checking every key.
+    pub fn from_json(json: &[u8]) -> Result<Self, TrustError> {
+        let doc: StoreJson =
+            serde_json::from_slice(json).map_err(|e| TrustError::Json(e.to_string()))?;
+        let mut store = Self::new();
+        for (index, k) in doc.keys.into_iter().enumerate() {
+            let key = match (&k.public_key, &k.public_key_pem) {
+                (Some(hex), None) => PublicKey::from_hex(hex),
+                (None, Some(pem)) => PublicKey::from_spki_pem(pem),
+                _ => return Err(TrustError::KeyForm { index }),
+            }
+            .map_err(|source| TrustError::Key { index, source })?;
+            if let Some(declared) = &k.kid {
+                if Kid::from_hex(declared) != Some(key.kid()) {
+                    return Err(TrustError::KidMismatch {
+                        index,
+                        declared: declared.clone(),
+                        derived: key.kid().to_string(),
+                    });
+                }
+            }
+            if let (Some(nb), Some(na)) = (k.not_before, k.not_after) {
+                if na < nb {
+                    return Err(TrustError::Validity { index });
+                }
+            }
+            if k.record_kinds.is_empty() {
+                return Err(TrustError::NoRecordKinds { index });
+            }
+            store.add(TrustedKey {
+                key,
+                country: k.country,
+                not_before: k.not_before,
+                not_after: k.not_after,
+                record_kinds: k.record_kinds,
+            });
+        }
+        Ok(store)
+    }
+
+    /// The JSON form (pretty-printed), keys in kid order.
+    pub fn to_json(&self) -> String {
+        let keys = self
+            .keys()
+            .map(|k| KeyJson {
+                kid: Some(k.key.kid().to_string()),
+                country: k.country,
+                public_key: Some(hex::encode(k.key.to_bytes())),
+                public_key_pem: None,
+                not_before: k.not_before,
+                not_after: k.not_after,
+                record_kinds: k.record_kinds.clone(),
+            })
+            .collect();
+        serde_json::to_string_pretty(&StoreJson { keys }).unwrap_or_default()
+    }
+
+    /// Adds a key (keeping any others with the same kid).
+    pub fn add(&mut self, key: TrustedKey) {
+        self.by_kid.entry(key.key.kid()).or_default().push(key);
+        self.len += 1;
+    }
+
+    /// Adds every key of `other`.
+    pub fn merge(&mut self, other: TrustStore) {
+        for key in other.by_kid.into_values().flatten() {
+            self.add(key);
+        }
+    }
+
+    /// The keys with this kid.
+    pub fn get(&self, kid: &Kid) -> &[TrustedKey] {
+        self.by_kid.get(kid).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every key, in kid order.
+    pub fn keys(&self) -> impl Iterator<Item = &TrustedKey> {
+        let mut kids: Vec<&Kid> = self.by_kid.keys().collect();
+        kids.sort();
+        kids.into_iter().flat_map(|kid| self.get(kid))
+    }
+
+    /// How many keys.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// No keys at all.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
