@@ -28,21 +28,23 @@ pub fn decode(text: &str) -> Result<Vec<u8>, VerifyError> {
     if text.len() % 3 == 1 {
         return Err(VerifyError::Base45InvalidLength { len: text.len() });
     }
-    base45::decode(text).map_err(|_| VerifyError::Base45GroupOverflow {
-        position: first_overflow(text.as_bytes()),
-    })
+    // The `base45` crate (3.2) accepts a final pair above 255 and truncates it;
+    // RFC 9285 §4.2 requires refusing it, so every group is checked here.
+    if let Some(position) = first_overflow(text.as_bytes()) {
+        return Err(VerifyError::Base45GroupOverflow { position });
+    }
+    base45::decode(text).map_err(|_| VerifyError::Base45GroupOverflow { position: 0 })
 }
 
 /// Where the first group that does not fit lies (alphabet and length already checked).
-fn first_overflow(text: &[u8]) -> usize {
+fn first_overflow(text: &[u8]) -> Option<usize> {
     let value = |c: &u8| ALPHABET.iter().position(|a| a == c).unwrap_or(0) as u32;
     text.chunks(3)
         .position(|group| {
             let v: u32 = group.iter().rev().fold(0, |acc, c| acc * 45 + value(c));
             v > if group.len() == 3 { 0xffff } else { 0xff }
         })
-        .unwrap_or(0)
-        * 3
+        .map(|group| group * 3)
 }
 
 #[cfg(test)]

@@ -1,0 +1,59 @@
+//! Shared test fixtures: the RFC 8032 test keys, the sample record, issuing helpers.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use travelcert::issue::{Ed25519Signer, IssueParams, Issuer};
+use travelcert::keys::PublicKey;
+use travelcert::model::{CertificateId, CountryCode, HealthRecord, Timestamp};
+use travelcert::trust::{TrustStore, TrustedKey};
+
+/// RFC 8032 §7.1 test 1 secret key.
+pub const TEST1_SEED: [u8; 32] = [
+    0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84, 0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4,
+    0x44, 0x49, 0xc5, 0x69, 0x7b, 0x32, 0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60,
+];
+/// RFC 8032 §7.1 test 1 public key.
+pub const TEST1_PUB: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+/// RFC 8032 §7.1 test 2 public key (an unrelated trusted key).
+pub const TEST2_PUB: &str = "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c";
+
+/// 2021-03-10T12:00:00Z
+pub const ISSUED_AT: i64 = 1_615_377_600;
+/// 48 hours.
+pub const VALID_FOR: i64 = 48 * 3600;
+/// 2021-03-11T09:00:00Z
+pub const VERIFY_AT: i64 = 1_615_453_200;
+
+pub fn t(secs: i64) -> Timestamp {
+    Timestamp::from_unix(secs).unwrap()
+}
+
+pub fn cn() -> CountryCode {
+    CountryCode::new("CN").unwrap()
+}
+
+pub fn sample() -> HealthRecord {
+    serde_json::from_str(include_str!("../../examples/data/traveller.json")).unwrap()
+}
+
+pub fn issuer() -> Issuer<Ed25519Signer> {
+    Issuer::new(Ed25519Signer::from_seed(&TEST1_SEED), cn())
+}
+
+pub fn params() -> IssueParams {
+    IssueParams::new(t(ISSUED_AT), VALID_FOR)
+        .with_id(CertificateId::new(&[0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef]).unwrap())
+}
+
+pub fn issue(record: &HealthRecord) -> String {
+    issuer().issue(record, &params()).unwrap().text
+}
+
+pub fn test1_key() -> PublicKey {
+    PublicKey::from_hex(TEST1_PUB).unwrap()
+}
+
+pub fn store() -> TrustStore {
+    let mut s = TrustStore::new();
+    s.add(TrustedKey::new(test1_key(), cn()));
+    s
+}
