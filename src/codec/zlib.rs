@@ -58,8 +58,8 @@ pub fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, VerifyError> {
         let before_out = d.total_out();
         let status = d
             .decompress_vec(rest, &mut out, FlushDecompress::Finish)
-            .map_err(|e| VerifyError::InflateFailed {
-                reason: e.to_string(),
+            .map_err(|_| VerifyError::InflateFailed {
+                reason: format!("invalid deflate data near input byte {}", d.total_in()),
             })?;
         if out.len() > limit {
             return Err(VerifyError::InflateLimitExceeded { limit });
