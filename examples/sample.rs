@@ -16,15 +16,15 @@ const DEMO_SEED: [u8; 32] = [
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let record: HealthRecord =
-        serde_json::from_str(include_str!("data/traveller.json"))?;
+    let record: HealthRecord = serde_json::from_str(include_str!("data/traveller.json"))?;
 
     // Issuer side (health authority): sign with the (demo) key, valid 48 hours.
     let country = CountryCode::new("CN")?;
     let issuer = Issuer::new(Ed25519Signer::from_seed(&DEMO_SEED), country);
     let issued_at = Timestamp::parse_rfc3339("2021-03-10T12:00:00Z")?;
-    let params = IssueParams::new(issued_at, 48 * 3600)
-        .with_id(CertificateId::new(&[0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef])?);
+    let params = IssueParams::new(issued_at, 48 * 3600).with_id(CertificateId::new(&[
+        0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
+    ])?);
     let issued = issuer.issue(&record, &params)?;
     println!("WARNING: signed with the public RFC 8032 demo key, not a real issuer key.");
     println!("{}", issued.text);

@@ -74,15 +74,15 @@ impl PublicKey {
     /// A key from an SPKI PEM document (`-----BEGIN PUBLIC KEY-----`), as
     /// `openssl pkey -pubout` writes it.
     pub fn from_spki_pem(pem: &str) -> Result<Self, KeyError> {
-        let key =
-            VerifyingKey::from_public_key_pem(pem).map_err(|e| KeyError::Encoding(e.to_string()))?;
+        let key = VerifyingKey::from_public_key_pem(pem)
+            .map_err(|e| KeyError::Encoding(e.to_string()))?;
         Self::checked(key)
     }
 
     /// A key from an SPKI DER document.
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
-        let key =
-            VerifyingKey::from_public_key_der(der).map_err(|e| KeyError::Encoding(e.to_string()))?;
+        let key = VerifyingKey::from_public_key_der(der)
+            .map_err(|e| KeyError::Encoding(e.to_string()))?;
         Self::checked(key)
     }
 
@@ -113,8 +113,8 @@ impl PublicKey {
 
     /// The key as SPKI PEM.
     pub fn to_spki_pem(&self) -> String {
-        use ed25519_dalek::pkcs8::spki::EncodePublicKey;
         use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
+        use ed25519_dalek::pkcs8::spki::EncodePublicKey;
         // Encoding a valid key cannot fail; fall back to an empty string rather than panic.
         self.key
             .to_public_key_pem(LineEnding::LF)
@@ -131,7 +131,12 @@ impl PublicKey {
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PublicKey({} kid {})", hex::encode(self.to_bytes()), self.kid)
+        write!(
+            f,
+            "PublicKey({} kid {})",
+            hex::encode(self.to_bytes()),
+            self.kid
+        )
     }
 }
 
@@ -151,7 +156,10 @@ mod tests {
         let mut identity = [0u8; 32];
         identity[0] = 1;
         assert_eq!(PublicKey::from_bytes(&identity), Err(KeyError::WeakKey));
-        assert_eq!(PublicKey::from_bytes(&[1; 31]), Err(KeyError::WrongLength(31)));
+        assert_eq!(
+            PublicKey::from_bytes(&[1; 31]),
+            Err(KeyError::WrongLength(31))
+        );
         assert_eq!(PublicKey::from_hex("zz"), Err(KeyError::NotHex));
     }
 
@@ -162,7 +170,9 @@ mod tests {
         assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----"));
         assert_eq!(PublicKey::from_spki_pem(&pem).unwrap(), key);
         assert!(matches!(
-            PublicKey::from_spki_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
+            PublicKey::from_spki_pem(
+                "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"
+            ),
             Err(KeyError::Encoding(_))
         ));
     }

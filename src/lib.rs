@@ -48,9 +48,9 @@ pub mod verify;
 
 #[cfg(feature = "issue")]
 pub use error::IssueError;
-pub use error::{KeyError, VerifyError};
 #[cfg(feature = "verify")]
 pub use error::TrustError;
+pub use error::{KeyError, VerifyError};
 
 /// The text prefix of every travelcert certificate, format version 1.
 pub const PREFIX: &str = "TC1:";

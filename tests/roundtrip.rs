@@ -22,7 +22,10 @@ fn sample_fits_the_size_bar() {
         702,
     ];
     let version = Q_ALNUM.iter().position(|&cap| cap >= text.len()).unwrap() + 1;
-    println!("sample: {} characters, QR version {version} at ECC level Q", text.len());
+    println!(
+        "sample: {} characters, QR version {version} at ECC level Q",
+        text.len()
+    );
     assert!(text.len() <= 450, "sample is {} characters", text.len());
 }
 
@@ -76,7 +79,10 @@ fn coset_reads_our_cose_sign1_and_agrees_on_the_signed_bytes() {
     use coset::{CborSerializable, TaggedCborSerializable};
     let issued = issuer().issue(&sample(), &params()).unwrap();
     let sign1 = coset::CoseSign1::from_tagged_slice(&issued.cose).unwrap();
-    assert_eq!(sign1.protected.header.alg, Some(coset::Algorithm::Assigned(coset::iana::Algorithm::Ed25519)));
+    assert_eq!(
+        sign1.protected.header.alg,
+        Some(coset::Algorithm::Assigned(coset::iana::Algorithm::Ed25519))
+    );
     assert_eq!(sign1.protected.header.key_id, test1_key().kid().0.to_vec());
     assert!(sign1.unprotected.is_empty());
     let tbs = sign1.tbs_data(&[]);
@@ -86,13 +92,18 @@ fn coset_reads_our_cose_sign1_and_agrees_on_the_signed_bytes() {
     assert_eq!(sign1.clone().to_tagged_vec().unwrap(), issued.cose);
     let claims = coset::cwt::ClaimsSet::from_slice(sign1.payload.as_ref().unwrap()).unwrap();
     assert_eq!(claims.issuer.as_deref(), Some("CN"));
-    assert_eq!(claims.cwt_id, Some(vec![0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef]));
+    assert_eq!(
+        claims.cwt_id,
+        Some(vec![0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef])
+    );
 }
 
 /// The decoded COSE bytes of a text, when it decodes that far.
 fn cose_of(text: &str) -> Option<Vec<u8>> {
     let body = codec::text_to_body(text).ok()?;
-    codec::body_to_cose(&body, 1 << 16).ok().map(|(c, _)| c.into_owned())
+    codec::body_to_cose(&body, 1 << 16)
+        .ok()
+        .map(|(c, _)| c.into_owned())
 }
 
 /// Asserts the tamper rule for one altered text.
@@ -113,7 +124,11 @@ fn every_single_character_substitution_and_deletion_is_rejected() {
     let chars: Vec<char> = text.chars().collect();
     let mut accepted_same_cose = 0;
     for i in 0..chars.len() {
-        for &c in base45::ALPHABET.iter().map(|b| b as &u8).chain(b"a~".iter()) {
+        for &c in base45::ALPHABET
+            .iter()
+            .map(|b| b as &u8)
+            .chain(b"a~".iter())
+        {
             let c = c as char;
             if chars[i] == c {
                 continue;
@@ -139,7 +154,10 @@ fn every_single_character_substitution_and_deletion_is_rejected() {
 fn every_truncation_is_rejected() {
     let text = issue(&sample());
     for n in 0..text.len() {
-        assert!(verifier().verify(&text[..n], t(VERIFY_AT)).is_err(), "truncated to {n}");
+        assert!(
+            verifier().verify(&text[..n], t(VERIFY_AT)).is_err(),
+            "truncated to {n}"
+        );
     }
 }
 
@@ -211,71 +229,143 @@ fn holder() -> impl Strategy<Value = Holder> {
         prop::option::of(free_text()),
         raw_items(),
     )
-        .prop_map(|(native_name, primary_name, secondary_name, date_of_birth, sex, nationality, document_type, document_number, residence_country, residence_city, unknown_elements)| Holder {
-            native_name, primary_name, secondary_name, date_of_birth, sex, nationality,
-            document_type, document_number, residence_country, residence_city, unknown_elements,
-        })
+        .prop_map(
+            |(
+                native_name,
+                primary_name,
+                secondary_name,
+                date_of_birth,
+                sex,
+                nationality,
+                document_type,
+                document_number,
+                residence_country,
+                residence_city,
+                unknown_elements,
+            )| Holder {
+                native_name,
+                primary_name,
+                secondary_name,
+                date_of_birth,
+                sex,
+                nationality,
+                document_type,
+                document_number,
+                residence_country,
+                residence_city,
+                unknown_elements,
+            },
+        )
 }
 
 fn nat() -> impl Strategy<Value = NatTest> {
-    (any::<u32>(), any::<u32>(), instant(), any::<u32>(), facility(), raw_items()).prop_map(
-        |(d, m, sampled_at, r, laboratory, unknown_elements)| NatTest {
-            disease: Disease::from_code(d),
-            method: NatMethod::from_code(m),
-            sampled_at,
-            result: NatResult::from_code(r),
-            laboratory,
-            unknown_elements,
-        },
+    (
+        any::<u32>(),
+        any::<u32>(),
+        instant(),
+        any::<u32>(),
+        facility(),
+        raw_items(),
     )
+        .prop_map(
+            |(d, m, sampled_at, r, laboratory, unknown_elements)| NatTest {
+                disease: Disease::from_code(d),
+                method: NatMethod::from_code(m),
+                sampled_at,
+                result: NatResult::from_code(r),
+                laboratory,
+                unknown_elements,
+            },
+        )
 }
 
 fn antibody() -> impl Strategy<Value = AntibodyTest> {
-    let quantity = (any::<i64>(), -18i8..=18, "[A-Za-z/]{1,8}").prop_map(|(mantissa, exponent, unit)| Quantity { mantissa, exponent, unit });
-    (any::<u32>(), instant(), any::<u32>(), facility(), prop::option::of(quantity), raw_items()).prop_map(
-        |(c, sampled_at, r, laboratory, quantity, unknown_elements)| AntibodyTest {
-            class: AntibodyClass::from_code(c),
-            sampled_at,
-            result: AntibodyResult::from_code(r),
-            laboratory,
-            quantity,
-            unknown_elements,
-        },
+    let quantity =
+        (any::<i64>(), -18i8..=18, "[A-Za-z/]{1,8}").prop_map(|(mantissa, exponent, unit)| {
+            Quantity {
+                mantissa,
+                exponent,
+                unit,
+            }
+        });
+    (
+        any::<u32>(),
+        instant(),
+        any::<u32>(),
+        facility(),
+        prop::option::of(quantity),
+        raw_items(),
     )
+        .prop_map(
+            |(c, sampled_at, r, laboratory, quantity, unknown_elements)| AntibodyTest {
+                class: AntibodyClass::from_code(c),
+                sampled_at,
+                result: AntibodyResult::from_code(r),
+                laboratory,
+                quantity,
+                unknown_elements,
+            },
+        )
 }
 
 fn vaccination() -> impl Strategy<Value = Vaccination> {
-    (any::<u32>(), any::<u32>(), any::<u32>(), 1u8..=99, 1u8..=99, date(), facility(), raw_items()).prop_map(
-        |(d, p, m, dose, series_total, date, centre, unknown_elements)| Vaccination {
-            disease: Disease::from_code(d),
-            product: VaccineProduct::from_code(p),
-            manufacturer: Manufacturer::from_code(m),
-            dose,
-            series_total,
-            date,
-            centre,
-            unknown_elements,
-        },
+    (
+        any::<u32>(),
+        any::<u32>(),
+        any::<u32>(),
+        1u8..=99,
+        1u8..=99,
+        date(),
+        facility(),
+        raw_items(),
     )
+        .prop_map(
+            |(d, p, m, dose, series_total, date, centre, unknown_elements)| Vaccination {
+                disease: Disease::from_code(d),
+                product: VaccineProduct::from_code(p),
+                manufacturer: Manufacturer::from_code(m),
+                dose,
+                series_total,
+                date,
+                centre,
+                unknown_elements,
+            },
+        )
 }
 
 fn record() -> impl Strategy<Value = HealthRecord> {
     (
         holder(),
-        prop::option::of(prop::option::of("[A-Z0-9]{2,8}").prop_map(|flight| Journey { flight, ..Journey::default() })),
+        prop::option::of(
+            prop::option::of("[A-Z0-9]{2,8}").prop_map(|flight| Journey {
+                flight,
+                ..Journey::default()
+            }),
+        ),
         prop::collection::vec(nat(), 0..3),
         prop::collection::vec(antibody(), 0..3),
         prop::collection::vec(vaccination(), 0..3),
         prop::collection::btree_map(6i64..100, any::<u8>(), 0..2),
     )
-        .prop_filter("at least one record", |(_, _, n, a, v, _)| !(n.is_empty() && a.is_empty() && v.is_empty()))
-        .prop_map(|(holder, journey, nat_tests, antibody_tests, vaccinations, unknown)| {
-            let mut unknown_keys = Extensions::default();
-            for (k, v) in unknown {
-                unknown_keys.insert(k, RawCbor::new(vec![0x18, v]));
-            }
-            HealthRecord { holder, journey, nat_tests, antibody_tests, vaccinations, unknown_keys }
+        .prop_filter("at least one record", |(_, _, n, a, v, _)| {
+            !(n.is_empty() && a.is_empty() && v.is_empty())
         })
+        .prop_map(
+            |(holder, journey, nat_tests, antibody_tests, vaccinations, unknown)| {
+                let mut unknown_keys = Extensions::default();
+                for (k, v) in unknown {
+                    unknown_keys.insert(k, RawCbor::new(vec![0x18, v]));
+                }
+                HealthRecord {
+                    holder,
+                    journey,
+                    nat_tests,
+                    antibody_tests,
+                    vaccinations,
+                    unknown_keys,
+                }
+            },
+        )
 }
 
 proptest! {

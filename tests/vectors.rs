@@ -67,17 +67,28 @@ fn with_alg(record: &HealthRecord, alg_id: i64) -> Vec<u8> {
 
 fn cbor_int(n: i64) -> Vec<u8> {
     assert!((-24..24).contains(&n));
-    vec![if n >= 0 { n as u8 } else { 0x20 + (-1 - n) as u8 }]
+    vec![if n >= 0 {
+        n as u8
+    } else {
+        0x20 + (-1 - n) as u8
+    }]
 }
 
 fn text_of(cose: &[u8], compress: bool) -> String {
-    let body = if compress { zlib::compress(cose) } else { cose.to_vec() };
+    let body = if compress {
+        zlib::compress(cose)
+    } else {
+        cose.to_vec()
+    };
     format!("TC1:{}", base45::encode(&body))
 }
 
 fn cose_of(text: &str) -> Vec<u8> {
     let body = travelcert::codec::text_to_body(text).unwrap();
-    travelcert::codec::body_to_cose(&body, 1 << 16).unwrap().0.into_owned()
+    travelcert::codec::body_to_cose(&body, 1 << 16)
+        .unwrap()
+        .0
+        .into_owned()
 }
 
 fn cases() -> Vec<Case> {
@@ -131,23 +142,25 @@ fn cases() -> Vec<Case> {
     let mut forward = vaccination_only.clone();
     forward.vaccinations[0].product = VaccineProduct::Unknown(99);
     forward.vaccinations[0].unknown_elements = vec![RawCbor::new(vec![0x63, b'n', b'e', b'w'])];
-    forward.unknown_keys.insert(9, RawCbor::new(vec![0x82, 0x01, 0x02]));
+    forward
+        .unknown_keys
+        .insert(9, RawCbor::new(vec![0x82, 0x01, 0x02]));
 
     let sample_text = issue(&sample);
     let sample_cose = cose_of(&sample_text);
 
     // Tampered payload: the document number's first letter E → F, not re-signed.
     let mut tampered = sample_cose.clone();
-    let at = tampered
-        .windows(9)
-        .position(|w| w == b"E12345678")
-        .unwrap();
+    let at = tampered.windows(9).position(|w| w == b"E12345678").unwrap();
     tampered[at] = b'F';
     // Tampered signature: last byte flipped.
     let mut bad_sig = sample_cose.clone();
     *bad_sig.last_mut().unwrap() ^= 0x01;
 
-    let bomb = format!("TC1:{}", base45::encode(&zlib::compress(&vec![0u8; 70_000])));
+    let bomb = format!(
+        "TC1:{}",
+        base45::encode(&zlib::compress(&vec![0u8; 70_000]))
+    );
 
     let mut v = vec![
         valid("01-sample", "the full sample traveller: NAT, IgG antibody test and two vaccination doses, compressed", sample_text.clone()),
@@ -234,7 +247,11 @@ fn outcome(text: &str, store: &Value, verify_at: i64) -> (bool, Option<Value>, O
         },
     );
     match verifier.verify(text, t(verify_at)) {
-        Ok(v) => (true, Some(serde_json::to_value(&v.certificate).unwrap()), None),
+        Ok(v) => (
+            true,
+            Some(serde_json::to_value(&v.certificate).unwrap()),
+            None,
+        ),
         Err(e) => (false, None, Some(e.name().to_owned())),
     }
 }
@@ -271,7 +288,10 @@ fn vectors_are_reproducible() {
             stale.push(case.name);
         }
     }
-    assert!(stale.is_empty(), "vectors differ from what the code generates: {stale:?} (TRAVELCERT_BLESS=1 rewrites them)");
+    assert!(
+        stale.is_empty(),
+        "vectors differ from what the code generates: {stale:?} (TRAVELCERT_BLESS=1 rewrites them)"
+    );
 }
 
 #[test]
@@ -282,7 +302,11 @@ fn vectors_verify_as_stated() {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
-    assert!(files.len() >= 20, "expected the full vector set, found {}", files.len());
+    assert!(
+        files.len() >= 20,
+        "expected the full vector set, found {}",
+        files.len()
+    );
     let (mut valid_count, mut invalid_count) = (0, 0);
     for path in files {
         let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -296,7 +320,12 @@ fn vectors_verify_as_stated() {
         assert_eq!(Some(valid), v["valid"].as_bool(), "{}", path.display());
         if valid {
             valid_count += 1;
-            assert_eq!(expected.as_ref(), Some(&v["expected"]), "{}", path.display());
+            assert_eq!(
+                expected.as_ref(),
+                Some(&v["expected"]),
+                "{}",
+                path.display()
+            );
         } else {
             invalid_count += 1;
             assert_eq!(error.as_deref(), v["error"].as_str(), "{}", path.display());
@@ -333,6 +362,8 @@ fn each_invalid_vector_fails_for_its_own_reason() {
     assert!(travelcert::codec::text_to_body(&raw.text).unwrap()[0] == 0xd2);
     let eddsa = cases.iter().find(|c| c.name == "07-alg-eddsa").unwrap();
     let store = TrustStore::from_json(eddsa.store.to_string().as_bytes()).unwrap();
-    let v = Verifier::new(store).verify(&eddsa.text, t(VERIFY_AT)).unwrap();
+    let v = Verifier::new(store)
+        .verify(&eddsa.text, t(VERIFY_AT))
+        .unwrap();
     assert_eq!(v.alg, Algorithm::EdDsa);
 }

@@ -21,7 +21,11 @@ use travelcert::trust::{TrustStore, TrustedKey};
 use travelcert::verify::{inspect, Verifier, VerifyOptions};
 
 #[derive(Parser)]
-#[command(name = "travelcert", version, about = "Offline signed QR travel health certificates")]
+#[command(
+    name = "travelcert",
+    version,
+    about = "Offline signed QR travel health certificates"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -128,7 +132,8 @@ fn run(command: Command) -> Result<(), Failure> {
             let country = CountryCode::new(&issuer).map_err(usage)?;
             let record: HealthRecord = serde_json::from_str(&read_text(&record)?)
                 .map_err(|e| usage(format!("{}: {e}", record.display())))?;
-            let mut params = IssueParams::new(instant(issued_at.as_deref())?, duration(&valid_for)?);
+            let mut params =
+                IssueParams::new(instant(issued_at.as_deref())?, duration(&valid_for)?);
             if let Some(id) = id {
                 let bytes = hex_bytes(&id)?;
                 params = params.with_id(CertificateId::new(&bytes).map_err(usage)?);
@@ -162,10 +167,11 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Inspect { input } => {
             let text = input.read()?;
-            let unverified = inspect(&text, VerifyOptions::default().inflate_limit).map_err(|e| Failure {
-                code: 1,
-                message: format!("undecodable: {}: {e}", e.name()),
-            })?;
+            let unverified =
+                inspect(&text, VerifyOptions::default().inflate_limit).map_err(|e| Failure {
+                    code: 1,
+                    message: format!("undecodable: {}: {e}", e.name()),
+                })?;
             eprintln!("NOT VERIFIED: decoded without checking signature, trust or validity");
             print_json(&unverified)
         }
@@ -183,7 +189,11 @@ fn keygen(dir: &Path, country: &str) -> Result<(), Failure> {
     let mut store = TrustStore::new();
     store.add(TrustedKey::new(public.clone(), country));
     write(&dir.join("trust.json"), (store.to_json() + "\n").as_bytes())?;
-    println!("kid {} for {country} written to {}", public.kid(), dir.display());
+    println!(
+        "kid {} for {country} written to {}",
+        public.kid(),
+        dir.display()
+    );
     Ok(())
 }
 
@@ -214,7 +224,11 @@ fn instant(text: Option<&str>) -> Result<Timestamp, Failure> {
 
 /// `3600`, `3600s`, `60m`, `48h`, `2d` → seconds.
 fn duration(text: &str) -> Result<i64, Failure> {
-    let bad = || usage(format!("`{text}` is not a duration such as 48h, 2d, 90m or 3600"));
+    let bad = || {
+        usage(format!(
+            "`{text}` is not a duration such as 48h, 2d, 90m or 3600"
+        ))
+    };
     let (digits, unit) = match text.char_indices().last() {
         Some((i, c)) if c.is_ascii_alphabetic() => (text.get(..i).unwrap_or(""), c),
         _ => (text, 's'),
@@ -265,10 +279,14 @@ fn write_secret(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options
-        .open(path)
-        .map_err(|e| usage(format!("{}: {e} (keygen never overwrites a key)", path.display())))?;
-    std::io::Write::write_all(&mut file, bytes).map_err(|e| usage(format!("{}: {e}", path.display())))
+    let mut file = options.open(path).map_err(|e| {
+        usage(format!(
+            "{}: {e} (keygen never overwrites a key)",
+            path.display()
+        ))
+    })?;
+    std::io::Write::write_all(&mut file, bytes)
+        .map_err(|e| usage(format!("{}: {e}", path.display())))
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {

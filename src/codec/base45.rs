@@ -63,12 +63,24 @@ mod tests {
     fn errors_are_specific() {
         assert_eq!(
             decode("BB8a"),
-            Err(VerifyError::Base45InvalidCharacter { position: 3, character: 'a' })
+            Err(VerifyError::Base45InvalidCharacter {
+                position: 3,
+                character: 'a'
+            })
         );
-        assert_eq!(decode("BB8B"), Err(VerifyError::Base45InvalidLength { len: 4 }));
+        assert_eq!(
+            decode("BB8B"),
+            Err(VerifyError::Base45InvalidLength { len: 4 })
+        );
         // ":::" = 44 + 44*45 + 44*2025 = 91124 > 65535.
-        assert_eq!(decode("BB8:::"), Err(VerifyError::Base45GroupOverflow { position: 3 }));
+        assert_eq!(
+            decode("BB8:::"),
+            Err(VerifyError::Base45GroupOverflow { position: 3 })
+        );
         // A final pair above 255: "::" = 44 + 44*45 = 2024.
-        assert_eq!(decode("BB8::"), Err(VerifyError::Base45GroupOverflow { position: 3 }));
+        assert_eq!(
+            decode("BB8::"),
+            Err(VerifyError::Base45GroupOverflow { position: 3 })
+        );
     }
 }

@@ -98,7 +98,11 @@ impl<'b> Reader<'b> {
             return Err(self.mismatch(what));
         }
         let offset = self.position();
-        let n = self.dec.array().map_err(|e| self.err(e, what))?.unwrap_or(0);
+        let n = self
+            .dec
+            .array()
+            .map_err(|e| self.err(e, what))?
+            .unwrap_or(0);
         self.count(n, 1, offset)
     }
 
@@ -394,16 +398,25 @@ mod tests {
             (-65_537, "3a00010000"),
             (i64::MIN, "3b7fffffffffffffff"),
         ] {
-            assert_eq!(hex::encode(encode(|w| {
-                w.int(n);
-            })), expect, "{n}");
+            assert_eq!(
+                hex::encode(encode(|w| {
+                    w.int(n);
+                })),
+                expect,
+                "{n}"
+            );
         }
     }
 
     #[test]
     fn maps_sort_by_encoded_key() {
         let bytes = encode(|w| {
-            w.map_sorted(vec![(-65_537, vec![0]), (7, vec![1]), (-1, vec![2]), (1, vec![3])]);
+            w.map_sorted(vec![
+                (-65_537, vec![0]),
+                (7, vec![1]),
+                (-1, vec![2]),
+                (1, vec![3]),
+            ]);
         });
         assert_eq!(hex::encode(bytes), "a40103070120023a0001000000");
     }
@@ -411,16 +424,28 @@ mod tests {
     #[test]
     fn reader_refuses_what_the_format_forbids() {
         // Indefinite array.
-        assert!(matches!(Reader::new(&[0x9f, 0xff]).array("x"), Err(VerifyError::CborIndefiniteLength { .. })));
+        assert!(matches!(
+            Reader::new(&[0x9f, 0xff]).array("x"),
+            Err(VerifyError::CborIndefiniteLength { .. })
+        ));
         // Byte string claiming 2^63 bytes.
         let huge = hex::decode("5b8000000000000000").unwrap();
-        assert!(matches!(Reader::new(&huge).bytes("x"), Err(VerifyError::CborLengthExceedsInput { .. })));
+        assert!(matches!(
+            Reader::new(&huge).bytes("x"),
+            Err(VerifyError::CborLengthExceedsInput { .. })
+        ));
         // Array claiming 2^63 items.
         let huge = hex::decode("9b8000000000000000").unwrap();
-        assert!(matches!(Reader::new(&huge).array("x"), Err(VerifyError::CborLengthExceedsInput { .. })));
+        assert!(matches!(
+            Reader::new(&huge).array("x"),
+            Err(VerifyError::CborLengthExceedsInput { .. })
+        ));
         // Deep nesting.
         let deep = vec![0x81; 10_000];
-        assert_eq!(Reader::new(&deep).raw_item(0), Err(VerifyError::CborTooDeep { limit: MAX_DEPTH }));
+        assert_eq!(
+            Reader::new(&deep).raw_item(0),
+            Err(VerifyError::CborTooDeep { limit: MAX_DEPTH })
+        );
         // Duplicate keys.
         let dup = hex::decode("a2010101 02".replace(' ', "")).unwrap();
         let r = Reader::new(&dup).int_map("m", |r, _| r.u64("v").map(|_| ()));

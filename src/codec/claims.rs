@@ -25,10 +25,30 @@ pub mod key {
 /// Encodes a certificate's claims deterministically.
 pub fn encode_claims(cert: &Certificate) -> Vec<u8> {
     let entries = vec![
-        (key::ISS, encode(|w| { w.text(cert.issuer.as_str()); })),
-        (key::EXP, encode(|w| { w.uint(cert.expires_at.unix().unsigned_abs()); })),
-        (key::IAT, encode(|w| { w.uint(cert.issued_at.unix().unsigned_abs()); })),
-        (key::CTI, encode(|w| { w.bytes(cert.certificate_id.as_bytes()); })),
+        (
+            key::ISS,
+            encode(|w| {
+                w.text(cert.issuer.as_str());
+            }),
+        ),
+        (
+            key::EXP,
+            encode(|w| {
+                w.uint(cert.expires_at.unix().unsigned_abs());
+            }),
+        ),
+        (
+            key::IAT,
+            encode(|w| {
+                w.uint(cert.issued_at.unix().unsigned_abs());
+            }),
+        ),
+        (
+            key::CTI,
+            encode(|w| {
+                w.bytes(cert.certificate_id.as_bytes());
+            }),
+        ),
         (key::RECORD, encode_record(&cert.record)),
     ];
     let mut w = Writer::with_capacity(320);

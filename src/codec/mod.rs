@@ -55,7 +55,9 @@ pub fn text_to_body(text: &str) -> Result<Vec<u8>, VerifyError> {
     if text.is_empty() {
         return Err(VerifyError::Empty);
     }
-    let b45 = text.strip_prefix(PREFIX).ok_or(VerifyError::MissingPrefix)?;
+    let b45 = text
+        .strip_prefix(PREFIX)
+        .ok_or(VerifyError::MissingPrefix)?;
     if b45.is_empty() {
         return Err(VerifyError::Empty);
     }
@@ -64,7 +66,10 @@ pub fn text_to_body(text: &str) -> Result<Vec<u8>, VerifyError> {
 
 /// Turns a body into COSE bytes: as is when it starts with the COSE_Sign1 tag,
 /// otherwise inflated (at most `inflate_limit` bytes).
-pub fn body_to_cose(body: &[u8], inflate_limit: usize) -> Result<(Cow<'_, [u8]>, BodyForm), VerifyError> {
+pub fn body_to_cose(
+    body: &[u8],
+    inflate_limit: usize,
+) -> Result<(Cow<'_, [u8]>, BodyForm), VerifyError> {
     match body.first() {
         Some(&COSE_SIGN1_FIRST_BYTE) => Ok((Cow::Borrowed(body), BodyForm::Uncompressed)),
         Some(_) => Ok((

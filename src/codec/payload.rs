@@ -10,8 +10,8 @@ use crate::codec::cbor::{encode, Reader, Result, Writer};
 use crate::model::{
     AntibodyClass, AntibodyResult, AntibodyTest, BirthDate, CountryCode, Date, Disease,
     DocumentType, Extensions, Facility, HealthRecord, Holder, Journey, Manufacturer, NatMethod,
-    NatResult, NatTest, Nationality, Quantity, RawCbor, RecordError, Sex, Timestamp,
-    VaccineProduct, Vaccination, MAX_ENTRIES_PER_KIND,
+    NatResult, NatTest, Nationality, Quantity, RawCbor, RecordError, Sex, Timestamp, Vaccination,
+    VaccineProduct, MAX_ENTRIES_PER_KIND,
 };
 use crate::VerifyError;
 
@@ -81,7 +81,10 @@ fn positional(
     unknown: &[RawCbor],
 ) {
     let used_optional = if unknown.is_empty() {
-        optional.iter().rposition(Option::is_some).map_or(0, |i| i + 1)
+        optional
+            .iter()
+            .rposition(Option::is_some)
+            .map_or(0, |i| i + 1)
     } else {
         optional.len()
     };

@@ -48,7 +48,10 @@ pub fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, VerifyError> {
         let consumed = usize::try_from(d.total_in()).unwrap_or(usize::MAX);
         let rest = data.get(consumed..).unwrap_or_default();
         if out.len() == out.capacity() {
-            let room = out.capacity().saturating_mul(2).min(limit.saturating_add(1));
+            let room = out
+                .capacity()
+                .saturating_mul(2)
+                .min(limit.saturating_add(1));
             if room <= out.len() {
                 return Err(VerifyError::InflateLimitExceeded { limit });
             }
@@ -102,20 +105,38 @@ mod tests {
     #[test]
     fn bad_streams_are_refused() {
         let z = compress(&[7u8; 1000]);
-        assert!(matches!(inflate(&z[..z.len() - 5], 1 << 16), Err(VerifyError::InflateFailed { .. })));
+        assert!(matches!(
+            inflate(&z[..z.len() - 5], 1 << 16),
+            Err(VerifyError::InflateFailed { .. })
+        ));
         let mut trailing = z.clone();
         trailing.push(0);
-        assert_eq!(inflate(&trailing, 1 << 16), Err(VerifyError::ZlibTrailingData { count: 1 }));
-        assert_eq!(inflate(&z, 999), Err(VerifyError::InflateLimitExceeded { limit: 999 }));
+        assert_eq!(
+            inflate(&trailing, 1 << 16),
+            Err(VerifyError::ZlibTrailingData { count: 1 })
+        );
+        assert_eq!(
+            inflate(&z, 999),
+            Err(VerifyError::InflateLimitExceeded { limit: 999 })
+        );
         assert_eq!(inflate(&z, 1000).unwrap().len(), 1000);
-        assert!(matches!(inflate(&[0x78, 0x9c, 0xff], 1 << 16), Err(VerifyError::InflateFailed { .. })));
-        assert!(matches!(inflate(&[], 1 << 16), Err(VerifyError::InflateFailed { .. })));
+        assert!(matches!(
+            inflate(&[0x78, 0x9c, 0xff], 1 << 16),
+            Err(VerifyError::InflateFailed { .. })
+        ));
+        assert!(matches!(
+            inflate(&[], 1 << 16),
+            Err(VerifyError::InflateFailed { .. })
+        ));
     }
 
     #[test]
     fn a_bomb_stops_at_the_cap() {
         let bomb = compress(&vec![0u8; 8 << 20]);
         assert!(bomb.len() < 64 * 1024);
-        assert_eq!(inflate(&bomb, 64 * 1024), Err(VerifyError::InflateLimitExceeded { limit: 64 * 1024 }));
+        assert_eq!(
+            inflate(&bomb, 64 * 1024),
+            Err(VerifyError::InflateLimitExceeded { limit: 64 * 1024 })
+        );
     }
 }

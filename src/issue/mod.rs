@@ -26,7 +26,7 @@ use flate2::{Compress, Compression};
 use crate::codec::{self, claims, zlib};
 use crate::cose::{sign1, Algorithm, ProtectedHeader};
 use crate::keys::PublicKey;
-use crate::model::{Certificate, CertificateId, CountryCode, HealthRecord, Extensions, Timestamp};
+use crate::model::{Certificate, CertificateId, CountryCode, Extensions, HealthRecord, Timestamp};
 use crate::{IssueError, KeyError};
 
 /// Produces Ed25519 signatures. Implement it for an HSM or KMS; the library

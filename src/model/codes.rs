@@ -273,11 +273,20 @@ mod tests {
             assert_eq!(VaccineProduct::from_name(v.name().unwrap()), Some(*v));
         }
         assert_eq!(NatMethod::from_code(99), NatMethod::Unknown(99));
-        assert_eq!(serde_json::to_string(&NatMethod::Unknown(99)).unwrap(), "99");
-        assert_eq!(serde_json::to_string(&NatMethod::RtPcr).unwrap(), "\"rt-pcr\"");
+        assert_eq!(
+            serde_json::to_string(&NatMethod::Unknown(99)).unwrap(),
+            "99"
+        );
+        assert_eq!(
+            serde_json::to_string(&NatMethod::RtPcr).unwrap(),
+            "\"rt-pcr\""
+        );
         let m: NatMethod = serde_json::from_str("2").unwrap();
         assert_eq!(m, NatMethod::RtLamp);
         let err = serde_json::from_str::<NatMethod>("\"pcr\"").unwrap_err();
-        assert!(err.to_string().contains("rt-pcr, rt-lamp, other-naat"), "{err}");
+        assert!(
+            err.to_string().contains("rt-pcr, rt-lamp, other-naat"),
+            "{err}"
+        );
     }
 }

@@ -152,7 +152,9 @@ impl HealthRecord {
         if let Some(journey) = &self.journey {
             journey.validate()?;
         }
-        if self.nat_tests.is_empty() && self.antibody_tests.is_empty() && self.vaccinations.is_empty()
+        if self.nat_tests.is_empty()
+            && self.antibody_tests.is_empty()
+            && self.vaccinations.is_empty()
         {
             return Err(RecordError::new(
                 "record",
@@ -228,7 +230,9 @@ impl Holder {
         let doc = &self.document_number;
         if doc.is_empty()
             || doc.len() > 32
-            || !doc.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            || !doc
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
         {
             return Err(RecordError::new(
                 "holder.document_number",
@@ -523,7 +527,10 @@ fn check_text(path: &str, text: &str, min: usize, max: usize) -> Result<(), Reco
         ));
     }
     if text.chars().any(char::is_control) {
-        return Err(RecordError::new(path, "must not contain control characters"));
+        return Err(RecordError::new(
+            path,
+            "must not contain control characters",
+        ));
     }
     Ok(())
 }

@@ -345,7 +345,10 @@ mod tests {
         assert_eq!(BirthDate::parse("1985").unwrap(), BirthDate::Year(1985));
         assert_eq!(
             BirthDate::parse("1985-03").unwrap(),
-            BirthDate::YearMonth { year: 1985, month: 3 }
+            BirthDate::YearMonth {
+                year: 1985,
+                month: 3
+            }
         );
         assert_eq!(
             BirthDate::parse("1985-03-12").unwrap().to_string(),
