@@ -193,3 +193,88 @@ impl TrustStore {
         self.len == 0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::KeyError;
+
+    const TEST1: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+
+    fn entry(key_field: &str) -> String {
+        format!(r#"{{"keys": [{{"country": "CN", {key_field}, "record_kinds": ["nat"]}}]}}"#)
+    }
+
+    #[test]
+    fn bad_keys_are_refused_with_their_own_error() {
+        // The identity point: valid encoding, small order.
+        let weak = format!("01{}", "00".repeat(31));
+        let err = TrustStore::from_json(entry(&format!(r#""public_key": "{weak}""#)).as_bytes());
+        assert_eq!(
+            err,
+            Err(TrustError::Key {
+                index: 0,
+                source: KeyError::WeakKey
+            })
+        );
+        let err = TrustStore::from_json(entry(r#""public_key": "d75a98""#).as_bytes());
+        assert_eq!(
+            err,
+            Err(TrustError::Key {
+                index: 0,
+                source: KeyError::WrongLength(3)
+            })
+        );
+        let err = TrustStore::from_json(entry(r#""public_key": "xyz""#).as_bytes());
+        assert_eq!(
+            err,
+            Err(TrustError::Key {
+                index: 0,
+                source: KeyError::NotHex
+            })
+        );
+        let both = format!(r#""public_key": "{TEST1}", "public_key_pem": "x""#);
+        assert_eq!(
+            TrustStore::from_json(entry(&both).as_bytes()),
+            Err(TrustError::KeyForm { index: 0 })
+        );
+        let kid = format!(r#""kid": "0000000000000000", "public_key": "{TEST1}""#);
+        assert!(matches!(
+            TrustStore::from_json(entry(&kid).as_bytes()),
+            Err(TrustError::KidMismatch { index: 0, .. })
+        ));
+        let no_kinds = format!(
+            r#"{{"keys": [{{"country": "CN", "public_key": "{TEST1}", "record_kinds": []}}]}}"#
+        );
+        assert_eq!(
+            TrustStore::from_json(no_kinds.as_bytes()),
+            Err(TrustError::NoRecordKinds { index: 0 })
+        );
+        assert!(matches!(
+            TrustStore::from_json(b"{"),
+            Err(TrustError::Json(_))
+        ));
+    }
+
+    #[test]
+    fn pem_and_hex_forms_load_the_same_key_and_shared_kids_are_kept() {
+        let key = PublicKey::from_hex(TEST1).unwrap();
+        let pem = serde_json::to_string(&key.to_spki_pem()).unwrap();
+        let json = format!(
+            r#"{{"keys": [
+                {{"country": "CN", "public_key": "{TEST1}", "record_kinds": ["nat"]}},
+                {{"country": "PK", "public_key_pem": {pem}, "record_kinds": ["vaccination"]}}
+            ]}}"#
+        );
+        let store = TrustStore::from_json(json.as_bytes()).unwrap();
+        assert_eq!(store.len(), 2);
+        let both = store.get(&key.kid());
+        assert_eq!(both.len(), 2);
+        assert_eq!(both[0].key, both[1].key);
+        assert_ne!(both[0].country, both[1].country);
+        // JSON export round-trips.
+        let again = TrustStore::from_json(store.to_json().as_bytes()).unwrap();
+        assert_eq!(again.len(), 2);
+        assert_eq!(again.get(&key.kid()).len(), 2);
+    }
+}
