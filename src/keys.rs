@@ -106,6 +106,12 @@ impl PublicKey {
         self.kid
     }
 
+    /// The decompressed key, for batch verification.
+    #[cfg(feature = "verify")]
+    pub(crate) fn verifying_key(&self) -> &VerifyingKey {
+        &self.key
+    }
+
     /// The 32 raw bytes.
     pub fn to_bytes(&self) -> [u8; 32] {
         self.key.to_bytes()

@@ -257,7 +257,7 @@ impl<'b> Reader<'b> {
         let n = self.map(what)?;
         let mut seen: Vec<i64> = Vec::with_capacity(n.min(32));
         for _ in 0..n {
-            let key = self.i64(&format!("an integer key in {what}"))?;
+            let key = self.i64("an integer map key")?;
             if seen.contains(&key) {
                 return Err(VerifyError::CborDuplicateKey { key });
             }

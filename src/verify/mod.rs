@@ -20,6 +20,8 @@ use crate::model::{Certificate, CountryCode, Timestamp};
 use crate::trust::{TrustStore, TrustedKey};
 use crate::VerifyError;
 
+mod batch;
+
 /// Verifier settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VerifyOptions {
@@ -94,32 +96,110 @@ impl Verifier {
 
     /// Verifies `text` at the instant `now`. `Ok` only when every check holds.
     pub fn verify(&self, text: &str, now: Timestamp) -> Result<Verified, VerifyError> {
+        let prepared = self.prepare(text)?;
+        let key = prepared.find_key(self.store.get(&prepared.kid))?;
+        self.finish(&prepared, key, now)
+    }
+
+    /// Verifies many texts, checking the Ed25519 signatures together with
+    /// batch verification, and returns one result per input, in order, equal to
+    /// what [`Verifier::verify`] returns for each.
+    ///
+    /// Before batching, each signature must pass the checks batch verification
+    /// skips: S canonical (below the group order), R canonically encoded and
+    /// not of small order (trusted keys were checked at load). Items that fail
+    /// them, or whose kid has several trusted keys, go through `verify_strict`
+    /// one by one. When a batch fails, it is split in halves until the bad
+    /// signatures are found.
+    ///
+    /// One difference remains by construction: the holder of a trusted key can
+    /// craft a signature whose R has a small-order component (mixed order);
+    /// `verify_strict` refuses it, batch verification accepts it with
+    /// probability at most 1/2. Only the issuer can make such a signature, and
+    /// it could as well sign the same claims validly.
+    pub fn verify_batch<S: AsRef<str>>(
+        &self,
+        texts: &[S],
+        now: Timestamp,
+    ) -> Vec<Result<Verified, VerifyError>> {
+        let prepared: Vec<Result<Prepared, VerifyError>> =
+            texts.iter().map(|t| self.prepare(t.as_ref())).collect();
+        // Items that can join the batch: one candidate key and the pre-checks pass.
+        let items: Vec<batch::Item<'_>> = prepared
+            .iter()
+            .enumerate()
+            .filter_map(|(index, p)| {
+                let p = p.as_ref().ok()?;
+                match self.store.get(&p.kid) {
+                    [key] if batch::precheck(&p.signature) => Some(batch::Item {
+                        index,
+                        message: &p.tbs,
+                        signature: &p.signature,
+                        key,
+                    }),
+                    _ => None,
+                }
+            })
+            .collect();
+        let mut outcome: Vec<Option<bool>> = vec![None; prepared.len()];
+        for (index, ok) in batch::verify(&items) {
+            if let Some(slot) = outcome.get_mut(index) {
+                *slot = Some(ok);
+            }
+        }
+        prepared
+            .into_iter()
+            .zip(outcome)
+            .map(|(p, batched)| {
+                let p = p?;
+                let candidates = self.store.get(&p.kid);
+                let key = match (batched, candidates.first()) {
+                    (Some(true), Some(key)) => key,
+                    (Some(_), _) => return Err(p.signature_invalid()),
+                    (None, _) => p.find_key(candidates)?,
+                };
+                self.finish(&p, key, now)
+            })
+            .collect()
+    }
+
+    /// Every check before the signature: text, body, COSE structure, known kid.
+    fn prepare(&self, text: &str) -> Result<Prepared, VerifyError> {
         let body = codec::text_to_body(text)?;
         let (cose, form) = codec::body_to_cose(&body, self.options.inflate_limit)?;
         let sign1 = CoseSign1::parse(&cose)?;
         let kid = sign1.header.kid;
-        let candidates = self.store.get(&kid);
-        if candidates.is_empty() {
+        if self.store.get(&kid).is_empty() {
             return Err(VerifyError::UnknownKid {
                 kid: kid.to_string(),
             });
         }
-        let tbs = sign1.to_be_signed();
-        let key = candidates
-            .iter()
-            .find(|k| k.key.verify_strict(&tbs, &sign1.signature))
-            .ok_or_else(|| VerifyError::SignatureInvalid {
-                kid: kid.to_string(),
-            })?;
-        let certificate = claims::decode_claims(sign1.payload)?;
+        Ok(Prepared {
+            tbs: sign1.to_be_signed(),
+            payload_len: sign1.payload.len(),
+            signature: sign1.signature,
+            kid,
+            alg: sign1.header.alg,
+            form,
+        })
+    }
+
+    /// Every check after the signature: claims, record, trust, time.
+    fn finish(
+        &self,
+        p: &Prepared,
+        key: &TrustedKey,
+        now: Timestamp,
+    ) -> Result<Verified, VerifyError> {
+        let certificate = claims::decode_claims(p.payload())?;
         check_trust(key, &certificate)?;
         self.check_time(&certificate, now)?;
         Ok(Verified {
             certificate,
-            kid,
+            kid: p.kid,
             key_country: key.country,
-            alg: sign1.header.alg,
-            body: form,
+            alg: p.alg,
+            body: p.form,
         })
     }
 
@@ -136,6 +216,39 @@ impl Verifier {
             });
         }
         Ok(())
+    }
+}
+
+/// A text that passed every check before the signature.
+struct Prepared {
+    /// The Sig_structure; it ends with the payload.
+    tbs: Vec<u8>,
+    payload_len: usize,
+    signature: [u8; 64],
+    kid: Kid,
+    alg: Algorithm,
+    form: BodyForm,
+}
+
+impl Prepared {
+    /// The payload: the tail of the Sig_structure.
+    fn payload(&self) -> &[u8] {
+        let start = self.tbs.len().saturating_sub(self.payload_len);
+        self.tbs.get(start..).unwrap_or_default()
+    }
+
+    fn signature_invalid(&self) -> VerifyError {
+        VerifyError::SignatureInvalid {
+            kid: self.kid.to_string(),
+        }
+    }
+
+    /// The first candidate key under which the signature verifies strictly.
+    fn find_key<'k>(&self, candidates: &'k [TrustedKey]) -> Result<&'k TrustedKey, VerifyError> {
+        candidates
+            .iter()
+            .find(|k| k.key.verify_strict(&self.tbs, &self.signature))
+            .ok_or_else(|| self.signature_invalid())
     }
 }
 
