@@ -292,6 +292,9 @@ pub enum KeyError {
     /// The 32 bytes do not decode to a point on the curve.
     #[error("the public key is not a valid Ed25519 point")]
     InvalidPoint,
+    /// A non-canonical encoding (y not below p), which RFC 8032 decoding refuses.
+    #[error("the public key is not canonically encoded (y >= p)")]
+    NonCanonical,
     /// A small-order (weak) public key, under which forged signatures verify.
     #[error("the public key is a small-order (weak) Ed25519 point and is refused")]
     WeakKey,

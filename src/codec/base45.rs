@@ -66,7 +66,11 @@ pub fn decode(text: &str) -> Result<Vec<u8>, VerifyError> {
                 out.extend_from_slice(&(group_value as u16).to_be_bytes())
             }
             2 if group_value <= 0xff => out.push(group_value as u8),
-            _ => return Err(VerifyError::Base45GroupOverflow { position }),
+            _ => {
+                // A bad character anywhere takes precedence (FORMAT.md §2).
+                check_alphabet(text)?;
+                return Err(VerifyError::Base45GroupOverflow { position });
+            }
         }
     }
     Ok(out)

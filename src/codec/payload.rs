@@ -276,6 +276,9 @@ fn decode_list<'b, T>(
     f: fn(&mut Reader<'b>, usize, At) -> Result<T>,
 ) -> Result<Vec<T>> {
     let n = r.array(list)?;
+    if n == 0 {
+        return Err(invalid(list, "must not be empty (omit the key instead)"));
+    }
     if n > MAX_ENTRIES_PER_KIND {
         return Err(invalid(
             list,
@@ -329,6 +332,12 @@ fn date(r: &mut Reader<'_>, what: &'static str) -> Result<std::result::Result<Da
     Ok(Date::from_days_since_epoch(days).map_err(|e| e.to_string()))
 }
 
+/// A code: an unsigned integer; above u32 it is out of range (`InvalidRecord`).
+fn code(r: &mut Reader<'_>, what: &'static str) -> Result<u32> {
+    let n = r.u64(what)?;
+    u32::try_from(n).map_err(|_| invalid(what, format!("code {n} is out of range")))
+}
+
 fn small(r: &mut Reader<'_>, what: &'static str) -> Result<Option<u8>> {
     Ok(u8::try_from(r.u64(what)?).ok())
 }
@@ -355,10 +364,10 @@ fn decode_holder(r: &mut Reader<'_>, depth: usize) -> Result<Holder> {
     let primary_name = owned_text(r, "holder.primary_name")?;
     let secondary_name = owned_text(r, "holder.secondary_name")?;
     let date_of_birth = decode_birth_date(r)?;
-    let sex = Sex::from_code(r.code("holder.sex")?);
+    let sex = Sex::from_code(code(r, "holder.sex")?);
     let nationality = Nationality::new(r.text("holder.nationality")?)
         .map_err(|e| invalid("holder.nationality", e))?;
-    let document_type = DocumentType::from_code(r.code("holder.document_type")?);
+    let document_type = DocumentType::from_code(code(r, "holder.document_type")?);
     let document_number = owned_text(r, "holder.document_number")?;
     let native_name = optional(r, n > 7, |r| owned_text(r, "holder.native_name"))?;
     let residence_country = optional(r, n > 8, |r| {
@@ -424,11 +433,11 @@ fn facility(r: &mut Reader<'_>, at: At, field: &str) -> Result<Facility> {
 fn decode_nat(r: &mut Reader<'_>, depth: usize, at: At) -> Result<NatTest> {
     let n = array_at_least(r, "a NAT test", 6)?;
     Ok(NatTest {
-        disease: Disease::from_code(r.code("a NAT test's disease code")?),
-        method: NatMethod::from_code(r.code("a NAT test's method code")?),
+        disease: Disease::from_code(code(r, "a NAT test's disease code")?),
+        method: NatMethod::from_code(code(r, "a NAT test's method code")?),
         sampled_at: instant(r, "a NAT test's sampling time")?
             .ok_or_else(|| at.invalid("sampled_at", INSTANT_RANGE))?,
-        result: NatResult::from_code(r.code("a NAT test's result code")?),
+        result: NatResult::from_code(code(r, "a NAT test's result code")?),
         laboratory: facility(r, at, "laboratory")?,
         unknown_elements: trailing(r, depth, n - 6)?,
     })
@@ -436,10 +445,10 @@ fn decode_nat(r: &mut Reader<'_>, depth: usize, at: At) -> Result<NatTest> {
 
 fn decode_antibody(r: &mut Reader<'_>, depth: usize, at: At) -> Result<AntibodyTest> {
     let n = array_at_least(r, "an antibody test", 5)?;
-    let class = AntibodyClass::from_code(r.code("an antibody class code")?);
+    let class = AntibodyClass::from_code(code(r, "an antibody class code")?);
     let sampled_at = instant(r, "an antibody test's sampling time")?
         .ok_or_else(|| at.invalid("sampled_at", INSTANT_RANGE))?;
-    let result = AntibodyResult::from_code(r.code("an antibody result code")?);
+    let result = AntibodyResult::from_code(code(r, "an antibody result code")?);
     let laboratory = facility(r, at, "laboratory")?;
     let quantity = optional(r, n > 5, |r| {
         if r.array("a quantity")? != 3 {
@@ -468,9 +477,9 @@ fn decode_antibody(r: &mut Reader<'_>, depth: usize, at: At) -> Result<AntibodyT
 fn decode_vaccination(r: &mut Reader<'_>, depth: usize, at: At) -> Result<Vaccination> {
     let n = array_at_least(r, "a vaccination", 8)?;
     Ok(Vaccination {
-        disease: Disease::from_code(r.code("a vaccination's disease code")?),
-        product: VaccineProduct::from_code(r.code("a vaccine product code")?),
-        manufacturer: Manufacturer::from_code(r.code("a manufacturer code")?),
+        disease: Disease::from_code(code(r, "a vaccination's disease code")?),
+        product: VaccineProduct::from_code(code(r, "a vaccine product code")?),
+        manufacturer: Manufacturer::from_code(code(r, "a manufacturer code")?),
         dose: small(r, "a dose number")?.ok_or_else(|| at.invalid("dose", "must be 1..=99"))?,
         series_total: small(r, "a series total")?
             .ok_or_else(|| at.invalid("series_total", "must be 1..=99"))?,
