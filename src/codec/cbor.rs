@@ -153,16 +153,6 @@ impl<'b> Reader<'b> {
         }
     }
 
-    /// A code: an unsigned integer that fits in `u32`.
-    pub(crate) fn code(&mut self, what: &str) -> Result<u32> {
-        let offset = self.position();
-        let n = self.u64(what)?;
-        u32::try_from(n).map_err(|_| VerifyError::CborMalformed {
-            offset,
-            reason: format!("{what}: code {n} is out of range"),
-        })
-    }
-
     /// A definite-length text string (UTF-8 checked), borrowed.
     pub(crate) fn text(&mut self, what: &str) -> Result<&'b str> {
         self.check_definite()?;
