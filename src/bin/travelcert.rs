@@ -60,7 +60,14 @@ enum Command {
         #[arg(long)]
         id: Option<String>,
         /// The health record JSON (FORMAT.md, "Record JSON").
-        record: PathBuf,
+        #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+        record: Option<PathBuf>,
+        /// Issue one certificate per line of this JSON Lines file (both cores).
+        #[arg(long, requires = "out_dir")]
+        batch: Option<PathBuf>,
+        /// With --batch: where NNNNNN.txt (by line number) and report.jsonl go.
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
     },
     /// Verify a certificate offline and print it as JSON.
     Verify {
@@ -73,6 +80,10 @@ enum Command {
         /// Allowed clock skew in seconds.
         #[arg(long, default_value_t = 300)]
         skew: i64,
+        /// Verify every *.txt in a directory, or every line of a file (both
+        /// cores, batch signature verification); JSON Lines report on stdout.
+        #[arg(long, conflicts_with_all = ["text", "text_file"])]
+        batch: Option<PathBuf>,
         #[command(flatten)]
         input: TextInput,
     },
@@ -110,7 +121,9 @@ fn main() -> ExitCode {
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("{}", f.message);
+            if !f.message.is_empty() {
+                eprintln!("{}", f.message);
+            }
             ExitCode::from(f.code)
         }
     }
@@ -126,14 +139,27 @@ fn run(command: Command) -> Result<(), Failure> {
             issued_at,
             id,
             record,
+            batch,
+            out_dir,
         } => {
-            let signer = Ed25519Signer::from_pkcs8_pem(&read_text(&key)?)
+            let pem = read_text(&key)?;
+            let signer = Ed25519Signer::from_pkcs8_pem(&pem)
                 .map_err(|e| usage(format!("{}: {e}", key.display())))?;
             let country = CountryCode::new(&issuer).map_err(usage)?;
-            let record: HealthRecord = serde_json::from_str(&read_text(&record)?)
-                .map_err(|e| usage(format!("{}: {e}", record.display())))?;
             let mut params =
                 IssueParams::new(instant(issued_at.as_deref())?, duration(&valid_for)?);
+            if let (Some(batch), Some(out_dir)) = (batch, out_dir) {
+                if id.is_some() {
+                    return Err(usage(
+                        "--id cannot be used with --batch (ids must be unique)",
+                    ));
+                }
+                return bulk::issue(&pem, country, &params, &batch, &out_dir);
+            }
+            let record_path =
+                record.ok_or_else(|| usage("a RECORD file or --batch is required"))?;
+            let record: HealthRecord = serde_json::from_str(&read_text(&record_path)?)
+                .map_err(|e| usage(format!("{}: {e}", record_path.display())))?;
             if let Some(id) = id {
                 let bytes = hex_bytes(&id)?;
                 params = params.with_id(CertificateId::new(&bytes).map_err(usage)?);
@@ -148,6 +174,7 @@ fn run(command: Command) -> Result<(), Failure> {
             trust,
             at,
             skew,
+            batch,
             input,
         } => {
             let store = TrustStore::from_json(&read_bytes(&trust)?)
@@ -156,6 +183,10 @@ fn run(command: Command) -> Result<(), Failure> {
                 clock_skew: skew,
                 ..VerifyOptions::default()
             };
+            if let Some(batch) = batch {
+                let verifier = Verifier::with_options(store, options);
+                return bulk::verify(&verifier, instant(at.as_deref())?, &batch);
+            }
             let text = input.read()?;
             let verified = Verifier::with_options(store, options)
                 .verify(&text, instant(at.as_deref())?)
@@ -293,4 +324,211 @@ fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     let json = serde_json::to_string_pretty(value).map_err(usage)?;
     println!("{json}");
     Ok(())
+}
+
+/// Bulk issuing and verifying: the input and output files, the split over
+/// the cores, the progress bar and the summary. Issuing and verifying
+/// themselves are the library's (`Issuer::issue`, `Verifier::verify_batch`).
+mod bulk {
+    use std::collections::BTreeMap;
+    use std::io::{IsTerminal, Write};
+    use std::path::Path;
+    use std::time::Instant;
+
+    use indicatif::{ProgressBar, ProgressStyle};
+    use serde_json::json;
+    use travelcert::issue::{Ed25519Signer, IssueParams, Issuer};
+    use travelcert::model::{CountryCode, HealthRecord, Timestamp};
+    use travelcert::verify::Verifier;
+
+    use super::{read_text, usage, write, Failure};
+
+    /// Certificates per `verify_batch` call.
+    const CHUNK: usize = 64;
+
+    fn threads() -> usize {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+
+    /// A progress bar on a terminal, nothing when stderr is piped.
+    fn progress(len: usize, what: &str) -> ProgressBar {
+        if !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new(len as u64);
+        if let Ok(style) = ProgressStyle::with_template(&format!(
+            "{what} {{bar:40}} {{pos}}/{{len}} {{per_sec}} eta {{eta}}"
+        )) {
+            bar.set_style(style);
+        }
+        bar
+    }
+
+    /// Splits `items` into one contiguous part per core, runs `f` on each part
+    /// on its own thread, and joins the results in input order.
+    fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
+        let per = items.len().div_ceil(threads()).max(1);
+        let f = &f;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = items
+                .chunks(per)
+                .map(|part| scope.spawn(move || f(part)))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    }
+
+    fn summary(what: &str, total: usize, errors: &BTreeMap<String, usize>, started: Instant) {
+        let failed: usize = errors.values().sum();
+        let secs = started.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 { total as f64 / secs } else { 0.0 };
+        eprintln!(
+            "{what}: {total} in all, {} ok, {failed} failed, {secs:.2} s ({rate:.0} per second)",
+            total - failed
+        );
+        for (kind, n) in errors {
+            eprintln!("  {kind}: {n}");
+        }
+    }
+
+    /// `issue --batch RECORDS.jsonl --out-dir DIR`.
+    pub(super) fn issue(
+        pem: &str,
+        country: CountryCode,
+        params: &IssueParams,
+        input: &Path,
+        out_dir: &Path,
+    ) -> Result<(), Failure> {
+        let text = read_text(input)?;
+        std::fs::create_dir_all(out_dir)
+            .map_err(|e| usage(format!("{}: {e}", out_dir.display())))?;
+        let lines: Vec<(usize, &str)> = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.trim()))
+            .filter(|(_, l)| !l.is_empty())
+            .collect();
+        let started = Instant::now();
+        let bar = progress(lines.len(), "issuing");
+        let results = parallel(&lines, |part| {
+            // One issuer per thread: it reuses its compressor.
+            let signer = match Ed25519Signer::from_pkcs8_pem(pem) {
+                Ok(s) => s,
+                Err(e) => return part.iter().map(|(n, _)| (*n, Err(e.to_string()))).collect(),
+            };
+            let issuer = Issuer::new(signer, country);
+            part.iter()
+                .map(|(n, line)| {
+                    let result = serde_json::from_str::<HealthRecord>(line)
+                        .map_err(|e| format!("record JSON: {e}"))
+                        .and_then(|r| issuer.issue(&r, params).map_err(|e| e.to_string()))
+                        .and_then(|issued| {
+                            let file = format!("{n:06}.txt");
+                            std::fs::write(out_dir.join(&file), format!("{}\n", issued.text))
+                                .map_err(|e| format!("{file}: {e}"))?;
+                            Ok(json!({"line": n, "ok": true, "file": file,
+                                "certificate_id": issued.certificate.certificate_id.to_string(),
+                                "characters": issued.text.len()}))
+                        });
+                    bar.inc(1);
+                    (*n, result)
+                })
+                .collect()
+        });
+        bar.finish_and_clear();
+        let mut report = String::new();
+        let mut errors: BTreeMap<String, usize> = BTreeMap::new();
+        for (line, result) in &results {
+            let entry = match result {
+                Ok(entry) => entry.clone(),
+                Err(e) => {
+                    *errors.entry("invalid record".to_owned()).or_default() += 1;
+                    json!({"line": line, "ok": false, "error": e})
+                }
+            };
+            report.push_str(&entry.to_string());
+            report.push('\n');
+        }
+        let report_path = out_dir.join("report.jsonl");
+        write(&report_path, report.as_bytes())?;
+        summary("issued", results.len(), &errors, started);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Failure {
+                code: 1,
+                message: format!("see {}", report_path.display()),
+            })
+        }
+    }
+
+    /// `verify --batch DIR_OR_FILE`.
+    pub(super) fn verify(verifier: &Verifier, now: Timestamp, input: &Path) -> Result<(), Failure> {
+        let sources: Vec<(String, String)> = if input.is_dir() {
+            let mut files: Vec<_> = std::fs::read_dir(input)
+                .map_err(|e| usage(format!("{}: {e}", input.display())))?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+                .collect();
+            files.sort();
+            files
+                .into_iter()
+                .map(|p| Ok((p.display().to_string(), read_text(&p)?.trim().to_owned())))
+                .collect::<Result<_, Failure>>()?
+        } else {
+            read_text(input)?
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+                .map(|(i, l)| {
+                    (
+                        format!("{}:{}", input.display(), i + 1),
+                        l.trim().to_owned(),
+                    )
+                })
+                .collect()
+        };
+        let started = Instant::now();
+        let bar = progress(sources.len(), "verifying");
+        let results = parallel(&sources, |part| {
+            part.chunks(CHUNK)
+                .flat_map(|chunk| {
+                    let texts: Vec<&str> = chunk.iter().map(|(_, t)| t.as_str()).collect();
+                    let results = verifier.verify_batch(&texts, now);
+                    bar.inc(chunk.len() as u64);
+                    results
+                })
+                .collect()
+        });
+        bar.finish_and_clear();
+        let mut errors: BTreeMap<String, usize> = BTreeMap::new();
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        for ((source, _), result) in sources.iter().zip(&results) {
+            let entry = match result {
+                Ok(v) => json!({"source": source, "valid": true,
+                                "issuer": v.certificate.issuer.to_string(),
+                                "certificate_id": v.certificate.certificate_id.to_string()}),
+                Err(e) => {
+                    *errors.entry(e.name().to_owned()).or_default() += 1;
+                    json!({"source": source, "valid": false, "error": e.name(),
+                           "message": e.to_string()})
+                }
+            };
+            writeln!(out, "{entry}").map_err(|e| usage(format!("standard output: {e}")))?;
+        }
+        summary("verified", results.len(), &errors, started);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Failure {
+                code: 1,
+                message: String::new(),
+            })
+        }
+    }
 }
