@@ -42,12 +42,16 @@ pub mod issue;
 pub mod keys;
 pub mod model;
 #[cfg(feature = "verify")]
+pub mod policy;
+#[cfg(feature = "verify")]
 pub mod trust;
 #[cfg(feature = "verify")]
 pub mod verify;
 
 #[cfg(feature = "issue")]
 pub use error::IssueError;
+#[cfg(feature = "verify")]
+pub use error::SignedListError;
 #[cfg(feature = "verify")]
 pub use error::TrustError;
 pub use error::{KeyError, VerifyError};

@@ -192,6 +192,14 @@ impl<'b> Reader<'b> {
             .map_err(|e| self.err(e, what))
     }
 
+    /// A boolean (`true` / `false`).
+    pub(crate) fn bool(&mut self, what: &str) -> Result<bool> {
+        if self.peek()? != Type::Bool {
+            return Err(self.mismatch(what));
+        }
+        self.dec.bool().map_err(|e| self.err(e, what))
+    }
+
     /// Consumes a `null` if one is next; says whether it did.
     pub(crate) fn null(&mut self) -> Result<bool> {
         if self.peek()? == Type::Null {
@@ -338,6 +346,11 @@ impl Writer {
 
     pub(crate) fn tag(&mut self, tag: u64) -> &mut Self {
         self.head(6, tag);
+        self
+    }
+
+    pub(crate) fn bool(&mut self, b: bool) -> &mut Self {
+        self.buf.push(if b { 0xf5 } else { 0xf4 });
         self
     }
 

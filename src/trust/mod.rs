@@ -18,6 +18,12 @@
 //! }]}
 //! ```
 
+mod revocation;
+mod signed;
+
+pub use revocation::{revocation_id, RevocationId, RevocationList};
+pub use signed::{DocumentType, TrustList};
+
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -39,6 +45,9 @@ pub struct TrustedKey {
     pub not_after: Option<Timestamp>,
     /// The record kinds it may sign.
     pub record_kinds: Vec<RecordKind>,
+    /// The issuer withdrew the key: certificates it signed fail with
+    /// `KeyRevoked` (issue 5).
+    pub revoked: bool,
 }
 
 impl TrustedKey {
@@ -50,6 +59,7 @@ impl TrustedKey {
             not_before: None,
             not_after: None,
             record_kinds: RecordKind::KNOWN.to_vec(),
+            revoked: false,
         }
     }
 
@@ -87,6 +97,8 @@ struct KeyJson {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     not_after: Option<Timestamp>,
     record_kinds: Vec<RecordKind>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    revoked: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -136,9 +148,26 @@ impl TrustStore {
                 not_before: k.not_before,
                 not_after: k.not_after,
                 record_kinds: k.record_kinds,
+                revoked: k.revoked,
             });
         }
         Ok(store)
+    }
+
+    /// Loads a signed trust list (FORMAT.md §12): `Ok` only when it is signed by
+    /// one of `root_keys`, valid at `now` and strictly newer than
+    /// `last_sequence` (0 before the first list). Returns the store and the
+    /// list's sequence number, which the caller persists and passes next time.
+    /// [`TrustList::verify`] also gives the list's next root keys.
+    pub fn from_signed_list(
+        bytes: &[u8],
+        root_keys: &[PublicKey],
+        now: Timestamp,
+        last_sequence: u64,
+    ) -> Result<(Self, u64), crate::SignedListError> {
+        let (list, _) = TrustList::verify(bytes, root_keys, now, last_sequence)?;
+        let sequence = list.sequence;
+        Ok((list.into_store(), sequence))
     }
 
     /// The JSON form (pretty-printed), keys in kid order.
@@ -153,6 +182,7 @@ impl TrustStore {
                 not_before: k.not_before,
                 not_after: k.not_after,
                 record_kinds: k.record_kinds.clone(),
+                revoked: k.revoked,
             })
             .collect();
         serde_json::to_string_pretty(&StoreJson { keys }).unwrap_or_default()

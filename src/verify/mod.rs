@@ -6,7 +6,10 @@
 //! strict Ed25519 signature (`verify_strict`); the claims and the record; the
 //! issuer country against the key's; the key's validity at the issue time; the
 //! record kinds the key may sign; the issue and expiry times against `now` with
-//! the allowed clock skew.
+//! the allowed clock skew. A key marked revoked in the trust store fails with
+//! `KeyRevoked` (right after its signature verified); a certificate on the
+//! revocation list ([`Verifier::with_revocations`]) with `CertificateRevoked`
+//! (after the trust checks, before the time checks).
 //!
 //! [`inspect`] decodes without any trust: for showing what a code says, never for
 //! deciding anything.
@@ -17,8 +20,9 @@ use crate::codec::{self, claims, zlib, BodyForm};
 use crate::cose::{Algorithm, CoseSign1};
 use crate::keys::Kid;
 use crate::model::{Certificate, CountryCode, Timestamp};
-use crate::trust::{TrustStore, TrustedKey};
+use crate::trust::{RevocationList, TrustStore, TrustedKey};
 use crate::VerifyError;
+use std::sync::Arc;
 
 /// Verifier settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +73,7 @@ fn alg_id<S: serde::Serializer>(alg: &Algorithm, s: S) -> Result<S::Ok, S::Error
 pub struct Verifier {
     store: TrustStore,
     options: VerifyOptions,
+    revocations: Option<Arc<RevocationList>>,
 }
 
 impl Verifier {
@@ -79,7 +84,23 @@ impl Verifier {
 
     /// A verifier with these options.
     pub fn with_options(store: TrustStore, options: VerifyOptions) -> Self {
-        Self { store, options }
+        Self {
+            store,
+            options,
+            revocations: None,
+        }
+    }
+
+    /// This verifier, also refusing every certificate on `list` with
+    /// `CertificateRevoked` (the list is shared, not copied, between clones).
+    pub fn with_revocations(mut self, list: impl Into<Arc<RevocationList>>) -> Self {
+        self.revocations = Some(list.into());
+        self
+    }
+
+    /// The revocation list, if any.
+    pub fn revocations(&self) -> Option<&RevocationList> {
+        self.revocations.as_deref()
     }
 
     /// The trust store.
@@ -111,8 +132,21 @@ impl Verifier {
             .ok_or_else(|| VerifyError::SignatureInvalid {
                 kid: kid.to_string(),
             })?;
+        if key.revoked {
+            return Err(VerifyError::KeyRevoked {
+                kid: kid.to_string(),
+            });
+        }
         let certificate = claims::decode_claims(sign1.payload)?;
         check_trust(key, &certificate)?;
+        if let Some(list) = &self.revocations {
+            if list.is_revoked(certificate.issuer, &certificate.certificate_id) {
+                return Err(VerifyError::CertificateRevoked {
+                    issuer: certificate.issuer.to_string(),
+                    certificate_id: certificate.certificate_id.to_string(),
+                });
+            }
+        }
         self.check_time(&certificate, now)?;
         Ok(Verified {
             certificate,
