@@ -442,7 +442,10 @@ impl fmt::Display for Why {
                 write!(f, "same laboratory as {as_record}")
             }
             Self::SeriesIncomplete { dose, series_total } => {
-                write!(f, "dose {dose} of {series_total} does not complete the series")
+                write!(
+                    f,
+                    "dose {dose} of {series_total} does not complete the series"
+                )
             }
             Self::TooSoonAfterDose { days, min_days } => {
                 write!(f, "given {days} days before, fewer than {min_days}")
@@ -454,7 +457,10 @@ impl fmt::Display for Why {
                 write!(f, "dated {date}, after the reference moment")
             }
             Self::UnknownCode { field, code } => {
-                write!(f, "its {field} has code {code}, which this verifier does not know")
+                write!(
+                    f,
+                    "its {field} has code {code}, which this verifier does not know"
+                )
             }
         }
     }

@@ -457,6 +457,9 @@ fn count_tests(
                 unknown_labs.push(lab_key(lab));
                 mismatches.push(super::Mismatch { record, why });
             }
+            // A test of another disease or class is not what the rule is
+            // about: not listed, so views do not carry it.
+            Check::Fails(Why::Disease { .. } | Why::AntibodyClass { .. }) => {}
             Check::Fails(why) => mismatches.push(super::Mismatch { record, why }),
         }
     }
@@ -531,7 +534,10 @@ fn window_text(within_hours: Option<u32>, reference: &Reference) -> String {
 }
 
 fn names<T: Copy>(list: &[T], label: impl Fn(T) -> String) -> String {
-    list.iter().map(|v| label(*v)).collect::<Vec<_>>().join(" or ")
+    list.iter()
+        .map(|v| label(*v))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 impl NatRule {

@@ -14,15 +14,23 @@
 //!   "public_key": "<64 hex digits>",      // or "public_key_pem": "-----BEGIN PUBLIC KEY-----…"
 //!   "not_before": "2021-01-01T00:00:00Z", // optional
 //!   "not_after": "2031-01-01T00:00:00Z",  // optional
-//!   "record_kinds": ["nat", "antibody", "vaccination"]
+//!   "record_kinds": ["nat", "antibody", "vaccination"],
+//!   "revoked": true                       // optional; default false
 //! }]}
 //! ```
+//!
+//! Signed trust lists ([`TrustList`], FORMAT.md §12) carry the same keys as
+//! CBOR under a root key's signature; [`RevocationList`] carries withdrawn
+//! certificate ids; [`ListState`] remembers sequence numbers (no rollback) and
+//! rotated roots between loads.
 
 mod revocation;
 mod signed;
+mod state;
 
 pub use revocation::{revocation_id, RevocationId, RevocationList};
 pub use signed::{DocumentType, TrustList};
+pub use state::ListState;
 
 use std::collections::HashMap;
 
