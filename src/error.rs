@@ -436,6 +436,25 @@ pub enum SignedListError {
     },
 }
 
+#[cfg(feature = "verify")]
+impl SignedListError {
+    /// The variant's stable name (FORMAT.md §12.4).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Malformed(_) => "ListMalformed",
+            Self::WrongDocumentType { .. } => "ListWrongType",
+            Self::Field { .. } => "ListField",
+            Self::UnknownRoot { .. } => "ListUnknownRoot",
+            Self::SignatureInvalid { .. } => "ListSignatureInvalid",
+            Self::NotYetValid { .. } => "ListNotYetValid",
+            Self::Expired { .. } => "ListExpired",
+            Self::Rollback { .. } => "ListRollback",
+            Self::Key { .. } => "ListKey",
+            Self::RevocationIds { .. } => "ListRevocationIds",
+        }
+    }
+}
+
 /// Why a certificate could not be issued.
 #[cfg(feature = "issue")]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

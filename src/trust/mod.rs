@@ -127,37 +127,7 @@ impl TrustStore {
             serde_json::from_slice(json).map_err(|e| TrustError::Json(e.to_string()))?;
         let mut store = Self::new();
         for (index, k) in doc.keys.into_iter().enumerate() {
-            let key = match (&k.public_key, &k.public_key_pem) {
-                (Some(hex), None) => PublicKey::from_hex(hex),
-                (None, Some(pem)) => PublicKey::from_spki_pem(pem),
-                _ => return Err(TrustError::KeyForm { index }),
-            }
-            .map_err(|source| TrustError::Key { index, source })?;
-            if let Some(declared) = &k.kid {
-                if Kid::from_hex(declared) != Some(key.kid()) {
-                    return Err(TrustError::KidMismatch {
-                        index,
-                        declared: declared.clone(),
-                        derived: key.kid().to_string(),
-                    });
-                }
-            }
-            if let (Some(nb), Some(na)) = (k.not_before, k.not_after) {
-                if na < nb {
-                    return Err(TrustError::Validity { index });
-                }
-            }
-            if k.record_kinds.is_empty() {
-                return Err(TrustError::NoRecordKinds { index });
-            }
-            store.add(TrustedKey {
-                key,
-                country: k.country,
-                not_before: k.not_before,
-                not_after: k.not_after,
-                record_kinds: k.record_kinds,
-                revoked: k.revoked,
-            });
+            store.add(key_from_json(index, k)?);
         }
         Ok(store)
     }
@@ -180,19 +150,7 @@ impl TrustStore {
 
     /// The JSON form (pretty-printed), keys in kid order.
     pub fn to_json(&self) -> String {
-        let keys = self
-            .keys()
-            .map(|k| KeyJson {
-                kid: Some(k.key.kid().to_string()),
-                country: k.country,
-                public_key: Some(hex::encode(k.key.to_bytes())),
-                public_key_pem: None,
-                not_before: k.not_before,
-                not_after: k.not_after,
-                record_kinds: k.record_kinds.clone(),
-                revoked: k.revoked,
-            })
-            .collect();
+        let keys = self.keys().map(key_to_json).collect();
         serde_json::to_string_pretty(&StoreJson { keys }).unwrap_or_default()
     }
 
@@ -229,6 +187,111 @@ impl TrustStore {
     /// No keys at all.
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+}
+
+fn key_to_json(k: &TrustedKey) -> KeyJson {
+    KeyJson {
+        kid: Some(k.key.kid().to_string()),
+        country: k.country,
+        public_key: Some(hex::encode(k.key.to_bytes())),
+        public_key_pem: None,
+        not_before: k.not_before,
+        not_after: k.not_after,
+        record_kinds: k.record_kinds.clone(),
+        revoked: k.revoked,
+    }
+}
+
+fn key_from_json(index: usize, k: KeyJson) -> Result<TrustedKey, TrustError> {
+    let key = match (&k.public_key, &k.public_key_pem) {
+        (Some(hex), None) => PublicKey::from_hex(hex),
+        (None, Some(pem)) => PublicKey::from_spki_pem(pem),
+        _ => return Err(TrustError::KeyForm { index }),
+    }
+    .map_err(|source| TrustError::Key { index, source })?;
+    if let Some(declared) = &k.kid {
+        if Kid::from_hex(declared) != Some(key.kid()) {
+            return Err(TrustError::KidMismatch {
+                index,
+                declared: declared.clone(),
+                derived: key.kid().to_string(),
+            });
+        }
+    }
+    if let (Some(nb), Some(na)) = (k.not_before, k.not_after) {
+        if na < nb {
+            return Err(TrustError::Validity { index });
+        }
+    }
+    if k.record_kinds.is_empty() {
+        return Err(TrustError::NoRecordKinds { index });
+    }
+    Ok(TrustedKey {
+        key,
+        country: k.country,
+        not_before: k.not_before,
+        not_after: k.not_after,
+        record_kinds: k.record_kinds,
+        revoked: k.revoked,
+    })
+}
+
+/// The JSON form of a trust list (for people; what is signed is the CBOR).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListJson {
+    issued_at: Timestamp,
+    sequence: u64,
+    expires_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    next_roots: Vec<String>,
+    keys: Vec<KeyJson>,
+}
+
+impl TrustList {
+    /// The JSON form: `issued_at`, `sequence`, `expires_at`, `next_roots`
+    /// (hex) and `keys` as in the trust-store JSON (FORMAT.md §7.2).
+    pub fn to_json(&self) -> String {
+        let doc = ListJson {
+            issued_at: self.issued_at,
+            sequence: self.sequence,
+            expires_at: self.expires_at,
+            next_roots: self
+                .next_roots
+                .iter()
+                .map(|k| hex::encode(k.to_bytes()))
+                .collect(),
+            keys: self.keys.iter().map(key_to_json).collect(),
+        };
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    }
+
+    /// Reads the JSON form, checking every key as [`TrustStore::from_json`] does.
+    pub fn from_json(json: &[u8]) -> Result<Self, TrustError> {
+        let doc: ListJson =
+            serde_json::from_slice(json).map_err(|e| TrustError::Json(e.to_string()))?;
+        let keys = doc
+            .keys
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| key_from_json(i, k))
+            .collect::<Result<Vec<_>, _>>()?;
+        let next_roots = doc
+            .next_roots
+            .iter()
+            .enumerate()
+            .map(|(index, h)| {
+                PublicKey::from_hex(h).map_err(|source| TrustError::Key { index, source })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            issued_at: doc.issued_at,
+            sequence: doc.sequence,
+            expires_at: doc.expires_at,
+            keys,
+            next_roots,
+        })
     }
 }
 
