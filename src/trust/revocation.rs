@@ -66,6 +66,7 @@ impl RevocationList {
         self.ids.extend(ids);
         self.ids.sort_unstable();
         self.ids.dedup();
+        self.ids.shrink_to_fit();
     }
 
     /// Adds the id of one certificate.

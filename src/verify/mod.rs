@@ -126,18 +126,33 @@ impl Verifier {
             });
         }
         let tbs = sign1.to_be_signed();
-        let key = candidates
+        let verifying: Vec<&TrustedKey> = candidates
             .iter()
-            .find(|k| k.key.verify_strict(&tbs, &sign1.signature))
+            .filter(|k| k.key.verify_strict(&tbs, &sign1.signature))
+            .collect();
+        let first = *verifying
+            .first()
             .ok_or_else(|| VerifyError::SignatureInvalid {
                 kid: kid.to_string(),
             })?;
-        if key.revoked {
+        if verifying.iter().all(|k| k.revoked) {
             return Err(VerifyError::KeyRevoked {
                 kid: kid.to_string(),
             });
         }
         let certificate = claims::decode_claims(sign1.payload)?;
+        // The same key may be listed for several countries (several trust
+        // lists merged): use the entry of the certificate's issuer when there is one.
+        let key = verifying
+            .iter()
+            .copied()
+            .find(|k| k.country == certificate.issuer)
+            .unwrap_or(first);
+        if key.revoked {
+            return Err(VerifyError::KeyRevoked {
+                kid: kid.to_string(),
+            });
+        }
         check_trust(key, &certificate)?;
         if let Some(list) = &self.revocations {
             if list.is_revoked(certificate.issuer, &certificate.certificate_id) {
