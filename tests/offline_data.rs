@@ -141,6 +141,19 @@ fn border_check(
     Ok(policy.evaluate(&verified.certificate, moment))
 }
 
+/// name, trust file, revocation file, state before loading, rules file,
+/// certificate text, moment, expectation.
+type Row<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a ListState,
+    &'a str,
+    String,
+    Moment,
+    Expect,
+);
+
 #[derive(Debug)]
 enum Expect {
     /// A verdict, with the rules named by its reasons.
@@ -179,7 +192,7 @@ fn border_checks_from_files_on_disk() {
     };
     use Expect::*;
     #[rustfmt::skip]
-    let table: Vec<(&str, &str, &str, &ListState, &str, String, Moment, Expect)> = vec![
+    let table: Vec<Row> = vec![
         ("accepted: double NAT sample under the entry rule",
             "trust.cose", "revocations.cose", &fresh, "entry-double-nat",
             issue_with(&TEST1_SEED, &double, cti), board,
