@@ -19,7 +19,8 @@
 //! The wire format is specified in `FORMAT.md` at the repository root.
 //!
 //! ## Features
-//! - `verify` (default): [`verify`] and [`trust`].
+//! - `verify` (default): [`verify`], [`trust`] (JSON stores, signed trust and
+//!   revocation lists) and [`policy`] (border rules and verdicts).
 //! - `issue`: [`issue`], signing and key generation.
 //! - `cli`: the `travelcert` command-line tool.
 #![deny(unsafe_code)]
