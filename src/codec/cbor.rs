@@ -153,6 +153,16 @@ impl<'b> Reader<'b> {
         }
     }
 
+    /// A code: an unsigned integer that fits in `u32` (`CborMalformed` above).
+    pub(crate) fn code(&mut self, what: &str) -> Result<u32> {
+        let offset = self.position();
+        let n = self.u64(what)?;
+        u32::try_from(n).map_err(|_| VerifyError::CborMalformed {
+            offset,
+            reason: format!("{what}: code {n} is out of range"),
+        })
+    }
+
     /// A definite-length text string (UTF-8 checked), borrowed.
     pub(crate) fn text(&mut self, what: &str) -> Result<&'b str> {
         self.check_definite()?;
@@ -180,6 +190,14 @@ impl<'b> Reader<'b> {
             .tag()
             .map(|t| t.as_u64())
             .map_err(|e| self.err(e, what))
+    }
+
+    /// A boolean (`true` / `false`).
+    pub(crate) fn bool(&mut self, what: &str) -> Result<bool> {
+        if self.peek()? != Type::Bool {
+            return Err(self.mismatch(what));
+        }
+        self.dec.bool().map_err(|e| self.err(e, what))
     }
 
     /// Consumes a `null` if one is next; says whether it did.
@@ -328,6 +346,11 @@ impl Writer {
 
     pub(crate) fn tag(&mut self, tag: u64) -> &mut Self {
         self.head(6, tag);
+        self
+    }
+
+    pub(crate) fn bool(&mut self, b: bool) -> &mut Self {
+        self.buf.push(if b { 0xf5 } else { 0xf4 });
         self
     }
 

@@ -6,7 +6,10 @@
 //! strict Ed25519 signature (`verify_strict`); the claims and the record; the
 //! issuer country against the key's; the key's validity at the issue time; the
 //! record kinds the key may sign; the issue and expiry times against `now` with
-//! the allowed clock skew.
+//! the allowed clock skew. A key marked revoked in the trust store fails with
+//! `KeyRevoked` (right after its signature verified); a certificate on the
+//! revocation list ([`Verifier::with_revocations`]) with `CertificateRevoked`
+//! (after the trust checks, before the time checks).
 //!
 //! [`inspect`] decodes without any trust: for showing what a code says, never for
 //! deciding anything.
@@ -17,8 +20,9 @@ use crate::codec::{self, claims, zlib, BodyForm};
 use crate::cose::{Algorithm, CoseSign1};
 use crate::keys::Kid;
 use crate::model::{Certificate, CountryCode, Timestamp};
-use crate::trust::{TrustStore, TrustedKey};
+use crate::trust::{RevocationList, TrustStore, TrustedKey};
 use crate::VerifyError;
+use std::sync::Arc;
 
 mod batch;
 
@@ -71,6 +75,7 @@ fn alg_id<S: serde::Serializer>(alg: &Algorithm, s: S) -> Result<S::Ok, S::Error
 pub struct Verifier {
     store: TrustStore,
     options: VerifyOptions,
+    revocations: Option<Arc<RevocationList>>,
 }
 
 impl Verifier {
@@ -81,7 +86,23 @@ impl Verifier {
 
     /// A verifier with these options.
     pub fn with_options(store: TrustStore, options: VerifyOptions) -> Self {
-        Self { store, options }
+        Self {
+            store,
+            options,
+            revocations: None,
+        }
+    }
+
+    /// This verifier, also refusing every certificate on `list` with
+    /// `CertificateRevoked` (the list is shared, not copied, between clones).
+    pub fn with_revocations(mut self, list: impl Into<Arc<RevocationList>>) -> Self {
+        self.revocations = Some(list.into());
+        self
+    }
+
+    /// The revocation list, if any.
+    pub fn revocations(&self) -> Option<&RevocationList> {
+        self.revocations.as_deref()
     }
 
     /// The trust store.
@@ -97,8 +118,8 @@ impl Verifier {
     /// Verifies `text` at the instant `now`. `Ok` only when every check holds.
     pub fn verify(&self, text: &str, now: Timestamp) -> Result<Verified, VerifyError> {
         let prepared = self.prepare(text)?;
-        let key = prepared.find_key(self.store.get(&prepared.kid))?;
-        self.finish(&prepared, key, now)
+        let verifying = prepared.verifying_keys(self.store.get(&prepared.kid));
+        self.finish(&prepared, &verifying, now)
     }
 
     /// Verifies many texts, checking the Ed25519 signatures together with
@@ -153,12 +174,13 @@ impl Verifier {
             .map(|(p, batched)| {
                 let p = p?;
                 let candidates = self.store.get(&p.kid);
-                let key = match (batched, candidates.first()) {
-                    (Some(true), Some(key)) => key,
-                    (Some(_), _) => return Err(p.signature_invalid()),
-                    (None, _) => p.find_key(candidates)?,
+                let verifying = match batched {
+                    // Batched items have exactly one candidate.
+                    Some(true) => candidates.iter().collect(),
+                    Some(false) => Vec::new(),
+                    None => p.verifying_keys(candidates),
                 };
-                self.finish(&p, key, now)
+                self.finish(&p, &verifying, now)
             })
             .collect()
     }
@@ -184,15 +206,42 @@ impl Verifier {
         })
     }
 
-    /// Every check after the signature: claims, record, trust, time.
+    /// Every check after the signature: revoked keys, claims, record, trust,
+    /// revocation, time. `verifying` holds the trust entries (at least one)
+    /// whose key verified the signature, in trust-store order.
     fn finish(
         &self,
         p: &Prepared,
-        key: &TrustedKey,
+        verifying: &[&TrustedKey],
         now: Timestamp,
     ) -> Result<Verified, VerifyError> {
+        let first = *verifying.first().ok_or_else(|| p.signature_invalid())?;
+        let key_revoked = || VerifyError::KeyRevoked {
+            kid: p.kid.to_string(),
+        };
+        if verifying.iter().all(|k| k.revoked) {
+            return Err(key_revoked());
+        }
         let certificate = claims::decode_claims(p.payload())?;
+        // The same key may be listed for several countries (several trust
+        // lists merged): use the entry of the certificate's issuer when there is one.
+        let key = verifying
+            .iter()
+            .copied()
+            .find(|k| k.country == certificate.issuer)
+            .unwrap_or(first);
+        if key.revoked {
+            return Err(key_revoked());
+        }
         check_trust(key, &certificate)?;
+        if let Some(list) = &self.revocations {
+            if list.is_revoked(certificate.issuer, &certificate.certificate_id) {
+                return Err(VerifyError::CertificateRevoked {
+                    issuer: certificate.issuer.to_string(),
+                    certificate_id: certificate.certificate_id.to_string(),
+                });
+            }
+        }
         self.check_time(&certificate, now)?;
         Ok(Verified {
             certificate,
@@ -243,12 +292,24 @@ impl Prepared {
         }
     }
 
-    /// The first candidate key under which the signature verifies strictly.
-    fn find_key<'k>(&self, candidates: &'k [TrustedKey]) -> Result<&'k TrustedKey, VerifyError> {
+    /// The candidate entries whose key verifies the signature strictly, in
+    /// order. Entries that share the same key bytes are checked once.
+    fn verifying_keys<'k>(&self, candidates: &'k [TrustedKey]) -> Vec<&'k TrustedKey> {
+        let mut verified: Vec<([u8; 32], bool)> = Vec::with_capacity(1);
         candidates
             .iter()
-            .find(|k| k.key.verify_strict(&self.tbs, &self.signature))
-            .ok_or_else(|| self.signature_invalid())
+            .filter(|k| {
+                let bytes = k.key.to_bytes();
+                match verified.iter().find(|(b, _)| *b == bytes) {
+                    Some((_, ok)) => *ok,
+                    None => {
+                        let ok = k.key.verify_strict(&self.tbs, &self.signature);
+                        verified.push((bytes, ok));
+                        ok
+                    }
+                }
+            })
+            .collect()
     }
 }
 

@@ -479,7 +479,8 @@ SPKI_ED25519_PREFIX = bytes.fromhex("302a300506032b6570032100")
 
 
 class TrustKey:
-    def __init__(self, public, point, kid, country, not_before, not_after, kinds):
+    def __init__(self, public, point, kid, country, not_before, not_after, kinds, revoked=False):
+        self.revoked = revoked
         self.public = public
         self.point = point
         self.kid = kid
@@ -540,7 +541,10 @@ def load_trust_store(obj):
         for k in kinds:
             if k not in RECORD_KINDS:
                 raise TrustStoreError(f"unknown record kind {k!r}")
-        keys.append(TrustKey(public, point, kid, country, not_before, not_after, set(kinds)))
+        revoked = entry.get("revoked", False)
+        if not isinstance(revoked, bool):
+            raise TrustStoreError("revoked must be a boolean")
+        keys.append(TrustKey(public, point, kid, country, not_before, not_after, set(kinds), revoked))
     return keys
 
 
@@ -943,15 +947,17 @@ def verify(text, keys, now, skew=300, cap=DEFAULT_INFLATE_CAP):
         raise VerifyError("UnknownKid")
     # 5. Signature under some key with this kid.
     msg = sig_structure(protected, payload)
-    signer = None
-    for k in candidates:
-        if ed25519_verify_strict(k.public, k.point, msg, sig):
-            signer = k
-            break
-    if signer is None:
+    verifying = [k for k in candidates if ed25519_verify_strict(k.public, k.point, msg, sig)]
+    if not verifying:
         raise VerifyError("SignatureInvalid")
-    # 6. Claims and record.
+    if all(k.revoked for k in verifying):
+        raise VerifyError("KeyRevoked")
+    # 6. Claims and record; the signing entry: the first verifying entry of the
+    # certificate's issuer country, else the first verifying entry.
     cert, iss, iat, exp = parse_claims(payload)
+    signer = next((k for k in verifying if k.country == iss), verifying[0])
+    if signer.revoked:
+        raise VerifyError("KeyRevoked")
     # 7. Issuer.
     if iss != signer.country:
         raise VerifyError("IssuerMismatch")
