@@ -21,6 +21,8 @@
 //! ## Features
 //! - `verify` (default): [`verify`] and [`trust`].
 //! - `issue`: [`issue`], signing and key generation.
+//! - `render`: [`render`], QR code output (PNG, SVG, terminal, module matrix, printable card).
+//! - `scan`: [`scan`], reading QR codes from PNG and JPEG images.
 //! - `cli`: the `travelcert` command-line tool.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
@@ -41,6 +43,10 @@ mod error;
 pub mod issue;
 pub mod keys;
 pub mod model;
+#[cfg(feature = "render")]
+pub mod render;
+#[cfg(feature = "scan")]
+pub mod scan;
 #[cfg(feature = "verify")]
 pub mod trust;
 #[cfg(feature = "verify")]
