@@ -3,12 +3,14 @@
 //! [`scan`] takes encoded image bytes (PNG or JPEG) and returns the text of
 //! every QR code it finds, in the order found, each text once. It runs a fast
 //! pass first and, only when that finds nothing, more tolerant passes
-//! ([`ScanOptions::fallbacks`]): inverted colours, a downscaled copy (large
-//! photos, noise), an upscaled copy (codes at under 2 pixels per module) and a
-//! globally binarised copy (low contrast, blur).
+//! ([`ScanOptions::fallbacks`]): a globally (Otsu) binarised copy (low
+//! contrast), a downscaled copy (large photos, noise), an upscaled copy (codes
+//! at under 2 pixels per module) and a binarised downscaled copy. Inverted
+//! codes are read by the fast pass.
 //!
-//! Decoding uses the `rqrr` crate (chosen by measurement, see README); no type
-//! of it or of `image` appears in this API.
+//! Decoding uses the `rxing` crate (a ZXing port, QR reader only; chosen over
+//! `rqrr` by measurement, see README); no type of it or of `image` appears in
+//! this API.
 //!
 //! ```
 //! # #[cfg(feature = "render")] {
@@ -159,11 +161,10 @@ pub fn scan_grey(img: &GreyImage, options: &ScanOptions) -> Vec<String> {
     if !found.is_empty() || !options.fallbacks {
         return found;
     }
-    let passes: [fn(&GreyImage) -> Option<GreyImage>; 5] = [
-        |i| Some(invert(i)),
+    let passes: [fn(&GreyImage) -> Option<GreyImage>; 4] = [
+        |i| Some(binarise(i)),
         |i| downscale(i),
         |i| upscale(i),
-        |i| Some(binarise(i)),
         |i| downscale(i).map(|d| binarise(&d)),
     ];
     for pass in passes {
@@ -177,21 +178,36 @@ pub fn scan_grey(img: &GreyImage, options: &ScanOptions) -> Vec<String> {
     found
 }
 
-/// One rqrr pass; appends texts not yet in `found`.
+/// One decoder pass (rxing: hybrid binariser, try-harder, also inverted);
+/// appends texts not yet in `found`. A panic inside the decoder (it is a
+/// large port of ZXing) is contained and counts as "nothing found".
 fn detect(img: &GreyImage, found: &mut Vec<String>) {
-    let mut prepared =
-        rqrr::PreparedImage::prepare_from_greyscale(img.width as usize, img.height as usize, |x, y| {
-            img.px(x, y)
-        });
-    for grid in prepared.detect_grids() {
-        if let Ok((_, text)) = grid.decode() {
-            if !found.contains(&text) {
-                found.push(text);
+    if img.width == 0 || img.height == 0 {
+        return;
+    }
+    let mut hints = rxing::DecodeHints::default();
+    hints.PossibleFormats = Some(std::collections::HashSet::from([rxing::BarcodeFormat::QR_CODE]));
+    hints.TryHarder = Some(true);
+    hints.AlsoInverted = Some(true);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rxing::helpers::detect_multiple_in_luma_with_hints(
+            img.pixels.clone(),
+            img.width,
+            img.height,
+            &mut hints,
+        )
+    }));
+    if let Ok(Ok(results)) = result {
+        for r in results {
+            let text = r.getText();
+            if !found.iter().any(|f| f == text) {
+                found.push(text.to_owned());
             }
         }
     }
 }
 
+#[cfg(test)]
 fn invert(img: &GreyImage) -> GreyImage {
     GreyImage {
         width: img.width,
