@@ -117,14 +117,24 @@ fn degraded_images_are_read() {
             .find(|(c, _, _)| c == class)
             .map_or(REQUIRED, |(_, f, _)| *f);
         if rate < floor {
-            below.push(format!("{class}: {:.0}% < {:.0}%", rate * 100.0, floor * 100.0));
+            below.push(format!(
+                "{class}: {:.0}% < {:.0}%",
+                rate * 100.0,
+                floor * 100.0
+            ));
         }
         if t.ours_missed_zbar_read > 0 {
-            println!("  {class}: zbarimg read {} image(s) we missed", t.ours_missed_zbar_read);
+            println!(
+                "  {class}: zbarimg read {} image(s) we missed",
+                t.ours_missed_zbar_read
+            );
         }
     }
     for (class, floor, why) in KNOWN_GAPS {
-        println!("known gap: {class} (asserted ≥ {:.0}%): {why}", floor * 100.0);
+        println!(
+            "known gap: {class} (asserted ≥ {:.0}%): {why}",
+            floor * 100.0
+        );
     }
     assert!(
         below.is_empty(),

@@ -1,7 +1,7 @@
 //! `travelcert`: issue, verify and inspect travel health certificates.
 //!
 //! A thin layer over the library: argument parsing, files and exit codes only.
-//! Exit codes: 0 success, 1 invalid certificate, 2 usage or I/O error.
+//! Exit codes: 0 success, 1 invalid certificate (or no code in an image), 2 usage or I/O error.
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -17,6 +17,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use travelcert::issue::{Ed25519Signer, IssueParams, Issuer, Signer};
 use travelcert::model::{CertificateId, CountryCode, HealthRecord, Timestamp};
+use travelcert::render::{self, CardOptions, EccLevel, QrMatrix, RenderOptions, Scale};
 use travelcert::trust::{TrustStore, TrustedKey};
 use travelcert::verify::{inspect, Verifier, VerifyOptions};
 
@@ -61,6 +62,21 @@ enum Command {
         id: Option<String>,
         /// The health record JSON (FORMAT.md, "Record JSON").
         record: PathBuf,
+        #[command(flatten)]
+        outputs: QrOutputs,
+        /// Write a printable certificate card (SVG, A6) to this file.
+        #[arg(long)]
+        card: Option<PathBuf>,
+    },
+    /// Render a certificate text as a QR code (terminal when no file is given).
+    Render {
+        #[command(flatten)]
+        input: TextInput,
+        #[command(flatten)]
+        outputs: QrOutputs,
+        /// Also print the code to the terminal (Unicode half blocks).
+        #[arg(long)]
+        terminal: bool,
     },
     /// Verify a certificate offline and print it as JSON.
     Verify {
@@ -75,6 +91,9 @@ enum Command {
         skew: i64,
         #[command(flatten)]
         input: TextInput,
+        /// Scan this PNG or JPEG image and verify every QR code found in it.
+        #[arg(long, conflicts_with_all = ["text", "text_file"])]
+        image: Option<PathBuf>,
     },
     /// Decode a certificate WITHOUT verifying anything.
     Inspect {
@@ -90,6 +109,64 @@ struct TextInput {
     /// Read the certificate text from this file.
     #[arg(long, conflicts_with = "text")]
     text_file: Option<PathBuf>,
+}
+
+// --- QR outputs (issue 4) ---
+#[derive(Args)]
+struct QrOutputs {
+    /// Write the QR code as PNG to this file.
+    #[arg(long)]
+    png: Option<PathBuf>,
+    /// Write the QR code as SVG to this file.
+    #[arg(long)]
+    svg: Option<PathBuf>,
+    /// Pixels per module of the PNG.
+    #[arg(long, default_value_t = 8)]
+    pixels_per_module: u32,
+    /// Error-correction level: L, M, Q or H.
+    #[arg(long, default_value = "Q")]
+    ecc: String,
+    /// The largest QR version allowed (1 to 40).
+    #[arg(long, default_value_t = 25)]
+    max_version: u8,
+}
+
+impl QrOutputs {
+    fn options(&self) -> Result<RenderOptions, Failure> {
+        let ecc = match self.ecc.as_str() {
+            "L" | "l" => EccLevel::L,
+            "M" | "m" => EccLevel::M,
+            "Q" | "q" => EccLevel::Q,
+            "H" | "h" => EccLevel::H,
+            other => return Err(usage(format!("--ecc {other}: expected L, M, Q or H"))),
+        };
+        Ok(RenderOptions {
+            ecc,
+            max_version: self.max_version,
+            scale: Scale::PixelsPerModule(self.pixels_per_module),
+            ..RenderOptions::default()
+        })
+    }
+
+    fn any(&self) -> bool {
+        self.png.is_some() || self.svg.is_some()
+    }
+
+    /// Writes the requested files for an encoded matrix.
+    fn write(&self, matrix: &QrMatrix, options: &RenderOptions) -> Result<(), Failure> {
+        if let Some(path) = &self.png {
+            write(path, &render::matrix_png(matrix, options).map_err(usage)?)?;
+        }
+        if let Some(path) = &self.svg {
+            write(
+                path,
+                render::matrix_svg(matrix, options)
+                    .map_err(usage)?
+                    .as_bytes(),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// A failure and its exit code.
@@ -126,6 +203,8 @@ fn run(command: Command) -> Result<(), Failure> {
             issued_at,
             id,
             record,
+            outputs,
+            card,
         } => {
             let signer = Ed25519Signer::from_pkcs8_pem(&read_text(&key)?)
                 .map_err(|e| usage(format!("{}: {e}", key.display())))?;
@@ -138,10 +217,60 @@ fn run(command: Command) -> Result<(), Failure> {
                 let bytes = hex_bytes(&id)?;
                 params = params.with_id(CertificateId::new(&bytes).map_err(usage)?);
             }
-            let issued = Issuer::new(signer, country)
-                .issue(&record, &params)
+            let issuer = Issuer::new(signer, country);
+            if !outputs.any() && card.is_none() {
+                let issued = issuer.issue(&record, &params).map_err(usage)?;
+                println!("{}", issued.text);
+                return Ok(());
+            }
+            // Rendering: refuses a certificate whose QR code would not fit.
+            let options = outputs.options()?;
+            let rendered =
+                render::issue_rendered(&issuer, &record, &params, &options).map_err(usage)?;
+            outputs.write(&rendered.matrix, &options)?;
+            if let Some(path) = &card {
+                let card_options = CardOptions {
+                    qr: options,
+                    ..CardOptions::default()
+                };
+                let svg = render::card_svg(
+                    &rendered.issued.certificate,
+                    &rendered.issued.text,
+                    &card_options,
+                )
                 .map_err(usage)?;
-            println!("{}", issued.text);
+                write(path, svg.as_bytes())?;
+            }
+            println!("{}", rendered.issued.text);
+            eprintln!(
+                "QR version {} (ECC {}), {} characters",
+                rendered.matrix.version(),
+                rendered.matrix.ecc(),
+                rendered.issued.text.len()
+            );
+            Ok(())
+        }
+        Command::Render {
+            input,
+            outputs,
+            terminal,
+        } => {
+            let text = input.read()?;
+            let options = outputs.options()?;
+            let matrix = render::matrix(&text, &options).map_err(usage)?;
+            outputs.write(&matrix, &options)?;
+            if terminal || !outputs.any() {
+                print!(
+                    "{}",
+                    render::matrix_terminal(
+                        &matrix,
+                        options.quiet_zone,
+                        render::TerminalBackground::Dark
+                    )
+                    .map_err(usage)?
+                );
+            }
+            eprintln!("QR version {} (ECC {})", matrix.version(), matrix.ecc());
             Ok(())
         }
         Command::Verify {
@@ -149,6 +278,7 @@ fn run(command: Command) -> Result<(), Failure> {
             at,
             skew,
             input,
+            image,
         } => {
             let store = TrustStore::from_json(&read_bytes(&trust)?)
                 .map_err(|e| usage(format!("{}: {e}", trust.display())))?;
@@ -156,13 +286,16 @@ fn run(command: Command) -> Result<(), Failure> {
                 clock_skew: skew,
                 ..VerifyOptions::default()
             };
+            let verifier = Verifier::with_options(store, options);
+            let now = instant(at.as_deref())?;
+            if let Some(path) = image {
+                return verify_image(&verifier, &path, now);
+            }
             let text = input.read()?;
-            let verified = Verifier::with_options(store, options)
-                .verify(&text, instant(at.as_deref())?)
-                .map_err(|e| Failure {
-                    code: 1,
-                    message: format!("invalid: {}: {e}", e.name()),
-                })?;
+            let verified = verifier.verify(&text, now).map_err(|e| Failure {
+                code: 1,
+                message: format!("invalid: {}: {e}", e.name()),
+            })?;
             print_json(&verified)
         }
         Command::Inspect { input } => {
@@ -175,6 +308,41 @@ fn run(command: Command) -> Result<(), Failure> {
             eprintln!("NOT VERIFIED: decoded without checking signature, trust or validity");
             print_json(&unverified)
         }
+    }
+}
+
+/// Scans an image and verifies every code in it: a JSON array on stdout with
+/// one entry per code; exit 1 when no code is found or any code is invalid.
+fn verify_image(verifier: &Verifier, path: &Path, now: Timestamp) -> Result<(), Failure> {
+    let texts = travelcert::scan::scan(&read_bytes(path)?)
+        .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+    if texts.is_empty() {
+        return Err(Failure {
+            code: 1,
+            message: format!("invalid: no QR code found in {}", path.display()),
+        });
+    }
+    let mut entries = Vec::new();
+    let mut invalid = Vec::new();
+    for text in &texts {
+        match verifier.verify(text, now) {
+            Ok(verified) => {
+                entries.push(serde_json::json!({ "text": text, "valid": true, "result": verified }))
+            }
+            Err(e) => {
+                invalid.push(format!("invalid: {}: {e}", e.name()));
+                entries.push(serde_json::json!({ "text": text, "valid": false, "error": e.name(), "message": e.to_string() }));
+            }
+        }
+    }
+    print_json(&entries)?;
+    if invalid.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: 1,
+            message: invalid.join("\n"),
+        })
     }
 }
 

@@ -112,7 +112,11 @@ fn summary(cert: &Certificate) -> Vec<Line> {
     lines.push(Line::new(
         4.2,
         "700",
-        format!("{}  {}", capitalise(&h.document_type.label()), h.document_number),
+        format!(
+            "{}  {}",
+            capitalise(&h.document_type.label()),
+            h.document_number
+        ),
     ));
     if let Some(flight) = cert.record.journey.as_ref().and_then(|j| j.flight.as_ref()) {
         lines.push(Line::new(3.2, "400", format!("Flight {flight}")));

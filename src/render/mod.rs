@@ -301,9 +301,11 @@ pub fn version_for(text: &str, ecc: EccLevel, max_version: u8) -> Result<u8, Ren
 pub fn matrix(text: &str, options: &RenderOptions) -> Result<QrMatrix, RenderError> {
     let version = version_for(text, options.ecc, options.max_version)?;
     let ec = options.ecc.to_qr();
-    let internal = |e: qrcode::types::QrError| RenderError::InvalidOption(format!("QR encoder: {e}"));
+    let internal =
+        |e: qrcode::types::QrError| RenderError::InvalidOption(format!("QR encoder: {e}"));
     let mut bits = qrcode::bits::Bits::new(qrcode::Version::Normal(i16::from(version)));
-    bits.push_alphanumeric_data(text.as_bytes()).map_err(internal)?;
+    bits.push_alphanumeric_data(text.as_bytes())
+        .map_err(internal)?;
     bits.push_terminator(ec).map_err(internal)?;
     let code = qrcode::QrCode::with_bits(bits, ec).map_err(internal)?;
     Ok(QrMatrix {
@@ -387,7 +389,10 @@ fn encode_png(side: u32, rgb: &[u8], grey: bool) -> Result<Vec<u8>, RenderError>
         image::codecs::png::FilterType::Adaptive,
     );
     let result = if grey {
-        let luma: Vec<u8> = rgb.chunks_exact(3).filter_map(|p| p.first().copied()).collect();
+        let luma: Vec<u8> = rgb
+            .chunks_exact(3)
+            .filter_map(|p| p.first().copied())
+            .collect();
         encoder.write_image(&luma, side, side, image::ExtendedColorType::L8)
     } else {
         encoder.write_image(rgb, side, side, image::ExtendedColorType::Rgb8)
@@ -600,10 +605,19 @@ mod tests {
         );
         let msg = err.to_string();
         assert!(msg.contains("1042") && msg.contains("version 25") && msg.contains("1041"));
-        let huge = matrix(&"A".repeat(5000), &RenderOptions { max_version: 40, ..opts });
+        let huge = matrix(
+            &"A".repeat(5000),
+            &RenderOptions {
+                max_version: 40,
+                ..opts
+            },
+        );
         assert!(matches!(
             huge,
-            Err(RenderError::TooLarge { needed_version: None, .. })
+            Err(RenderError::TooLarge {
+                needed_version: None,
+                ..
+            })
         ));
     }
 
@@ -622,17 +636,26 @@ mod tests {
             max_version: 0,
             ..opts
         };
-        assert!(matches!(matrix("TC1:", &v0), Err(RenderError::InvalidOption(_))));
+        assert!(matches!(
+            matrix("TC1:", &v0),
+            Err(RenderError::InvalidOption(_))
+        ));
         let ppm0 = RenderOptions {
             scale: Scale::PixelsPerModule(0),
             ..opts
         };
-        assert!(matches!(png("TC1:", &ppm0), Err(RenderError::InvalidOption(_))));
+        assert!(matches!(
+            png("TC1:", &ppm0),
+            Err(RenderError::InvalidOption(_))
+        ));
         let huge = RenderOptions {
             scale: Scale::PixelsPerModule(1000),
             ..opts
         };
-        assert!(matches!(png("TC1:", &huge), Err(RenderError::ImageTooLarge { .. })));
+        assert!(matches!(
+            png("TC1:", &huge),
+            Err(RenderError::ImageTooLarge { .. })
+        ));
     }
 
     #[test]
@@ -669,10 +692,10 @@ mod tests {
         assert_eq!(drawn, dark_count);
         let term = matrix_terminal(&m, 4, TerminalBackground::Light).unwrap();
         let lines: Vec<Vec<char>> = term.lines().map(|l| l.chars().collect()).collect();
-        assert_eq!(lines.len(), (21 + 8 + 1) / 2);
+        assert_eq!(lines.len(), (21usize + 8).div_ceil(2));
         for y in 0..29usize {
-            for x in 0..29usize {
-                let c = lines[y / 2][x];
+            for (x, c) in lines[y / 2].iter().enumerate() {
+                let c = *c;
                 let top = matches!(c, '█' | '▀');
                 let bottom = matches!(c, '█' | '▄');
                 let drawn = if y % 2 == 0 { top } else { bottom };

@@ -185,10 +185,14 @@ fn detect(img: &GreyImage, found: &mut Vec<String>) {
     if img.width == 0 || img.height == 0 {
         return;
     }
-    let mut hints = rxing::DecodeHints::default();
-    hints.PossibleFormats = Some(std::collections::HashSet::from([rxing::BarcodeFormat::QR_CODE]));
-    hints.TryHarder = Some(true);
-    hints.AlsoInverted = Some(true);
+    let mut hints = rxing::DecodeHints {
+        PossibleFormats: Some(std::collections::HashSet::from([
+            rxing::BarcodeFormat::QR_CODE,
+        ])),
+        TryHarder: Some(true),
+        AlsoInverted: Some(true),
+        ..rxing::DecodeHints::default()
+    };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         rxing::helpers::detect_multiple_in_luma_with_hints(
             img.pixels.clone(),
@@ -282,7 +286,11 @@ fn binarise(img: &GreyImage) -> GreyImage {
         }
     }
     let total = img.pixels.len() as f64;
-    let sum_all: f64 = hist.iter().enumerate().map(|(i, n)| i as f64 * *n as f64).sum();
+    let sum_all: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, n)| i as f64 * *n as f64)
+        .sum();
     let (mut w_b, mut sum_b, mut best, mut threshold) = (0.0, 0.0, -1.0, 128u8);
     for (t, n) in hist.iter().enumerate() {
         w_b += *n as f64;
@@ -321,12 +329,18 @@ mod tests {
     fn bad_bytes_are_specific_errors() {
         assert_eq!(scan(b""), Err(ScanError::Empty));
         assert_eq!(scan(b"hello world"), Err(ScanError::UnsupportedFormat));
-        assert_eq!(scan(b"GIF89a\x01\x00\x01\x00"), Err(ScanError::UnsupportedFormat));
+        assert_eq!(
+            scan(b"GIF89a\x01\x00\x01\x00"),
+            Err(ScanError::UnsupportedFormat)
+        );
         let mut png = Vec::new();
         image::GrayImage::new(4, 4)
             .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
             .unwrap();
-        assert!(matches!(scan(&png[..png.len() - 20]), Err(ScanError::Decode(_))));
+        assert!(matches!(
+            scan(&png[..png.len() - 20]),
+            Err(ScanError::Decode(_))
+        ));
         assert_eq!(scan(&png), Ok(vec![]));
         let small = ScanOptions {
             max_side: 3,

@@ -2,7 +2,12 @@
 //! comparison in `tools/decoder-compare`): certificates issued here, rendered
 //! with `travelcert::render`, then degraded with `image` and a seeded PRNG.
 //! No outside tools, fully deterministic.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::needless_range_loop
+)]
 
 use image::{GrayImage, Luma};
 use travelcert::issue::{Ed25519Signer, IssueParams, Issuer};
@@ -50,16 +55,40 @@ pub struct Case {
 
 /// The classes, with the severity each one is generated at.
 pub const CLASSES: &[(&str, &str)] = &[
-    ("screenshot", "rendered at 4 px/module, resized (bilinear) to 1.5–3 px/module"),
+    (
+        "screenshot",
+        "rendered at 4 px/module, resized (bilinear) to 1.5–3 px/module",
+    ),
     ("jpeg", "3 px/module, JPEG quality 25–40"),
-    ("rotation", "4 px/module, rotated by a uniform angle in 0–360°"),
-    ("perspective", "4 px/module, each corner moved up to 8% of the side"),
+    (
+        "rotation",
+        "4 px/module, rotated by a uniform angle in 0–360°",
+    ),
+    (
+        "perspective",
+        "4 px/module, each corner moved up to 8% of the side",
+    ),
     ("blur", "4 px/module, Gaussian blur σ = 1.6 px (0.4 module)"),
-    ("noise", "4 px/module, Gaussian sensor noise σ = 32 grey levels"),
-    ("low-contrast", "4 px/module, dark 110 on light 150 (contrast 16%)"),
-    ("inverted", "4 px/module, light modules on a dark background"),
-    ("small-in-photo", "code area 20% of a 2000×1500 noisy gradient photo, tilted ±10°"),
-    ("two-codes", "two certificates at 4 px/module side by side; both must be read"),
+    (
+        "noise",
+        "4 px/module, Gaussian sensor noise σ = 32 grey levels",
+    ),
+    (
+        "low-contrast",
+        "4 px/module, dark 110 on light 150 (contrast 16%)",
+    ),
+    (
+        "inverted",
+        "4 px/module, light modules on a dark background",
+    ),
+    (
+        "small-in-photo",
+        "code area 20% of a 2000×1500 noisy gradient photo, tilted ±10°",
+    ),
+    (
+        "two-codes",
+        "two certificates at 4 px/module side by side; both must be read",
+    ),
 ];
 
 /// Certificates of varying content (ids, names, record counts) from `seed`.
@@ -206,7 +235,9 @@ pub fn perspective(img: &GrayImage, amount: f64, rng: &mut Rng) -> GrayImage {
 
 pub fn add_noise(img: &mut GrayImage, sigma: f64, rng: &mut Rng) {
     for p in img.pixels_mut() {
-        p.0[0] = (f64::from(p.0[0]) + sigma * rng.normal()).round().clamp(0.0, 255.0) as u8;
+        p.0[0] = (f64::from(p.0[0]) + sigma * rng.normal())
+            .round()
+            .clamp(0.0, 255.0) as u8;
     }
 }
 
@@ -266,15 +297,27 @@ pub fn degraded_set(per_class: usize, seed: u64) -> Vec<Case> {
         let src4 = clean(text, 4);
         let angle = rng.range(0.0, 360.0);
         cases.push(case("rotation", &rotate(&src4, angle, 255), one.clone()));
-        cases.push(case("perspective", &perspective(&src4, 0.08, &mut rng), one.clone()));
-        cases.push(case("blur", &image::imageops::blur(&src4, 1.6), one.clone()));
+        cases.push(case(
+            "perspective",
+            &perspective(&src4, 0.08, &mut rng),
+            one.clone(),
+        ));
+        cases.push(case(
+            "blur",
+            &image::imageops::blur(&src4, 1.6),
+            one.clone(),
+        ));
 
         let mut noisy = src4.clone();
         add_noise(&mut noisy, 32.0, &mut rng);
         cases.push(case("noise", &noisy, one.clone()));
 
         let low = GrayImage::from_fn(src4.width(), src4.height(), |x, y| {
-            Luma([if src4.get_pixel(x, y).0[0] < 128 { 110 } else { 150 }])
+            Luma([if src4.get_pixel(x, y).0[0] < 128 {
+                110
+            } else {
+                150
+            }])
         });
         cases.push(case("low-contrast", &low, one.clone()));
 
@@ -282,11 +325,19 @@ pub fn degraded_set(per_class: usize, seed: u64) -> Vec<Case> {
         image::imageops::invert(&mut inv);
         cases.push(case("inverted", &inv, one.clone()));
 
-        cases.push(case("small-in-photo", &in_photo(text, &mut rng), one.clone()));
+        cases.push(case(
+            "small-in-photo",
+            &in_photo(text, &mut rng),
+            one.clone(),
+        ));
 
         let other = &certs[per_class + i];
         let b = clean(other, 4);
-        let mut two = GrayImage::from_pixel(src4.width() + b.width(), src4.height().max(b.height()), Luma([255]));
+        let mut two = GrayImage::from_pixel(
+            src4.width() + b.width(),
+            src4.height().max(b.height()),
+            Luma([255]),
+        );
         image::imageops::overlay(&mut two, &src4, 0, 0);
         image::imageops::overlay(&mut two, &b, i64::from(src4.width()), 0);
         cases.push(case("two-codes", &two, vec![text.clone(), other.clone()]));
