@@ -100,7 +100,7 @@ fn summary(cert: &Certificate) -> Vec<Line> {
     };
     lines.push(Line::new(5.0, "700", latin));
     lines.push(Line::new(
-        3.2,
+        2.8,
         "400",
         format!(
             "Born {} · sex {} · nationality {}",
@@ -109,6 +109,11 @@ fn summary(cert: &Certificate) -> Vec<Line> {
             h.nationality
         ),
     ));
+    if let Some(flight) = cert.record.journey.as_ref().and_then(|j| j.flight.as_ref()) {
+        if let Some(born) = lines.last_mut() {
+            born.text.push_str(&format!(" · flight {flight}"));
+        }
+    }
     lines.push(Line::new(
         4.2,
         "700",
@@ -118,13 +123,10 @@ fn summary(cert: &Certificate) -> Vec<Line> {
             h.document_number
         ),
     ));
-    if let Some(flight) = cert.record.journey.as_ref().and_then(|j| j.flight.as_ref()) {
-        lines.push(Line::new(3.2, "400", format!("Flight {flight}")));
-    }
     for t in &cert.record.nat_tests {
         lines.push(
             Line::new(
-                3.6,
+                3.4,
                 "700",
                 format!(
                     "NAT {} {}: {}",
@@ -136,7 +138,7 @@ fn summary(cert: &Certificate) -> Vec<Line> {
             .gap(1.5),
         );
         lines.push(Line::new(
-            3.0,
+            2.6,
             "400",
             format!(
                 "sampled {} · {} ({})",
@@ -153,7 +155,7 @@ fn summary(cert: &Certificate) -> Vec<Line> {
             .map_or(String::new(), |q| format!(" ({q})"));
         lines.push(
             Line::new(
-                3.6,
+                3.4,
                 "700",
                 format!(
                     "Antibody {}: {}{quantity}",
@@ -164,7 +166,7 @@ fn summary(cert: &Certificate) -> Vec<Line> {
             .gap(1.5),
         );
         lines.push(Line::new(
-            3.0,
+            2.6,
             "400",
             format!(
                 "sampled {} · {} ({})",
@@ -177,7 +179,7 @@ fn summary(cert: &Certificate) -> Vec<Line> {
     for v in &cert.record.vaccinations {
         lines.push(
             Line::new(
-                3.6,
+                3.4,
                 "700",
                 format!(
                     "Vaccination {} dose {}/{}: {}",
@@ -190,12 +192,11 @@ fn summary(cert: &Certificate) -> Vec<Line> {
             .gap(1.5),
         );
         lines.push(Line::new(
-            3.0,
+            2.6,
             "400",
             format!(
-                "{} · {} · {} ({})",
+                "{} · {} ({})",
                 v.product.label(),
-                v.manufacturer.label(),
                 v.centre.name,
                 v.centre.country
             ),
@@ -203,22 +204,61 @@ fn summary(cert: &Certificate) -> Vec<Line> {
     }
     lines.push(
         Line::new(
-            3.2,
+            3.4,
             "700",
-            format!(
-                "Issued by {} · valid {} – {}",
-                cert.issuer,
-                minute(cert.issued_at),
-                minute(cert.expires_at)
-            ),
+            format!("Valid until {}", minute(cert.expires_at)),
         )
-        .gap(2.0),
+        .gap(1.5),
     );
     lines.push(Line::new(
-        2.8,
+        2.6,
         "400",
-        format!("Certificate id {}", cert.certificate_id),
+        format!(
+            "Issued by {} on {} · certificate id {}",
+            cert.issuer,
+            minute(cert.issued_at),
+            cert.certificate_id
+        ),
     ));
+    lines
+}
+
+/// Estimated width of `text` at font size `size` (mm): wide (CJK) characters
+/// one em, upper case and digits 0.62 em, others 0.5 em (bold sans-serif).
+fn text_width(text: &str, size: f64) -> f64 {
+    text.chars()
+        .map(|c| {
+            if u32::from(c) >= 0x1100 {
+                1.0
+            } else if c.is_ascii_uppercase() || c.is_ascii_digit() {
+                0.62
+            } else {
+                0.5
+            }
+        })
+        .sum::<f64>()
+        * size
+}
+
+/// Splits `text` at spaces into lines no wider than `max` (a single word
+/// longer than `max` stays whole).
+fn wrap(text: &str, size: f64, max: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let candidate = if current.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{current} {word}")
+        };
+        if text_width(&candidate, size) > max && !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+            current = word.to_owned();
+        } else {
+            current = candidate;
+        }
+    }
+    lines.push(current);
     lines
 }
 
@@ -231,13 +271,15 @@ fn capitalise(s: &str) -> String {
 }
 
 /// The printable card for a certificate (verified or inspected) and its text,
-/// as an SVG document 105 mm wide: the QR code on top (about 0.8 mm per
-/// module for a typical certificate) and the human-readable summary below it.
+/// as an SVG document 105 mm wide: the QR code on top (54 mm, about 0.6 mm per
+/// module for a typical certificate) and the human-readable summary below it,
+/// long lines wrapped.
 /// The card is A6 (148 mm tall) unless the record has so many entries that it
 /// needs more height; then it grows downwards and keeps its type sizes.
 ///
-/// Type sizes: native name 6 mm cap-to-descender (≈17 pt), Latin name 5 mm
-/// (≈14 pt), document number 4.2 mm (≈12 pt), result lines 3.6 mm (≈10 pt).
+/// Type sizes (font size in mm): native name 6 (≈17 pt), Latin name 5
+/// (≈14 pt), document number 4.2 (≈12 pt), result lines and validity 3.4
+/// (≈9.6 pt), details (laboratory, centre, issue time) 2.6 (≈7.4 pt).
 pub fn card_svg(
     certificate: &Certificate,
     text: &str,
@@ -246,25 +288,28 @@ pub fn card_svg(
     let m = matrix(text, &options.qr)?;
     let qz = super::check_quiet_zone(options.qr.quiet_zone)?;
     let total = m.width() as f64 + 2.0 * qz as f64;
-    let qr_side = 72.0_f64;
+    let qr_side = 54.0_f64;
     let qr_x = (WIDTH_MM - qr_side) / 2.0;
-    let qr_y = 13.0;
+    let qr_y = 12.0;
     let lines = summary(certificate);
 
     let mut body = String::new();
-    let mut y = qr_y + qr_side + 4.0;
+    let mut y = qr_y + qr_side + 2.0;
     for line in &lines {
-        y += line.gap_before + line.size;
-        let _ = writeln!(
-            body,
-            "<text x=\"{MARGIN}\" y=\"{y:.2}\" font-size=\"{:.2}\" font-weight=\"{}\">{}</text>",
-            line.size,
-            line.weight,
-            esc(&line.text)
-        );
-        y += line.size * 0.3;
+        y += line.gap_before;
+        for part in wrap(&line.text, line.size, WIDTH_MM - 2.0 * MARGIN) {
+            y += line.size;
+            let _ = writeln!(
+                body,
+                "<text x=\"{MARGIN}\" y=\"{y:.2}\" font-size=\"{:.2}\" font-weight=\"{}\">{}</text>",
+                line.size,
+                line.weight,
+                esc(&part)
+            );
+            y += line.size * 0.25;
+        }
     }
-    let height = (y + MARGIN).max(HEIGHT_MM);
+    let height = (y + 8.0).max(HEIGHT_MM);
     let scale = qr_side / total;
     let mut svg = String::new();
     let _ = write!(
@@ -278,7 +323,7 @@ pub fn card_svg(
             "<rect x=\"1\" y=\"1\" width=\"{iw}\" height=\"{ih:.1}\" rx=\"3\" fill=\"none\" ",
             "stroke=\"#1f3a5f\" stroke-width=\"0.5\"/>\n",
             "<g font-family=\"{font}\" fill=\"#000000\">\n",
-            "<text x=\"{m}\" y=\"10\" font-size=\"4.5\" font-weight=\"700\" fill=\"#1f3a5f\">{title}</text>\n",
+            "<text x=\"{m}\" y=\"9\" font-size=\"4.5\" font-weight=\"700\" fill=\"#1f3a5f\">{title}</text>\n",
             "<g transform=\"translate({qx:.3} {qy:.3}) scale({s:.5})\" shape-rendering=\"crispEdges\">\n",
             "<rect width=\"{t}\" height=\"{t}\" fill=\"{light}\"/>\n",
             "<path fill=\"{dark}\" d=\"{d}\"/>\n",
@@ -318,6 +363,14 @@ mod tests {
     fn escaping_covers_markup_and_controls() {
         assert_eq!(esc("<a&'\"\u{1}>"), "&lt;a&amp;&apos;&quot; &gt;");
         assert_eq!(esc("王小明"), "王小明");
+    }
+
+    #[test]
+    fn long_lines_wrap_at_spaces() {
+        let lines = wrap("aaaa bbbb cccc dddd", 1.0, 5.0);
+        assert_eq!(lines, vec!["aaaa bbbb", "cccc dddd"]);
+        assert_eq!(wrap("unbreakable", 1.0, 2.0), vec!["unbreakable"]);
+        assert!(text_width("王小明", 6.0) > text_width("WANG", 6.0));
     }
 
     #[test]
