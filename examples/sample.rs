@@ -1,10 +1,13 @@
 //! The main job: issue the sample traveller's certificate with a demo key, print
-//! its text and size, verify it offline, and render nothing else.
+//! its text and size, render it (PNG, SVG, printable card, terminal), scan the
+//! PNG back and verify what was scanned, offline.
 //!
-//! Run: `cargo run --example sample --features issue`
+//! Run: `cargo run --example sample --features issue,render,scan`
+//! The files go to `target/sample/` (printed at the end).
 
 use travelcert::issue::{Ed25519Signer, IssueParams, Issuer};
 use travelcert::model::{CertificateId, CountryCode, HealthRecord, Timestamp};
+use travelcert::render::{self, CardOptions, RenderOptions, TerminalBackground};
 use travelcert::trust::{TrustStore, TrustedKey};
 use travelcert::verify::Verifier;
 
@@ -25,7 +28,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let params = IssueParams::new(issued_at, 48 * 3600).with_id(CertificateId::new(&[
         0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
     ])?);
-    let issued = issuer.issue(&record, &params)?;
+    // Issue and encode the QR code together: refuses a certificate that would
+    // not fit the version limit (25 by default).
+    let options = RenderOptions::default();
+    let rendered = render::issue_rendered(&issuer, &record, &params, &options)?;
+    let issued = rendered.issued;
     println!("WARNING: signed with the public RFC 8032 demo key, not a real issuer key.");
     println!("{}", issued.text);
     println!(
@@ -34,12 +41,43 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         issued.cose.len()
     );
 
+    println!(
+        "QR: version {}, ECC {}, {}×{} modules",
+        rendered.matrix.version(),
+        rendered.matrix.ecc(),
+        rendered.matrix.width(),
+        rendered.matrix.width()
+    );
+    print!(
+        "{}",
+        render::matrix_terminal(&rendered.matrix, 4, TerminalBackground::Dark)?
+    );
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/sample");
+    std::fs::create_dir_all(&out)?;
+    let png = render::matrix_png(&rendered.matrix, &options)?;
+    std::fs::write(out.join("certificate.png"), &png)?;
+    std::fs::write(
+        out.join("certificate.svg"),
+        render::matrix_svg(&rendered.matrix, &options)?,
+    )?;
+    std::fs::write(
+        out.join("card.svg"),
+        render::card_svg(&issued.certificate, &issued.text, &CardOptions::default())?,
+    )?;
+
     // Verifier side (border system): only the public key, no network.
     let mut store = TrustStore::new();
     store.add(TrustedKey::new(issuer.public_key(), country));
     let verifier = Verifier::new(store);
     let at = Timestamp::parse_rfc3339("2021-03-11T09:00:00Z")?;
-    let verified = verifier.verify(&issued.text, at)?;
+    // Read the code back from the PNG, as a border system reads an upload.
+    let scanned = travelcert::scan::scan(&png)?;
+    assert_eq!(
+        scanned,
+        vec![issued.text.clone()],
+        "scan returned other text"
+    );
+    let verified = verifier.verify(&scanned[0], at)?;
     println!(
         "verified: {} {} ({}), {} NAT, {} antibody, {} vaccination records, key {} of {}",
         verified.certificate.record.holder.primary_name,
@@ -52,5 +90,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         verified.key_country,
     );
     assert_eq!(verified.certificate, issued.certificate);
+    println!(
+        "wrote {0}/certificate.png, {0}/certificate.svg and {0}/card.svg",
+        out.display()
+    );
     Ok(())
 }

@@ -22,6 +22,8 @@
 //! - `verify` (default): [`verify`], [`trust`] (JSON stores, signed trust and
 //!   revocation lists) and [`policy`] (border rules and verdicts).
 //! - `issue`: [`issue`], signing and key generation.
+//! - `render`: [`render`], QR code output (PNG, SVG, terminal, module matrix, printable card).
+//! - `scan`: [`scan`], reading QR codes from PNG and JPEG images.
 //! - `cli`: the `travelcert` command-line tool.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
@@ -44,6 +46,10 @@ pub mod keys;
 pub mod model;
 #[cfg(feature = "verify")]
 pub mod policy;
+#[cfg(feature = "render")]
+pub mod render;
+#[cfg(feature = "scan")]
+pub mod scan;
 #[cfg(feature = "verify")]
 pub mod trust;
 #[cfg(feature = "verify")]

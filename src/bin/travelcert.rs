@@ -1,7 +1,8 @@
 //! `travelcert`: issue, verify and inspect travel health certificates.
 //!
 //! A thin layer over the library: argument parsing, files and exit codes only.
-//! Exit codes: 0 success (accepted), 1 invalid certificate, 2 usage or I/O
+//! Exit codes: 0 success (accepted), 1 invalid certificate (or no code in an
+//! image), 2 usage or I/O
 //! error (including a refused trust or revocation list), 3 refused by the rules,
 //! 4 needs review.
 #![deny(
@@ -21,6 +22,7 @@ use travelcert::issue::{Ed25519Signer, IssueParams, Issuer, Signer};
 use travelcert::keys::PublicKey;
 use travelcert::model::{CertificateId, CountryCode, HealthRecord, Timestamp};
 use travelcert::policy::{Moment, Outcome, Policy};
+use travelcert::render::{self, CardOptions, EccLevel, QrMatrix, RenderOptions, Scale};
 use travelcert::trust::{ListState, RevocationList, TrustList, TrustStore, TrustedKey};
 use travelcert::verify::{inspect, Verifier, VerifyOptions};
 
@@ -72,6 +74,21 @@ enum Command {
         /// With --batch: where NNNNNN.txt (by line number) and report.jsonl go.
         #[arg(long)]
         out_dir: Option<PathBuf>,
+        #[command(flatten)]
+        outputs: QrOutputs,
+        /// Write a printable certificate card (SVG, A6) to this file.
+        #[arg(long, conflicts_with = "batch")]
+        card: Option<PathBuf>,
+    },
+    /// Render a certificate text as a QR code (terminal when no file is given).
+    Render {
+        #[command(flatten)]
+        input: TextInput,
+        #[command(flatten)]
+        outputs: QrOutputs,
+        /// Also print the code to the terminal (Unicode half blocks).
+        #[arg(long)]
+        terminal: bool,
     },
     /// Verify a certificate offline and print it as JSON; with --policy, apply
     /// border rules and print the verdict (exit 0 accepted, 3 refused, 4 needs review).
@@ -101,8 +118,11 @@ enum Command {
         skew: i64,
         /// Verify every *.txt in a directory, or every line of a file (both
         /// cores, batch signature verification); JSON Lines report on stdout.
-        #[arg(long, conflicts_with_all = ["text", "text_file"])]
+        #[arg(long, conflicts_with_all = ["text", "text_file", "image"])]
         batch: Option<PathBuf>,
+        /// Scan this PNG or JPEG image and verify every QR code found in it.
+        #[arg(long, conflicts_with_all = ["text", "text_file"])]
+        image: Option<PathBuf>,
         #[command(flatten)]
         input: TextInput,
     },
@@ -190,6 +210,64 @@ struct TextInput {
     text_file: Option<PathBuf>,
 }
 
+/// QR outputs of `issue` and `render`.
+#[derive(Args)]
+struct QrOutputs {
+    /// Write the QR code as PNG to this file.
+    #[arg(long)]
+    png: Option<PathBuf>,
+    /// Write the QR code as SVG to this file.
+    #[arg(long)]
+    svg: Option<PathBuf>,
+    /// Pixels per module of the PNG.
+    #[arg(long, default_value_t = 8)]
+    pixels_per_module: u32,
+    /// Error-correction level: L, M, Q or H.
+    #[arg(long, default_value = "Q")]
+    ecc: String,
+    /// The largest QR version allowed (1 to 40).
+    #[arg(long, default_value_t = 25)]
+    max_version: u8,
+}
+
+impl QrOutputs {
+    fn options(&self) -> Result<RenderOptions, Failure> {
+        let ecc = match self.ecc.as_str() {
+            "L" | "l" => EccLevel::L,
+            "M" | "m" => EccLevel::M,
+            "Q" | "q" => EccLevel::Q,
+            "H" | "h" => EccLevel::H,
+            other => return Err(usage(format!("--ecc {other}: expected L, M, Q or H"))),
+        };
+        Ok(RenderOptions {
+            ecc,
+            max_version: self.max_version,
+            scale: Scale::PixelsPerModule(self.pixels_per_module),
+            ..RenderOptions::default()
+        })
+    }
+
+    fn any(&self) -> bool {
+        self.png.is_some() || self.svg.is_some()
+    }
+
+    /// Writes the requested files for an encoded matrix.
+    fn write(&self, matrix: &QrMatrix, options: &RenderOptions) -> Result<(), Failure> {
+        if let Some(path) = &self.png {
+            write(path, &render::matrix_png(matrix, options).map_err(usage)?)?;
+        }
+        if let Some(path) = &self.svg {
+            write(
+                path,
+                render::matrix_svg(matrix, options)
+                    .map_err(usage)?
+                    .as_bytes(),
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// A failure and its exit code.
 struct Failure {
     code: u8,
@@ -228,6 +306,8 @@ fn run(command: Command) -> Result<(), Failure> {
             record,
             batch,
             out_dir,
+            outputs,
+            card,
         } => {
             let pem = read_text(&key)?;
             let signer = Ed25519Signer::from_pkcs8_pem(&pem)
@@ -241,6 +321,9 @@ fn run(command: Command) -> Result<(), Failure> {
                         "--id cannot be used with --batch (ids must be unique)",
                     ));
                 }
+                if outputs.any() {
+                    return Err(usage("--png/--svg cannot be used with --batch"));
+                }
                 return bulk::issue(&pem, country, &params, &batch, &out_dir);
             }
             let record_path =
@@ -251,10 +334,60 @@ fn run(command: Command) -> Result<(), Failure> {
                 let bytes = hex_bytes(&id)?;
                 params = params.with_id(CertificateId::new(&bytes).map_err(usage)?);
             }
-            let issued = Issuer::new(signer, country)
-                .issue(&record, &params)
+            let issuer = Issuer::new(signer, country);
+            if !outputs.any() && card.is_none() {
+                let issued = issuer.issue(&record, &params).map_err(usage)?;
+                println!("{}", issued.text);
+                return Ok(());
+            }
+            // Rendering: refuses a certificate whose QR code would not fit.
+            let options = outputs.options()?;
+            let rendered =
+                render::issue_rendered(&issuer, &record, &params, &options).map_err(usage)?;
+            outputs.write(&rendered.matrix, &options)?;
+            if let Some(path) = &card {
+                let card_options = CardOptions {
+                    qr: options,
+                    ..CardOptions::default()
+                };
+                let svg = render::card_svg(
+                    &rendered.issued.certificate,
+                    &rendered.issued.text,
+                    &card_options,
+                )
                 .map_err(usage)?;
-            println!("{}", issued.text);
+                write(path, svg.as_bytes())?;
+            }
+            println!("{}", rendered.issued.text);
+            eprintln!(
+                "QR version {} (ECC {}), {} characters",
+                rendered.matrix.version(),
+                rendered.matrix.ecc(),
+                rendered.issued.text.len()
+            );
+            Ok(())
+        }
+        Command::Render {
+            input,
+            outputs,
+            terminal,
+        } => {
+            let text = input.read()?;
+            let options = outputs.options()?;
+            let matrix = render::matrix(&text, &options).map_err(usage)?;
+            outputs.write(&matrix, &options)?;
+            if terminal || !outputs.any() {
+                print!(
+                    "{}",
+                    render::matrix_terminal(
+                        &matrix,
+                        options.quiet_zone,
+                        render::TerminalBackground::Dark
+                    )
+                    .map_err(usage)?
+                );
+            }
+            eprintln!("QR version {} (ECC {})", matrix.version(), matrix.ecc());
             Ok(())
         }
         Command::Verify {
@@ -266,6 +399,7 @@ fn run(command: Command) -> Result<(), Failure> {
             at,
             skew,
             batch,
+            image,
             input,
         } => {
             let now = instant(at.as_deref())?;
@@ -289,6 +423,12 @@ fn run(command: Command) -> Result<(), Failure> {
                     return Err(usage("--policy cannot be used with --batch"));
                 }
                 return bulk::verify(&verifier, now, &batch);
+            }
+            if let Some(path) = image {
+                if policy.is_some() {
+                    return Err(usage("--policy cannot be used with --image"));
+                }
+                return verify_image(&verifier, &path, now);
             }
             let policy = match &policy {
                 Some(path) => Some(
@@ -490,6 +630,41 @@ fn read_signer(path: &Path) -> Result<Ed25519Signer, Failure> {
         .map_err(|e| usage(format!("{}: {e}", path.display())))
 }
 
+/// Scans an image and verifies every code in it: a JSON array on stdout with
+/// one entry per code; exit 1 when no code is found or any code is invalid.
+fn verify_image(verifier: &Verifier, path: &Path, now: Timestamp) -> Result<(), Failure> {
+    let texts = travelcert::scan::scan(&read_bytes(path)?)
+        .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+    if texts.is_empty() {
+        return Err(Failure {
+            code: 1,
+            message: format!("invalid: no QR code found in {}", path.display()),
+        });
+    }
+    let mut entries = Vec::new();
+    let mut invalid = Vec::new();
+    for text in &texts {
+        match verifier.verify(text, now) {
+            Ok(verified) => {
+                entries.push(serde_json::json!({ "text": text, "valid": true, "result": verified }))
+            }
+            Err(e) => {
+                invalid.push(format!("invalid: {}: {e}", e.name()));
+                entries.push(serde_json::json!({ "text": text, "valid": false, "error": e.name(), "message": e.to_string() }));
+            }
+        }
+    }
+    print_json(&entries)?;
+    if invalid.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: 1,
+            message: invalid.join("\n"),
+        })
+    }
+}
+
 fn keygen(dir: &Path, country: &str) -> Result<(), Failure> {
     let country = CountryCode::new(country).map_err(usage)?;
     let signer = Ed25519Signer::generate().map_err(usage)?;
@@ -557,7 +732,7 @@ fn duration(text: &str) -> Result<i64, Failure> {
 }
 
 fn hex_bytes(text: &str) -> Result<Vec<u8>, Failure> {
-    if text.len() % 2 != 0 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(usage(format!("`{text}` is not hexadecimal")));
     }
     (0..text.len())

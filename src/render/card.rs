@@ -1,0 +1,381 @@
+//! The printable certificate card: the QR code plus the summary a border
+//! officer reads beside it, as one SVG sized for A6 paper (105 × 148 mm).
+
+use std::fmt::Write as _;
+
+use super::{matrix, svg_path, RenderError, RenderOptions};
+use crate::model::{Certificate, Timestamp};
+
+/// Fonts for the card, in order. The CJK families cover Chinese, Japanese and
+/// Korean native-script names on Windows, macOS, Linux and Android.
+pub const CARD_FONT_FAMILY: &str = "'Noto Sans', 'Noto Sans CJK SC', 'Noto Sans SC', \
+'Source Han Sans SC', 'PingFang SC', 'Hiragino Sans', 'Microsoft YaHei', 'SimHei', \
+'WenQuanYi Micro Hei', 'Noto Sans CJK JP', 'Yu Gothic', 'Malgun Gothic', 'DejaVu Sans', \
+Arial, sans-serif";
+
+/// Card options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardOptions {
+    /// The heading printed at the top.
+    pub title: String,
+    /// QR options (error-correction level, version limit, colours); the scale
+    /// is ignored, the card is vector.
+    pub qr: RenderOptions,
+}
+
+impl Default for CardOptions {
+    fn default() -> Self {
+        Self {
+            title: "Travel health certificate".to_owned(),
+            qr: RenderOptions::default(),
+        }
+    }
+}
+
+/// A6 width and minimum height, millimetres.
+const WIDTH_MM: f64 = 105.0;
+const HEIGHT_MM: f64 = 148.0;
+const MARGIN: f64 = 6.0;
+
+/// Escapes text for SVG character data and attribute values.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters are not allowed in XML 1.0.
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `2021-03-10 08:30 UTC`.
+fn minute(t: Timestamp) -> String {
+    let s = t.to_string();
+    match (s.get(..10), s.get(11..16)) {
+        (Some(d), Some(hm)) => format!("{d} {hm} UTC"),
+        _ => s,
+    }
+}
+
+/// One text line of the card.
+struct Line {
+    size: f64,
+    weight: &'static str,
+    text: String,
+    gap_before: f64,
+}
+
+impl Line {
+    fn new(size: f64, weight: &'static str, text: String) -> Self {
+        Self {
+            size,
+            weight,
+            text,
+            gap_before: 0.0,
+        }
+    }
+    fn gap(mut self, gap: f64) -> Self {
+        self.gap_before = gap;
+        self
+    }
+}
+
+fn summary(cert: &Certificate) -> Vec<Line> {
+    let h = &cert.record.holder;
+    let mut lines = Vec::new();
+    if let Some(native) = &h.native_name {
+        lines.push(Line::new(6.0, "700", native.clone()));
+    }
+    let latin = if h.secondary_name.is_empty() {
+        h.primary_name.clone()
+    } else {
+        format!("{}, {}", h.primary_name, h.secondary_name)
+    };
+    lines.push(Line::new(5.0, "700", latin));
+    lines.push(Line::new(
+        2.8,
+        "400",
+        format!(
+            "Born {} · sex {} · nationality {}",
+            h.date_of_birth,
+            h.sex.name().unwrap_or("?"),
+            h.nationality
+        ),
+    ));
+    if let Some(flight) = cert.record.journey.as_ref().and_then(|j| j.flight.as_ref()) {
+        if let Some(born) = lines.last_mut() {
+            born.text.push_str(&format!(" · flight {flight}"));
+        }
+    }
+    lines.push(Line::new(
+        4.2,
+        "700",
+        format!(
+            "{}  {}",
+            capitalise(&h.document_type.label()),
+            h.document_number
+        ),
+    ));
+    for t in &cert.record.nat_tests {
+        lines.push(
+            Line::new(
+                3.4,
+                "700",
+                format!(
+                    "NAT {} {}: {}",
+                    t.disease.label(),
+                    t.method.label(),
+                    t.result.label().to_uppercase()
+                ),
+            )
+            .gap(1.5),
+        );
+        lines.push(Line::new(
+            2.6,
+            "400",
+            format!(
+                "sampled {} · {} ({})",
+                minute(t.sampled_at),
+                t.laboratory.name,
+                t.laboratory.country
+            ),
+        ));
+    }
+    for t in &cert.record.antibody_tests {
+        let quantity = t
+            .quantity
+            .as_ref()
+            .map_or(String::new(), |q| format!(" ({q})"));
+        lines.push(
+            Line::new(
+                3.4,
+                "700",
+                format!(
+                    "Antibody {}: {}{quantity}",
+                    t.class.label(),
+                    t.result.label().to_uppercase()
+                ),
+            )
+            .gap(1.5),
+        );
+        lines.push(Line::new(
+            2.6,
+            "400",
+            format!(
+                "sampled {} · {} ({})",
+                minute(t.sampled_at),
+                t.laboratory.name,
+                t.laboratory.country
+            ),
+        ));
+    }
+    for v in &cert.record.vaccinations {
+        lines.push(
+            Line::new(
+                3.4,
+                "700",
+                format!(
+                    "Vaccination {} dose {}/{}: {}",
+                    v.disease.label(),
+                    v.dose,
+                    v.series_total,
+                    v.date
+                ),
+            )
+            .gap(1.5),
+        );
+        lines.push(Line::new(
+            2.6,
+            "400",
+            format!(
+                "{} · {} ({})",
+                v.product.label(),
+                v.centre.name,
+                v.centre.country
+            ),
+        ));
+    }
+    lines.push(
+        Line::new(
+            3.4,
+            "700",
+            format!("Valid until {}", minute(cert.expires_at)),
+        )
+        .gap(1.5),
+    );
+    lines.push(Line::new(
+        2.6,
+        "400",
+        format!(
+            "Issued by {} on {} · certificate id {}",
+            cert.issuer,
+            minute(cert.issued_at),
+            cert.certificate_id
+        ),
+    ));
+    lines
+}
+
+/// Estimated width of `text` at font size `size` (mm): wide (CJK) characters
+/// one em, upper case and digits 0.62 em, others 0.5 em (bold sans-serif).
+fn text_width(text: &str, size: f64) -> f64 {
+    text.chars()
+        .map(|c| {
+            if u32::from(c) >= 0x1100 {
+                1.0
+            } else if c.is_ascii_uppercase() || c.is_ascii_digit() {
+                0.62
+            } else {
+                0.5
+            }
+        })
+        .sum::<f64>()
+        * size
+}
+
+/// Splits `text` at spaces into lines no wider than `max` (a single word
+/// longer than `max` stays whole).
+fn wrap(text: &str, size: f64, max: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let candidate = if current.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{current} {word}")
+        };
+        if text_width(&candidate, size) > max && !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+            current = word.to_owned();
+        } else {
+            current = candidate;
+        }
+    }
+    lines.push(current);
+    lines
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The printable card for a certificate (verified or inspected) and its text,
+/// as an SVG document 105 mm wide: the QR code on top (54 mm, about 0.6 mm per
+/// module for a typical certificate) and the human-readable summary below it,
+/// long lines wrapped.
+/// The card is A6 (148 mm tall) unless the record has so many entries that it
+/// needs more height; then it grows downwards and keeps its type sizes.
+///
+/// Type sizes (font size in mm): native name 6 (≈17 pt), Latin name 5
+/// (≈14 pt), document number 4.2 (≈12 pt), result lines and validity 3.4
+/// (≈9.6 pt), details (laboratory, centre, issue time) 2.6 (≈7.4 pt).
+pub fn card_svg(
+    certificate: &Certificate,
+    text: &str,
+    options: &CardOptions,
+) -> Result<String, RenderError> {
+    let m = matrix(text, &options.qr)?;
+    let qz = super::check_quiet_zone(options.qr.quiet_zone)?;
+    let total = m.width() as f64 + 2.0 * qz as f64;
+    let qr_side = 54.0_f64;
+    let qr_x = (WIDTH_MM - qr_side) / 2.0;
+    let qr_y = 12.0;
+    let lines = summary(certificate);
+
+    let mut body = String::new();
+    let mut y = qr_y + qr_side + 2.0;
+    for line in &lines {
+        y += line.gap_before;
+        for part in wrap(&line.text, line.size, WIDTH_MM - 2.0 * MARGIN) {
+            y += line.size;
+            let _ = writeln!(
+                body,
+                "<text x=\"{MARGIN}\" y=\"{y:.2}\" font-size=\"{:.2}\" font-weight=\"{}\">{}</text>",
+                line.size,
+                line.weight,
+                esc(&part)
+            );
+            y += line.size * 0.25;
+        }
+    }
+    let height = (y + 8.0).max(HEIGHT_MM);
+    let scale = qr_side / total;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        concat!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" ",
+            "width=\"{w}mm\" height=\"{h:.1}mm\" viewBox=\"0 0 {w} {h:.1}\">\n",
+            "<title>{title}</title>\n",
+            "<rect width=\"{w}\" height=\"{h:.1}\" fill=\"#ffffff\"/>\n",
+            "<rect x=\"1\" y=\"1\" width=\"{iw}\" height=\"{ih:.1}\" rx=\"3\" fill=\"none\" ",
+            "stroke=\"#1f3a5f\" stroke-width=\"0.5\"/>\n",
+            "<g font-family=\"{font}\" fill=\"#000000\">\n",
+            "<text x=\"{m}\" y=\"9\" font-size=\"4.5\" font-weight=\"700\" fill=\"#1f3a5f\">{title}</text>\n",
+            "<g transform=\"translate({qx:.3} {qy:.3}) scale({s:.5})\" shape-rendering=\"crispEdges\">\n",
+            "<rect width=\"{t}\" height=\"{t}\" fill=\"{light}\"/>\n",
+            "<path fill=\"{dark}\" d=\"{d}\"/>\n",
+            "</g>\n",
+            "{body}",
+            "<text x=\"{m}\" y=\"{fy:.2}\" font-size=\"2.4\" fill=\"#555555\">QR version {v}, ECC {ecc}. ",
+            "Scan to verify; the printed text is not proof on its own.</text>\n",
+            "</g>\n</svg>\n"
+        ),
+        w = WIDTH_MM,
+        h = height,
+        iw = WIDTH_MM - 2.0,
+        ih = height - 2.0,
+        title = esc(&options.title),
+        font = esc(CARD_FONT_FAMILY),
+        m = MARGIN,
+        qx = qr_x,
+        qy = qr_y,
+        s = scale,
+        t = total,
+        light = options.qr.light.hex(),
+        dark = options.qr.dark.hex(),
+        d = svg_path(&m, qz),
+        body = body,
+        fy = height - 3.5,
+        v = m.version(),
+        ecc = m.ecc(),
+    );
+    Ok(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_markup_and_controls() {
+        assert_eq!(esc("<a&'\"\u{1}>"), "&lt;a&amp;&apos;&quot; &gt;");
+        assert_eq!(esc("王小明"), "王小明");
+    }
+
+    #[test]
+    fn long_lines_wrap_at_spaces() {
+        let lines = wrap("aaaa bbbb cccc dddd", 1.0, 5.0);
+        assert_eq!(lines, vec!["aaaa bbbb", "cccc dddd"]);
+        assert_eq!(wrap("unbreakable", 1.0, 2.0), vec!["unbreakable"]);
+        assert!(text_width("王小明", 6.0) > text_width("WANG", 6.0));
+    }
+
+    #[test]
+    fn capitalise_first_letter() {
+        assert_eq!(capitalise("ordinary passport"), "Ordinary passport");
+        assert_eq!(capitalise(""), "");
+    }
+}

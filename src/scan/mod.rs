@@ -1,0 +1,366 @@
+//! Reading QR codes from images (feature `scan`).
+//!
+//! [`scan`] takes encoded image bytes (PNG or JPEG) and returns the text of
+//! every QR code it finds, in the order found, each text once. It runs a fast
+//! pass first and, only when that finds nothing, more tolerant passes
+//! ([`ScanOptions::fallbacks`]): a globally (Otsu) binarised copy (low
+//! contrast), a downscaled copy (large photos, noise), an upscaled copy (codes
+//! at under 2 pixels per module) and a binarised downscaled copy. Inverted
+//! codes are read by the fast pass.
+//!
+//! Decoding uses the `rxing` crate (a ZXing port, QR reader only; chosen over
+//! `rqrr` by measurement, see README); no type of it or of `image` appears in
+//! this API.
+//!
+//! ```
+//! # #[cfg(feature = "render")] {
+//! let png = travelcert::render::png("TC1:HELLO", &Default::default()).unwrap();
+//! assert_eq!(travelcert::scan::scan(&png).unwrap(), vec!["TC1:HELLO".to_owned()]);
+//! # }
+//! ```
+
+use std::io::Cursor;
+
+/// The largest image side [`scan`] accepts by default, in pixels.
+pub const DEFAULT_MAX_SIDE: u32 = 12_000;
+
+/// Why an image could not be scanned. Finding no code is not an error: it is
+/// an empty result.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScanError {
+    /// The input is empty.
+    #[error("the image is empty")]
+    Empty,
+    /// The bytes are not an image format this build reads (PNG, JPEG).
+    #[error("not a PNG or JPEG image")]
+    UnsupportedFormat,
+    /// The image is larger than the limit.
+    #[error("the image is {width}×{height} pixels; the limit is {limit} pixels per side")]
+    TooLarge {
+        /// Its width.
+        width: u32,
+        /// Its height.
+        height: u32,
+        /// The limit.
+        limit: u32,
+    },
+    /// The image is corrupt or truncated.
+    #[error("the image could not be decoded: {0}")]
+    Decode(String),
+}
+
+/// Scan options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// Run the tolerant passes when the fast pass finds nothing (default true).
+    pub fallbacks: bool,
+    /// Refuse images with a side longer than this (default [`DEFAULT_MAX_SIDE`]).
+    pub max_side: u32,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self {
+            fallbacks: true,
+            max_side: DEFAULT_MAX_SIDE,
+        }
+    }
+}
+
+/// A greyscale image, row by row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GreyImage {
+    width: u32,
+    height: u32,
+    pixels: Vec<u8>,
+}
+
+impl GreyImage {
+    /// Wraps `width × height` luma bytes; `None` when the length differs.
+    pub fn new(width: u32, height: u32, pixels: Vec<u8>) -> Option<Self> {
+        (pixels.len() as u64 == u64::from(width) * u64::from(height)).then_some(Self {
+            width,
+            height,
+            pixels,
+        })
+    }
+
+    /// Width in pixels.
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    /// Height in pixels.
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
+    fn px(&self, x: usize, y: usize) -> u8 {
+        self.pixels
+            .get(y * self.width as usize + x)
+            .copied()
+            .unwrap_or(255)
+    }
+}
+
+/// Decodes PNG or JPEG bytes to greyscale, refusing images larger than
+/// `max_side` before allocating their pixels.
+pub fn decode_image(bytes: &[u8], max_side: u32) -> Result<GreyImage, ScanError> {
+    if bytes.is_empty() {
+        return Err(ScanError::Empty);
+    }
+    let format = image::guess_format(bytes).map_err(|_| ScanError::UnsupportedFormat)?;
+    if !matches!(format, image::ImageFormat::Png | image::ImageFormat::Jpeg) {
+        return Err(ScanError::UnsupportedFormat);
+    }
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(max_side);
+    limits.max_image_height = Some(max_side);
+    limits.max_alloc = Some(u64::from(max_side) * u64::from(max_side) * 4 + (64 << 20));
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => {
+            let (width, height) = image::ImageReader::with_format(Cursor::new(bytes), format)
+                .into_dimensions()
+                .unwrap_or((0, 0));
+            ScanError::TooLarge {
+                width,
+                height,
+                limit: max_side,
+            }
+        }
+        image::ImageError::Unsupported(_) => ScanError::UnsupportedFormat,
+        other => ScanError::Decode(other.to_string()),
+    })?;
+    let luma = img.into_luma8();
+    let (width, height) = luma.dimensions();
+    Ok(GreyImage {
+        width,
+        height,
+        pixels: luma.into_raw(),
+    })
+}
+
+/// Every QR text in the image, with the default options.
+pub fn scan(bytes: &[u8]) -> Result<Vec<String>, ScanError> {
+    scan_with(bytes, &ScanOptions::default())
+}
+
+/// Every QR text in the image.
+pub fn scan_with(bytes: &[u8], options: &ScanOptions) -> Result<Vec<String>, ScanError> {
+    let img = decode_image(bytes, options.max_side)?;
+    Ok(scan_grey(&img, options))
+}
+
+/// Every QR text in an already decoded greyscale image.
+pub fn scan_grey(img: &GreyImage, options: &ScanOptions) -> Vec<String> {
+    let mut found = Vec::new();
+    detect(img, &mut found);
+    if !found.is_empty() || !options.fallbacks {
+        return found;
+    }
+    let passes: [fn(&GreyImage) -> Option<GreyImage>; 4] = [
+        |i| Some(binarise(i)),
+        |i| downscale(i),
+        |i| upscale(i),
+        |i| downscale(i).map(|d| binarise(&d)),
+    ];
+    for pass in passes {
+        if let Some(variant) = pass(img) {
+            detect(&variant, &mut found);
+            if !found.is_empty() {
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// One decoder pass (rxing: hybrid binariser, try-harder, also inverted);
+/// appends texts not yet in `found`. A panic inside the decoder (it is a
+/// large port of ZXing) is contained and counts as "nothing found".
+fn detect(img: &GreyImage, found: &mut Vec<String>) {
+    if img.width == 0 || img.height == 0 {
+        return;
+    }
+    let mut hints = rxing::DecodeHints {
+        PossibleFormats: Some(std::collections::HashSet::from([
+            rxing::BarcodeFormat::QR_CODE,
+        ])),
+        TryHarder: Some(true),
+        AlsoInverted: Some(true),
+        ..rxing::DecodeHints::default()
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rxing::helpers::detect_multiple_in_luma_with_hints(
+            img.pixels.clone(),
+            img.width,
+            img.height,
+            &mut hints,
+        )
+    }));
+    if let Ok(Ok(results)) = result {
+        for r in results {
+            let text = r.getText();
+            if !found.iter().any(|f| f == text) {
+                found.push(text.to_owned());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+fn invert(img: &GreyImage) -> GreyImage {
+    GreyImage {
+        width: img.width,
+        height: img.height,
+        pixels: img.pixels.iter().map(|p| 255 - p).collect(),
+    }
+}
+
+/// Halves an image whose shorter side exceeds 800 pixels (box filter): removes
+/// sensor noise and JPEG ringing and makes huge modules smaller.
+fn downscale(img: &GreyImage) -> Option<GreyImage> {
+    if img.width.min(img.height) <= 800 {
+        return None;
+    }
+    let (w, h) = (img.width / 2, img.height / 2);
+    let mut pixels = Vec::with_capacity(w as usize * h as usize);
+    for y in 0..h as usize {
+        for x in 0..w as usize {
+            let sum = u32::from(img.px(2 * x, 2 * y))
+                + u32::from(img.px(2 * x + 1, 2 * y))
+                + u32::from(img.px(2 * x, 2 * y + 1))
+                + u32::from(img.px(2 * x + 1, 2 * y + 1));
+            pixels.push(u8::try_from(sum / 4).unwrap_or(255));
+        }
+    }
+    Some(GreyImage {
+        width: w,
+        height: h,
+        pixels,
+    })
+}
+
+/// Doubles a small image (bilinear), for codes drawn at under 2 pixels per
+/// module. Only for images up to 1200 pixels per side.
+fn upscale(img: &GreyImage) -> Option<GreyImage> {
+    if img.width.max(img.height) > 1200 || img.width < 2 || img.height < 2 {
+        return None;
+    }
+    let (w, h) = (img.width * 2, img.height * 2);
+    let mut pixels = Vec::with_capacity(w as usize * h as usize);
+    let max_x = img.width as usize - 1;
+    let max_y = img.height as usize - 1;
+    for y in 0..h as usize {
+        let sy = ((y as f32 + 0.5) / 2.0 - 0.5).max(0.0);
+        let y0 = (sy as usize).min(max_y);
+        let y1 = (y0 + 1).min(max_y);
+        let fy = sy - y0 as f32;
+        for x in 0..w as usize {
+            let sx = ((x as f32 + 0.5) / 2.0 - 0.5).max(0.0);
+            let x0 = (sx as usize).min(max_x);
+            let x1 = (x0 + 1).min(max_x);
+            let fx = sx - x0 as f32;
+            let top = f32::from(img.px(x0, y0)) * (1.0 - fx) + f32::from(img.px(x1, y0)) * fx;
+            let bottom = f32::from(img.px(x0, y1)) * (1.0 - fx) + f32::from(img.px(x1, y1)) * fx;
+            pixels.push((top * (1.0 - fy) + bottom * fy).round().clamp(0.0, 255.0) as u8);
+        }
+    }
+    Some(GreyImage {
+        width: w,
+        height: h,
+        pixels,
+    })
+}
+
+/// Binarises with one global Otsu threshold: robust to low contrast and to the
+/// soft edges of blur, where rqrr's local threshold struggles.
+fn binarise(img: &GreyImage) -> GreyImage {
+    let mut hist = [0u64; 256];
+    for p in &img.pixels {
+        if let Some(h) = hist.get_mut(usize::from(*p)) {
+            *h += 1;
+        }
+    }
+    let total = img.pixels.len() as f64;
+    let sum_all: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, n)| i as f64 * *n as f64)
+        .sum();
+    let (mut w_b, mut sum_b, mut best, mut threshold) = (0.0, 0.0, -1.0, 128u8);
+    for (t, n) in hist.iter().enumerate() {
+        w_b += *n as f64;
+        if w_b == 0.0 {
+            continue;
+        }
+        let w_f = total - w_b;
+        if w_f == 0.0 {
+            break;
+        }
+        sum_b += t as f64 * *n as f64;
+        let m_b = sum_b / w_b;
+        let m_f = (sum_all - sum_b) / w_f;
+        let between = w_b * w_f * (m_b - m_f) * (m_b - m_f);
+        if between > best {
+            best = between;
+            threshold = u8::try_from(t).unwrap_or(128);
+        }
+    }
+    GreyImage {
+        width: img.width,
+        height: img.height,
+        pixels: img
+            .pixels
+            .iter()
+            .map(|p| if *p <= threshold { 0 } else { 255 })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_bytes_are_specific_errors() {
+        assert_eq!(scan(b""), Err(ScanError::Empty));
+        assert_eq!(scan(b"hello world"), Err(ScanError::UnsupportedFormat));
+        assert_eq!(
+            scan(b"GIF89a\x01\x00\x01\x00"),
+            Err(ScanError::UnsupportedFormat)
+        );
+        let mut png = Vec::new();
+        image::GrayImage::new(4, 4)
+            .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        assert!(matches!(
+            scan(&png[..png.len() - 20]),
+            Err(ScanError::Decode(_))
+        ));
+        assert_eq!(scan(&png), Ok(vec![]));
+        let small = ScanOptions {
+            max_side: 3,
+            ..ScanOptions::default()
+        };
+        assert_eq!(
+            scan_with(&png, &small),
+            Err(ScanError::TooLarge {
+                width: 4,
+                height: 4,
+                limit: 3
+            })
+        );
+    }
+
+    #[test]
+    fn otsu_splits_two_levels() {
+        let img = GreyImage::new(4, 1, vec![100, 110, 140, 150]).unwrap();
+        assert_eq!(binarise(&img).pixels, vec![0, 0, 255, 255]);
+        assert_eq!(invert(&img).pixels, vec![155, 145, 115, 105]);
+        assert!(GreyImage::new(4, 2, vec![0; 7]).is_none());
+    }
+}

@@ -1,0 +1,158 @@
+//! Scanning degraded images: every class of `degrade::CLASSES` must reach a
+//! 90% success rate (a class listed in `KNOWN_GAPS` is held to its measured
+//! floor instead, and says so). When `zbarimg` (Debian `zbar-tools`) is
+//! installed the same set is also given to it, and both rates and times are
+//! printed (`cargo test --features scan,render,issue --release --test
+//! scan_robustness -- --nocapture`); README records them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod degrade;
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Images per class.
+const PER_CLASS: usize = 12;
+const SEED: u64 = 0x7c1_5ca7;
+const REQUIRED: f64 = 0.9;
+
+/// Classes below 90%: (class, floor asserted instead, why). Empty when every
+/// class reaches the bar.
+const KNOWN_GAPS: &[(&str, f64, &str)] = &[];
+
+fn zbarimg_available() -> bool {
+    Command::new("zbarimg").arg("--version").output().is_ok()
+}
+
+/// zbarimg's texts for one image file.
+fn zbarimg(path: &std::path::Path) -> Vec<String> {
+    let out = Command::new("zbarimg")
+        .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[derive(Default)]
+struct Tally {
+    total: usize,
+    ours: usize,
+    ours_time: Duration,
+    zbar: usize,
+    zbar_time: Duration,
+    ours_missed_zbar_read: usize,
+}
+
+fn all_found(found: &[String], expected: &[String]) -> bool {
+    expected.iter().all(|e| found.contains(e)) && found.iter().all(|f| expected.contains(f))
+}
+
+#[test]
+fn degraded_images_are_read() {
+    let cases = degrade::degraded_set(PER_CLASS, SEED);
+    let zbar = zbarimg_available();
+    if !zbar {
+        eprintln!("zbarimg not installed (Debian: zbar-tools): comparison skipped");
+    }
+    let dir = std::env::temp_dir().join(format!("travelcert-scan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let tally = tallies.entry(case.class).or_default();
+        tally.total += 1;
+        let start = Instant::now();
+        let found = travelcert::scan::scan(&case.bytes).unwrap();
+        tally.ours_time += start.elapsed();
+        let ours_ok = all_found(&found, &case.expected);
+        if ours_ok {
+            tally.ours += 1;
+        } else {
+            failures.push(format!("{} #{i}: found {}", case.class, found.len()));
+        }
+        if zbar {
+            let ext = if case.class == "jpeg" { "jpg" } else { "png" };
+            let path = dir.join(format!("{i:03}-{}.{ext}", case.class));
+            std::fs::write(&path, &case.bytes).unwrap();
+            let start = Instant::now();
+            let z = zbarimg(&path);
+            tally.zbar_time += start.elapsed();
+            if all_found(&z, &case.expected) {
+                tally.zbar += 1;
+                if !ours_ok {
+                    tally.ours_missed_zbar_read += 1;
+                }
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+
+    println!("| class | severity | travelcert::scan | mean ms | zbarimg | mean ms (incl. process start) |");
+    println!("|---|---|---|---|---|---|");
+    let mut below = Vec::new();
+    for (class, severity) in degrade::CLASSES {
+        let t = &tallies[class];
+        let rate = t.ours as f64 / t.total as f64;
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0 / t.total as f64;
+        let zbar_cell = if zbar {
+            format!("{}/{}", t.zbar, t.total)
+        } else {
+            "n/a".to_owned()
+        };
+        println!(
+            "| {class} | {severity} | {}/{} | {:.1} | {zbar_cell} | {:.1} |",
+            t.ours,
+            t.total,
+            ms(t.ours_time),
+            ms(t.zbar_time)
+        );
+        let floor = KNOWN_GAPS
+            .iter()
+            .find(|(c, _, _)| c == class)
+            .map_or(REQUIRED, |(_, f, _)| *f);
+        if rate < floor {
+            below.push(format!(
+                "{class}: {:.0}% < {:.0}%",
+                rate * 100.0,
+                floor * 100.0
+            ));
+        }
+        if t.ours_missed_zbar_read > 0 {
+            println!(
+                "  {class}: zbarimg read {} image(s) we missed",
+                t.ours_missed_zbar_read
+            );
+        }
+    }
+    for (class, floor, why) in KNOWN_GAPS {
+        println!(
+            "known gap: {class} (asserted ≥ {:.0}%): {why}",
+            floor * 100.0
+        );
+    }
+    assert!(
+        below.is_empty(),
+        "classes below their bar: {below:?}; failures: {failures:?}"
+    );
+}
+
+#[test]
+fn set_is_deterministic_and_complete() {
+    let a = degrade::degraded_set(2, 1);
+    let b = degrade::degraded_set(2, 1);
+    assert_eq!(a.len(), 2 * degrade::CLASSES.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.bytes, y.bytes);
+        assert_eq!(x.expected, y.expected);
+    }
+    // The set is really degraded: no class hands in the clean rendering.
+    let two = a.iter().find(|c| c.class == "two-codes").unwrap();
+    assert_eq!(two.expected.len(), 2);
+    assert_ne!(two.expected[0], two.expected[1]);
+}
