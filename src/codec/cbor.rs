@@ -257,7 +257,15 @@ impl<'b> Reader<'b> {
         let n = self.map(what)?;
         let mut seen: Vec<i64> = Vec::with_capacity(n.min(32));
         for _ in 0..n {
-            let key = self.i64(&format!("an integer key in {what}"))?;
+            // The map's name goes into the error only: formatting it for every
+            // key allocated in proportion to the entry count.
+            let key = self.i64("an integer key").map_err(|e| match e {
+                VerifyError::CborMalformed { offset, reason } => VerifyError::CborMalformed {
+                    offset,
+                    reason: format!("{reason} in {what}"),
+                },
+                other => other,
+            })?;
             if seen.contains(&key) {
                 return Err(VerifyError::CborDuplicateKey { key });
             }

@@ -15,6 +15,12 @@ use crate::model::{
 };
 use crate::VerifyError;
 
+/// The most unknown items one map or positional array may carry (claims,
+/// record, journey, holder, each test or vaccination). Without a limit a 64 KiB
+/// payload of one-byte unknown items held tens of thousands of separately
+/// allocated items (over a megabyte).
+pub const MAX_UNKNOWN_ITEMS: usize = crate::model::MAX_UNKNOWN_ITEMS;
+
 /// Record map keys.
 mod key {
     pub const HOLDER: i64 = 1;
@@ -232,7 +238,12 @@ pub(crate) fn decode_record(r: &mut Reader<'_>, depth: usize) -> Result<HealthRe
             key::VACCINATION => {
                 vaccinations = decode_list(r, depth + 1, "vaccinations", decode_vaccination)?
             }
-            other => unknown_keys.insert(other, RawCbor::new(r.raw_item(depth + 1)?.to_vec())),
+            other => {
+                if unknown_keys.len() >= MAX_UNKNOWN_ITEMS {
+                    return Err(too_many_unknown("record"));
+                }
+                unknown_keys.insert(other, RawCbor::new(r.raw_item(depth + 1)?.to_vec()))
+            }
         }
         Ok(())
     })?;
@@ -250,6 +261,13 @@ pub(crate) fn decode_record(r: &mut Reader<'_>, depth: usize) -> Result<HealthRe
 
 fn invalid(path: &str, reason: &str) -> VerifyError {
     VerifyError::InvalidRecord(RecordError::new(path, reason))
+}
+
+fn too_many_unknown(path: &str) -> VerifyError {
+    invalid(
+        path,
+        &format!("has more than {MAX_UNKNOWN_ITEMS} unknown items"),
+    )
 }
 
 fn decode_list<'b, T>(
@@ -285,7 +303,10 @@ fn array_at_least(r: &mut Reader<'_>, path: &str, required: usize) -> Result<usi
 }
 
 /// Reads the elements after the known ones, byte for byte.
-fn trailing(r: &mut Reader<'_>, depth: usize, count: usize) -> Result<Vec<RawCbor>> {
+fn trailing(r: &mut Reader<'_>, depth: usize, count: usize, path: &str) -> Result<Vec<RawCbor>> {
+    if count > MAX_UNKNOWN_ITEMS {
+        return Err(too_many_unknown(path));
+    }
     (0..count)
         .map(|_| r.raw_item(depth + 1).map(|b| RawCbor::new(b.to_vec())))
         .collect()
@@ -354,7 +375,7 @@ fn decode_holder(r: &mut Reader<'_>, depth: usize) -> Result<Holder> {
         document_number,
         residence_country,
         residence_city,
-        unknown_elements: trailing(r, depth, n.saturating_sub(10))?,
+        unknown_elements: trailing(r, depth, n.saturating_sub(10), "holder")?,
     })
 }
 
@@ -383,9 +404,13 @@ fn decode_journey(r: &mut Reader<'_>, depth: usize) -> Result<Journey> {
     r.int_map("journey", |r, k| {
         match k {
             key::FLIGHT => j.flight = Some(owned_text(r, "journey.flight")?),
-            other => j
-                .unknown_keys
-                .insert(other, RawCbor::new(r.raw_item(depth + 1)?.to_vec())),
+            other => {
+                if j.unknown_keys.len() >= MAX_UNKNOWN_ITEMS {
+                    return Err(too_many_unknown("journey"));
+                }
+                j.unknown_keys
+                    .insert(other, RawCbor::new(r.raw_item(depth + 1)?.to_vec()))
+            }
         }
         Ok(())
     })?;
@@ -407,7 +432,7 @@ fn decode_nat(r: &mut Reader<'_>, depth: usize, path: &str) -> Result<NatTest> {
         sampled_at: instant(r, &format!("{path}.sampled_at"))?,
         result: NatResult::from_code(r.code(path)?),
         laboratory: facility(r, &format!("{path}.laboratory"))?,
-        unknown_elements: trailing(r, depth, n - 6)?,
+        unknown_elements: trailing(r, depth, n - 6, path)?,
     })
 }
 
@@ -438,7 +463,7 @@ fn decode_antibody(r: &mut Reader<'_>, depth: usize, path: &str) -> Result<Antib
         result,
         laboratory,
         quantity,
-        unknown_elements: trailing(r, depth, n.saturating_sub(6))?,
+        unknown_elements: trailing(r, depth, n.saturating_sub(6), path)?,
     })
 }
 
@@ -452,6 +477,6 @@ fn decode_vaccination(r: &mut Reader<'_>, depth: usize, path: &str) -> Result<Va
         series_total: small(r, &format!("{path}.series_total"))?,
         date: date(r, &format!("{path}.date"))?,
         centre: facility(r, &format!("{path}.centre"))?,
-        unknown_elements: trailing(r, depth, n - 8)?,
+        unknown_elements: trailing(r, depth, n - 8, path)?,
     })
 }
