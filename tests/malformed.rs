@@ -205,7 +205,8 @@ fn weak_public_keys_are_refused_when_the_trust_store_loads() {
 #[test]
 fn malformed_trust_stores_get_specific_errors() {
     let key = TEST1_PUB;
-    let cases: Vec<(String, fn(&TrustError) -> bool)> = vec![
+    type Check = fn(&TrustError) -> bool;
+    let cases: Vec<(String, Check)> = vec![
         (String::new(), |e| matches!(e, TrustError::Json(_))),
         ("[]".into(), |e| matches!(e, TrustError::Json(_))),
         (r#"{"keys": [], "extra": 1}"#.into(), |e| matches!(e, TrustError::Json(_))),

@@ -84,27 +84,40 @@ const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 fn record(u: &mut Unstructured) -> Result<HealthRecord> {
     let holder = Holder {
-        native_name: if u.arbitrary()? { Some(free_text(u)?) } else { None },
+        native_name: if u.arbitrary()? {
+            Some(free_text(u)?)
+        } else {
+            None
+        },
         primary_name: text_from(u, LATIN, 1, 64)?,
         secondary_name: text_from(u, LATIN, 0, 64)?,
         date_of_birth: match u.int_in_range(0..=2)? {
             0 => BirthDate::Full(date(u)?),
-            1 => match BirthDate::year_month(u.int_in_range(0..=10_000)?, u.int_in_range(0..=13)?) {
-                Ok(d) => d,
-                Err(_) => BirthDate::Full(date(u)?),
-            },
+            1 => {
+                match BirthDate::year_month(u.int_in_range(0..=10_000)?, u.int_in_range(0..=13)?) {
+                    Ok(d) => d,
+                    Err(_) => BirthDate::Full(date(u)?),
+                }
+            }
             _ => match BirthDate::year(u.arbitrary()?) {
                 Ok(d) => d,
                 Err(_) => BirthDate::Full(date(u)?),
             },
         },
         sex: Sex::from_code(u.arbitrary()?),
-        nationality: Nationality::new(&text_from(u, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", 1, 3)?)
-            .unwrap(),
+        nationality: Nationality::new(&text_from(u, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", 1, 3)?).unwrap(),
         document_type: DocumentType::from_code(u.arbitrary()?),
         document_number: text_from(u, ALNUM, 1, 32)?,
-        residence_country: if u.arbitrary()? { Some(country(u)?) } else { None },
-        residence_city: if u.arbitrary()? { Some(free_text(u)?) } else { None },
+        residence_country: if u.arbitrary()? {
+            Some(country(u)?)
+        } else {
+            None
+        },
+        residence_city: if u.arbitrary()? {
+            Some(free_text(u)?)
+        } else {
+            None
+        },
         unknown_elements: raw_items(u)?,
     };
     let journey = if u.arbitrary()? {
@@ -113,7 +126,8 @@ fn record(u: &mut Unstructured) -> Result<HealthRecord> {
             j.flight = Some(text_from(u, b"AB019 ", 1, 16)?);
         }
         if u.arbitrary()? {
-            j.unknown_keys.insert(u.int_in_range(2..=1000)?, RawCbor::new(vec![0xf5]));
+            j.unknown_keys
+                .insert(u.int_in_range(2..=1000)?, RawCbor::new(vec![0xf5]));
         }
         Some(j)
     } else {
@@ -184,8 +198,12 @@ const TEST1_SEED: [u8; 32] = [
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
     let Ok(record) = record(&mut u) else { return };
-    let Ok(issued_at) = instant(&mut u) else { return };
-    let Ok(valid_for) = u.int_in_range(1i64..=400 * 86_400) else { return };
+    let Ok(issued_at) = instant(&mut u) else {
+        return;
+    };
+    let Ok(valid_for) = u.int_in_range(1i64..=400 * 86_400) else {
+        return;
+    };
     let Ok(id) = u.bytes(8) else { return };
     let signer = Ed25519Signer::from_seed(&TEST1_SEED);
     let key = signer.public_key();
@@ -198,7 +216,10 @@ fuzz_target!(|data: &[u8]| {
             // Refused: the record must break a rule, so validation agrees.
             assert!(
                 record.validate().is_err()
-                    || issued_at.unix().checked_add(valid_for).map_or(true, |e| e > MAX_UNIX_SECONDS)
+                    || issued_at
+                        .unix()
+                        .checked_add(valid_for)
+                        .is_none_or(|e| e > MAX_UNIX_SECONDS)
             );
             return;
         }
