@@ -184,6 +184,22 @@ pub enum VerifyError {
         /// The key id, hex.
         kid: String,
     },
+    // --- revocation (issue 5) ---
+    /// The key that signed the certificate is marked revoked in the trust list.
+    #[error("key {kid} that signed the certificate has been revoked")]
+    KeyRevoked {
+        /// The key id, hex.
+        kid: String,
+    },
+    /// The certificate's id is on the revocation list.
+    #[error("certificate {certificate_id} of issuer {issuer} has been revoked")]
+    CertificateRevoked {
+        /// The `iss` claim.
+        issuer: String,
+        /// The `cti` claim, hex.
+        certificate_id: String,
+    },
+
     /// The key may not sign this kind of record.
     #[error("key {kid} may not sign {kind} records")]
     RecordKindNotAllowed {
@@ -267,6 +283,8 @@ impl VerifyError {
             Self::KeyNotValidAtIssue { .. } => "KeyNotValidAtIssue",
             Self::IssuerMismatch { .. } => "IssuerMismatch",
             Self::RecordKindNotAllowed { .. } => "RecordKindNotAllowed",
+            Self::KeyRevoked { .. } => "KeyRevoked",
+            Self::CertificateRevoked { .. } => "CertificateRevoked",
             Self::ClaimMissing { .. } => "ClaimMissing",
             Self::ClaimInvalid { .. } => "ClaimInvalid",
             Self::ExpiresBeforeIssued { .. } => "ExpiresBeforeIssued",
@@ -293,6 +311,9 @@ pub enum KeyError {
     /// The 32 bytes do not decode to a point on the curve.
     #[error("the public key is not a valid Ed25519 point")]
     InvalidPoint,
+    /// A non-canonical encoding (y not below p), which RFC 8032 decoding refuses.
+    #[error("the public key is not canonically encoded (y >= p)")]
+    NonCanonical,
     /// A small-order (weak) public key, under which forged signatures verify.
     #[error("the public key is a small-order (weak) Ed25519 point and is refused")]
     WeakKey,
@@ -342,6 +363,100 @@ pub enum TrustError {
         /// The entry's position.
         index: usize,
     },
+}
+
+/// Why a signed trust list or revocation list (FORMAT.md §12) was refused.
+#[cfg(feature = "verify")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignedListError {
+    /// The COSE_Sign1 or the CBOR inside it is malformed (the specific decoding error).
+    #[error("malformed signed list: {0}")]
+    Malformed(VerifyError),
+    /// The document is a signed list of another type (a revocation list given
+    /// where a trust list is expected, say).
+    #[error("the document is a {found}, not a {expected}")]
+    WrongDocumentType {
+        /// What the caller asked for.
+        expected: &'static str,
+        /// What the document says it is.
+        found: String,
+    },
+    /// A field is missing or has a value outside its range.
+    #[error("signed list field {field}: {reason}")]
+    Field {
+        /// The field's name (`sequence`, `keys[3].country`, ...).
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// No root key has the kid in the list's header.
+    #[error("no root key has key id {kid}")]
+    UnknownRoot {
+        /// The key id, hex.
+        kid: String,
+    },
+    /// The signature does not verify under the root key with that kid.
+    #[error("the list's signature does not verify under root key {kid}")]
+    SignatureInvalid {
+        /// The key id, hex.
+        kid: String,
+    },
+    /// The list is not valid yet (issued after `now`).
+    #[error("the list is issued at {issued_at}, after the moment of checking")]
+    NotYetValid {
+        /// Its issue time.
+        issued_at: String,
+    },
+    /// The list has expired.
+    #[error("the list expired at {expires_at}")]
+    Expired {
+        /// Its expiry.
+        expires_at: String,
+    },
+    /// The list's sequence number is not newer than the last one accepted: a
+    /// rollback to an older (or replay of the same) list.
+    #[error("list sequence {sequence} is not newer than the last accepted {last_sequence} (rollback refused)")]
+    Rollback {
+        /// The list's sequence number.
+        sequence: u64,
+        /// The last sequence number the caller accepted.
+        last_sequence: u64,
+    },
+    /// A listed key could not be loaded (wrong length, invalid or weak point).
+    #[error("trust list key #{index}: {source}")]
+    Key {
+        /// The entry's position (from 0).
+        index: usize,
+        /// Why.
+        source: KeyError,
+    },
+    /// Revocation ids are not a whole number of 16-byte entries, or not sorted
+    /// strictly ascending.
+    #[error("revocation ids: {reason}")]
+    RevocationIds {
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+#[cfg(feature = "verify")]
+impl SignedListError {
+    /// The variant's stable name (FORMAT.md §12.4).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Malformed(_) => "ListMalformed",
+            Self::WrongDocumentType { .. } => "ListWrongType",
+            Self::Field { .. } => "ListField",
+            Self::UnknownRoot { .. } => "ListUnknownRoot",
+            Self::SignatureInvalid { .. } => "ListSignatureInvalid",
+            Self::NotYetValid { .. } => "ListNotYetValid",
+            Self::Expired { .. } => "ListExpired",
+            Self::Rollback { .. } => "ListRollback",
+            Self::Key { .. } => "ListKey",
+            Self::RevocationIds { .. } => "ListRevocationIds",
+        }
+    }
 }
 
 /// Why a certificate could not be issued.

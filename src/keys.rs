@@ -87,6 +87,10 @@ impl PublicKey {
     }
 
     pub(crate) fn checked(key: VerifyingKey) -> Result<Self, KeyError> {
+        // RFC 8032 §5.1.3 decoding refuses y >= p; ed25519-dalek accepts it.
+        if key.to_edwards().compress().0 != key.to_bytes() {
+            return Err(KeyError::NonCanonical);
+        }
         if key.is_weak() {
             return Err(KeyError::WeakKey);
         }
@@ -104,6 +108,12 @@ impl PublicKey {
     /// The key id.
     pub fn kid(&self) -> Kid {
         self.kid
+    }
+
+    /// The decompressed key, for batch verification.
+    #[cfg(feature = "verify")]
+    pub(crate) fn verifying_key(&self) -> &VerifyingKey {
+        &self.key
     }
 
     /// The 32 raw bytes.
@@ -161,6 +171,15 @@ mod tests {
             Err(KeyError::WrongLength(31))
         );
         assert_eq!(PublicKey::from_hex("zz"), Err(KeyError::NotHex));
+        // y = p + 2 (non-canonical encoding of y = 2, which is on the curve? either
+        // way it must not load): refused before anything else.
+        let mut non_canonical = [0xffu8; 32];
+        non_canonical[0] = 0xef;
+        non_canonical[31] = 0x7f;
+        assert!(matches!(
+            PublicKey::from_bytes(&non_canonical),
+            Err(KeyError::NonCanonical | KeyError::InvalidPoint)
+        ));
     }
 
     #[test]

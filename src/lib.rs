@@ -19,7 +19,8 @@
 //! The wire format is specified in `FORMAT.md` at the repository root.
 //!
 //! ## Features
-//! - `verify` (default): [`verify`] and [`trust`].
+//! - `verify` (default): [`verify`], [`trust`] (JSON stores, signed trust and
+//!   revocation lists) and [`policy`] (border rules and verdicts).
 //! - `issue`: [`issue`], signing and key generation.
 //! - `cli`: the `travelcert` command-line tool.
 #![deny(unsafe_code)]
@@ -42,12 +43,16 @@ pub mod issue;
 pub mod keys;
 pub mod model;
 #[cfg(feature = "verify")]
+pub mod policy;
+#[cfg(feature = "verify")]
 pub mod trust;
 #[cfg(feature = "verify")]
 pub mod verify;
 
 #[cfg(feature = "issue")]
 pub use error::IssueError;
+#[cfg(feature = "verify")]
+pub use error::SignedListError;
 #[cfg(feature = "verify")]
 pub use error::TrustError;
 pub use error::{KeyError, VerifyError};

@@ -65,6 +65,68 @@ fn with_alg(record: &HealthRecord, alg_id: i64) -> Vec<u8> {
     sign1::assemble(&protected, &payload, &sig)
 }
 
+/// A COSE_Sign1 built byte by byte, signed by test key 1 over its Sig_structure
+/// (when `payload` is not nil), so that a vector reaches the check it is about.
+fn raw_cose(
+    protected: &[u8],
+    unprotected: &[u8],
+    payload: Option<&[u8]>,
+    sig_len: usize,
+) -> Vec<u8> {
+    let signer = travelcert::issue::Ed25519Signer::from_seed(&TEST1_SEED);
+    let sig = signer
+        .sign(&sign1::sig_structure(
+            protected,
+            payload.unwrap_or_default(),
+        ))
+        .unwrap();
+    let mut out = vec![0xd2, 0x84];
+    out.extend(bstr(protected));
+    out.extend(unprotected);
+    match payload {
+        Some(p) => out.extend(bstr(p)),
+        None => out.push(0xf6),
+    }
+    out.extend(bstr(&sig[..sig_len.min(64)]));
+    out
+}
+
+fn bstr(b: &[u8]) -> Vec<u8> {
+    let mut out = match b.len() {
+        n if n < 24 => vec![0x40 + n as u8],
+        n if n < 256 => vec![0x58, n as u8],
+        n => vec![0x59, (n >> 8) as u8, n as u8],
+    };
+    out.extend(b);
+    out
+}
+
+fn kid_bytes() -> Vec<u8> {
+    test1_key().kid().0.to_vec()
+}
+
+/// `{1: -19, 4: kid}` as issuers write it.
+fn protected_std() -> Vec<u8> {
+    let mut p = vec![0xa2, 0x01, 0x32, 0x04, 0x48];
+    p.extend(kid_bytes());
+    p
+}
+
+/// The sample's claims with one edit made on the certificate first.
+fn claims_with(edit: impl FnOnce(&mut travelcert::model::Certificate)) -> Vec<u8> {
+    let mut cert = issuer().issue(&sample(), &params()).unwrap().certificate;
+    edit(&mut cert);
+    claims::encode_claims(&cert)
+}
+
+/// Issues claims with a standard header (any content; nothing is validated).
+fn signed_claims(payload: &[u8]) -> String {
+    text_of(
+        &raw_cose(&protected_std(), &[0xa0], Some(payload), 64),
+        true,
+    )
+}
+
 fn cbor_int(n: i64) -> Vec<u8> {
     assert!((-24..24).contains(&n));
     vec![if n >= 0 {
@@ -161,16 +223,103 @@ fn cases() -> Vec<Case> {
         "TC1:{}",
         base45::encode(&zlib::compress(&vec![0u8; 70_000]))
     );
+    // Forward compatibility at every level: an unknown claim, an unknown journey
+    // key, an unknown holder element, a year-only birth date, and a null in the
+    // middle of the holder (no native name, but a residence country).
+    let extensions_payload = claims_with(|c| {
+        c.unknown_claims
+            .insert(-70_000, RawCbor::new(vec![0x64, b't', b'e', b's', b't']));
+        let h = &mut c.record.holder;
+        h.native_name = None;
+        h.residence_city = None;
+        h.date_of_birth = travelcert::model::BirthDate::Year(1985);
+        h.unknown_elements = vec![RawCbor::new(vec![0x01])];
+        let j = c.record.journey.as_mut().unwrap();
+        j.unknown_keys
+            .insert(2, RawCbor::new(vec![0x62, b'P', b'K']));
+    });
+    let pem_store = json!({"keys": [{
+        "country": "CN",
+        "public_key_pem": test1_key().to_spki_pem(),
+        "record_kinds": ["nat", "antibody", "vaccination"],
+    }]});
+    let shared_kid_store = json!({"keys": [
+        key_json(TEST1_PUB, "CN", &["nat"], "2031-01-01T00:00:00Z"),
+        key_json(TEST1_PUB, "CN", &["nat", "antibody", "vaccination"], "2031-01-01T00:00:00Z"),
+    ]});
+    let sample_payload = claims_with(|_| {});
+    let mut kid7 = vec![0xa2, 0x01, 0x32, 0x04, 0x47];
+    kid7.extend(&kid_bytes()[..7]);
+    let mut kid_unprotected = vec![0xa1, 0x04, 0x48];
+    kid_unprotected.extend(kid_bytes());
+    let mut alg_unprotected_protected = vec![0xa1, 0x04, 0x48];
+    alg_unprotected_protected.extend(kid_bytes());
+    let mut content_type = protected_std();
+    content_type[0] = 0xa3;
+    content_type.extend([0x03, 0x00]);
+    let without_cti = {
+        // The claims map with key 7 removed: rebuild from the sample's claims.
+        let full = sample_payload.clone();
+        let cti_at = full.windows(2).position(|w| w == [0x07, 0x48]).unwrap();
+        let mut p = vec![0xa4];
+        p.extend(&full[1..cti_at]);
+        p.extend(&full[cti_at + 10..]);
+        p
+    };
+    let duplicate_key = {
+        let mut p = sample_payload.clone();
+        p[0] = 0xa6; // one more entry: a second iss
+        p.extend([0x01, 0x62, b'C', b'N']);
+        p
+    };
+    let indefinite = {
+        let mut p = sample_payload.clone();
+        p[0] = 0xbf;
+        p.push(0xff);
+        p
+    };
+    let mut non_canonical_s = sample_cose.clone();
+    {
+        const L: [u8; 32] = [
+            0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9,
+            0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        ];
+        let n = non_canonical_s.len();
+        let s = &mut non_canonical_s[n - 32..];
+        let mut carry = 0u16;
+        for i in 0..32 {
+            let v = u16::from(s[i]) + u16::from(L[i]) + carry;
+            s[i] = v as u8;
+            carry = v >> 8;
+        }
+    }
+    let mut small_order_r = sample_cose.clone();
+    {
+        let n = small_order_r.len();
+        let r = &mut small_order_r[n - 64..n - 32];
+        r.copy_from_slice(&[0; 32]);
+        r[0] = 1;
+    }
+    let zlib_sample = zlib::compress(&sample_cose);
+    let b45 = |b: &[u8]| format!("TC1:{}", base45::encode(b));
 
     let mut v = vec![
         valid("01-sample", "the full sample traveller: NAT, IgG antibody test and two vaccination doses, compressed", sample_text.clone()),
-        valid("02-nat-only", "one NAT only", issue(&nat_only)),
+        valid("02-nat-only", "one NAT only (body uncompressed: zlib would not be shorter)", issue(&nat_only)),
         valid("03-antibody-only", "IgG with a quantitative value and IgM, antibody tests only", issue(&antibody_only)),
         valid("04-vaccination-only", "two vaccination doses only, no journey", issue(&vaccination_only)),
-        valid("05-non-latin", "Arabic native name, Cyrillic laboratory name, year-month date of birth, sex X", issue(&non_latin)),
-        valid("06-uncompressed", "the sample with an uncompressed body (first byte 0xD2)", text_of(&sample_cose, false)),
+        valid("05-non-latin", "Arabic native name, Cyrillic laboratory name, year-month date of birth, sex X (body uncompressed: zlib would not be shorter)", issue(&non_latin)),
+        valid("06-uncompressed", "the sample with an uncompressed body (first byte 0xD2) although zlib would be shorter: issuers would not write it, decoders must accept it", text_of(&sample_cose, false)),
         valid("07-alg-eddsa", "alg -8 (EdDSA) instead of -19, accepted with an Ed25519 key", text_of(&with_alg(&sample, -8), true)),
         valid("08-unknown-codes-kept", "an unknown vaccine code (99), an unknown trailing element and an unknown record key (9), all kept", issue(&forward)),
+        valid("09-extensions", "an unknown claim (-70000), an unknown journey key (2), an unknown holder element, a year-only birth date and a null before a present optional holder element", signed_claims(&extensions_payload)),
+        Case {
+            name: "10-pem-store-no-validity",
+            description: "the key given as SPKI PEM, with no validity bounds",
+            text: sample_text.clone(),
+            store: pem_store,
+            verify_at: VERIFY_AT,
+        },
     ];
     let invalid = |name, description, text| Case {
         name,
@@ -217,7 +366,7 @@ fn cases() -> Vec<Case> {
             store: json!({"keys": [key_json(TEST1_PUB, "CN", &["nat", "antibody", "vaccination"], "2021-03-01T00:00:00Z")]}),
             verify_at: VERIFY_AT,
         },
-        invalid("29-oversized-inflate", "a zlib body that inflates to 70,000 bytes, over the 64 KiB cap", bomb),
+        invalid("29-oversized-inflate", "a zlib body that inflates to 70,000 zero bytes, over the 64 KiB cap (it tests the cap only)", bomb),
         Case {
             name: "30-issuer-mismatch",
             description: "the key is trusted for PK, the certificate claims CN",
@@ -228,10 +377,38 @@ fn cases() -> Vec<Case> {
         Case {
             name: "31-record-kind-not-allowed",
             description: "the key may sign NAT records only",
-            text: sample_text,
+            text: sample_text.clone(),
             store: json!({"keys": [key_json(TEST1_PUB, "CN", &["nat"], "2031-01-01T00:00:00Z")]}),
             verify_at: VERIFY_AT,
         },
+        Case {
+            name: "32-shared-kid-first-key-wins",
+            description: "two trust entries for the same key: the first that verifies (NAT only) decides",
+            text: sample_text.clone(),
+            store: shared_kid_store,
+            verify_at: VERIFY_AT,
+        },
+        invalid("33-empty", "the prefix alone", "TC1:".to_owned()),
+        invalid("34-base45-length", "two characters removed: length 1 mod 3", sample_text[..sample_text.len() - 2].to_owned()),
+        invalid("35-base45-overflow", "the last group replaced by ':::' (91124 > 65535)", format!("{}:::", &sample_text[..sample_text.len() - 3])),
+        invalid("36-zlib-truncated", "the zlib stream without its last 10 bytes", b45(&zlib_sample[..zlib_sample.len() - 10])),
+        invalid("37-zlib-trailing", "one byte after the zlib stream", b45(&[zlib_sample.clone(), vec![0]].concat())),
+        invalid("38-not-cose-sign1", "tag 17 instead of 18 (compressed)", text_of(&[&[0xd1][..], &sample_cose[1..]].concat(), true)),
+        invalid("39-cose-three-members", "a COSE_Sign1 array of 3 members", text_of(&[&[0xd2, 0x83][..], &sample_cose[2..sample_cose.len() - 66]].concat(), true)),
+        invalid("40-alg-unprotected", "alg moved to the unprotected header", text_of(&raw_cose(&alg_unprotected_protected, &[0xa1, 0x01, 0x32], Some(&sample_payload), 64), true)),
+        invalid("41-kid-missing", "a protected header with alg only", text_of(&raw_cose(&[0xa1, 0x01, 0x32], &[0xa0], Some(&sample_payload), 64), true)),
+        invalid("42-kid-length", "a 7-byte kid", text_of(&raw_cose(&kid7, &[0xa0], Some(&sample_payload), 64), true)),
+        invalid("43-unprotected-not-empty", "the kid repeated in the unprotected header", text_of(&raw_cose(&protected_std(), &kid_unprotected, Some(&sample_payload), 64), true)),
+        invalid("44-unsupported-header", "a content-type label (3) in the protected header", text_of(&raw_cose(&content_type, &[0xa0], Some(&sample_payload), 64), true)),
+        invalid("45-payload-nil", "a detached (nil) payload", text_of(&raw_cose(&protected_std(), &[0xa0], None, 64), true)),
+        invalid("46-signature-length", "a 63-byte signature", text_of(&raw_cose(&protected_std(), &[0xa0], Some(&sample_payload), 63), true)),
+        invalid("47-claim-missing", "no cti claim (correctly signed)", signed_claims(&without_cti)),
+        invalid("48-expires-before-issued", "exp equal to iat (correctly signed)", signed_claims(&claims_with(|c| c.expires_at = c.issued_at))),
+        invalid("49-invalid-record", "dose 0 (correctly signed)", signed_claims(&claims_with(|c| c.record.vaccinations[0].dose = 0))),
+        invalid("50-duplicate-claim", "iss twice in the claims map (correctly signed)", signed_claims(&duplicate_key)),
+        invalid("51-indefinite-claims", "the claims map with indefinite length (correctly signed)", signed_claims(&indefinite)),
+        invalid("52-non-canonical-s", "the signature's S replaced by S + L", text_of(&non_canonical_s, true)),
+        invalid("53-small-order-r", "the signature's R replaced by the identity point", text_of(&small_order_r, true)),
     ]);
     v
 }
@@ -331,7 +508,7 @@ fn vectors_verify_as_stated() {
             assert_eq!(error.as_deref(), v["error"].as_str(), "{}", path.display());
         }
     }
-    assert!(valid_count >= 8 && invalid_count >= 12);
+    assert!(valid_count >= 10 && invalid_count >= 33);
 }
 
 #[test]
@@ -349,6 +526,28 @@ fn each_invalid_vector_fails_for_its_own_reason() {
         ("29-oversized-inflate", "InflateLimitExceeded"),
         ("30-issuer-mismatch", "IssuerMismatch"),
         ("31-record-kind-not-allowed", "RecordKindNotAllowed"),
+        ("32-shared-kid-first-key-wins", "RecordKindNotAllowed"),
+        ("33-empty", "Empty"),
+        ("34-base45-length", "Base45InvalidLength"),
+        ("35-base45-overflow", "Base45GroupOverflow"),
+        ("36-zlib-truncated", "InflateFailed"),
+        ("37-zlib-trailing", "ZlibTrailingData"),
+        ("38-not-cose-sign1", "NotCoseSign1"),
+        ("39-cose-three-members", "CoseStructure"),
+        ("40-alg-unprotected", "AlgNotProtected"),
+        ("41-kid-missing", "KidMissing"),
+        ("42-kid-length", "KidLength"),
+        ("43-unprotected-not-empty", "UnprotectedHeaderNotEmpty"),
+        ("44-unsupported-header", "UnsupportedHeader"),
+        ("45-payload-nil", "PayloadMissing"),
+        ("46-signature-length", "SignatureLength"),
+        ("47-claim-missing", "ClaimMissing"),
+        ("48-expires-before-issued", "ExpiresBeforeIssued"),
+        ("49-invalid-record", "InvalidRecord"),
+        ("50-duplicate-claim", "CborDuplicateKey"),
+        ("51-indefinite-claims", "CborIndefiniteLength"),
+        ("52-non-canonical-s", "SignatureInvalid"),
+        ("53-small-order-r", "SignatureInvalid"),
     ];
     let cases = cases();
     for (name, error) in expect {

@@ -153,7 +153,7 @@ impl<'b> Reader<'b> {
         }
     }
 
-    /// A code: an unsigned integer that fits in `u32`.
+    /// A code: an unsigned integer that fits in `u32` (`CborMalformed` above).
     pub(crate) fn code(&mut self, what: &str) -> Result<u32> {
         let offset = self.position();
         let n = self.u64(what)?;
@@ -190,6 +190,14 @@ impl<'b> Reader<'b> {
             .tag()
             .map(|t| t.as_u64())
             .map_err(|e| self.err(e, what))
+    }
+
+    /// A boolean (`true` / `false`).
+    pub(crate) fn bool(&mut self, what: &str) -> Result<bool> {
+        if self.peek()? != Type::Bool {
+            return Err(self.mismatch(what));
+        }
+        self.dec.bool().map_err(|e| self.err(e, what))
     }
 
     /// Consumes a `null` if one is next; says whether it did.
@@ -257,15 +265,7 @@ impl<'b> Reader<'b> {
         let n = self.map(what)?;
         let mut seen: Vec<i64> = Vec::with_capacity(n.min(32));
         for _ in 0..n {
-            // The map's name goes into the error only: formatting it for every
-            // key allocated in proportion to the entry count.
-            let key = self.i64("an integer key").map_err(|e| match e {
-                VerifyError::CborMalformed { offset, reason } => VerifyError::CborMalformed {
-                    offset,
-                    reason: format!("{reason} in {what}"),
-                },
-                other => other,
-            })?;
+            let key = self.i64("an integer map key")?;
             if seen.contains(&key) {
                 return Err(VerifyError::CborDuplicateKey { key });
             }
@@ -346,6 +346,11 @@ impl Writer {
 
     pub(crate) fn tag(&mut self, tag: u64) -> &mut Self {
         self.head(6, tag);
+        self
+    }
+
+    pub(crate) fn bool(&mut self, b: bool) -> &mut Self {
+        self.buf.push(if b { 0xf5 } else { 0xf4 });
         self
     }
 

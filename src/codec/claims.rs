@@ -95,8 +95,13 @@ pub fn decode_claims(bytes: &[u8]) -> Result<Certificate> {
         Ok(())
     })?;
     r.finish()?;
-    let issued_at = iat.ok_or(VerifyError::ClaimMissing { claim: "iat" })?;
-    let expires_at = exp.ok_or(VerifyError::ClaimMissing { claim: "exp" })?;
+    // Missing claims in key order (FORMAT.md §8 step 6), then exp against iat.
+    let missing = |claim| VerifyError::ClaimMissing { claim };
+    let issuer = iss.ok_or(missing("iss"))?;
+    let expires_at = exp.ok_or(missing("exp"))?;
+    let issued_at = iat.ok_or(missing("iat"))?;
+    let certificate_id = cti.ok_or(missing("cti"))?;
+    let record = record.ok_or(missing("record"))?;
     if expires_at <= issued_at {
         return Err(VerifyError::ExpiresBeforeIssued {
             issued_at: issued_at.to_string(),
@@ -104,11 +109,11 @@ pub fn decode_claims(bytes: &[u8]) -> Result<Certificate> {
         });
     }
     Ok(Certificate {
-        issuer: iss.ok_or(VerifyError::ClaimMissing { claim: "iss" })?,
+        issuer,
         issued_at,
         expires_at,
-        certificate_id: cti.ok_or(VerifyError::ClaimMissing { claim: "cti" })?,
-        record: record.ok_or(VerifyError::ClaimMissing { claim: "record" })?,
+        certificate_id,
+        record,
         unknown_claims,
     })
 }

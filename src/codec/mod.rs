@@ -7,7 +7,7 @@
 //! 4. [`zlib`]: COSE bytes → compressed body (only when shorter)
 //! 5. [`base45`]: body → text behind the prefix `TC1:`
 //!
-//! [`cbor`] holds the strict reader and deterministic writer they share.
+//! `cbor` (crate-private) holds the strict reader and deterministic writer they share.
 
 pub mod base45;
 pub(crate) mod cbor;

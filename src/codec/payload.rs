@@ -219,6 +219,30 @@ fn vaccination(w: &mut Writer, v: &Vaccination) {
 
 // ---------------------------------------------------------------- decoding
 
+/// Where an entry sits, for error messages; formatted only when an error occurs.
+#[derive(Clone, Copy)]
+struct At {
+    list: &'static str,
+    index: usize,
+}
+
+impl At {
+    fn field(self, name: &str) -> String {
+        format!("{}[{}].{name}", self.list, self.index)
+    }
+
+    fn invalid(self, name: &str, reason: impl std::fmt::Display) -> VerifyError {
+        VerifyError::InvalidRecord(RecordError::new(self.field(name), reason.to_string()))
+    }
+
+    fn too_many_unknown(self) -> VerifyError {
+        VerifyError::InvalidRecord(RecordError::new(
+            format!("{}[{}]", self.list, self.index),
+            format!("has more than {MAX_UNKNOWN_ITEMS} unknown items"),
+        ))
+    }
+}
+
 /// Decodes one record item from `r` (nested at `depth`) and validates it.
 pub(crate) fn decode_record(r: &mut Reader<'_>, depth: usize) -> Result<HealthRecord> {
     let mut holder_value = None;
@@ -259,83 +283,100 @@ pub(crate) fn decode_record(r: &mut Reader<'_>, depth: usize) -> Result<HealthRe
     Ok(record)
 }
 
-fn invalid(path: &str, reason: &str) -> VerifyError {
-    VerifyError::InvalidRecord(RecordError::new(path, reason))
+fn invalid(path: &str, reason: impl std::fmt::Display) -> VerifyError {
+    VerifyError::InvalidRecord(RecordError::new(path, reason.to_string()))
 }
 
 fn too_many_unknown(path: &str) -> VerifyError {
     invalid(
         path,
-        &format!("has more than {MAX_UNKNOWN_ITEMS} unknown items"),
+        format!("has more than {MAX_UNKNOWN_ITEMS} unknown items"),
     )
 }
 
 fn decode_list<'b, T>(
     r: &mut Reader<'b>,
     depth: usize,
-    path: &str,
-    f: fn(&mut Reader<'b>, usize, &str) -> Result<T>,
+    list: &'static str,
+    f: fn(&mut Reader<'b>, usize, At) -> Result<T>,
 ) -> Result<Vec<T>> {
-    let n = r.array(path)?;
+    let n = r.array(list)?;
+    if n == 0 {
+        return Err(invalid(list, "must not be empty (omit the key instead)"));
+    }
     if n > MAX_ENTRIES_PER_KIND {
         return Err(invalid(
-            path,
-            &format!("has {n} entries; at most {MAX_ENTRIES_PER_KIND} are allowed"),
+            list,
+            format!("has {n} entries; at most {MAX_ENTRIES_PER_KIND} are allowed"),
         ));
     }
     let mut items = Vec::with_capacity(n);
-    for i in 0..n {
-        items.push(f(r, depth + 1, &format!("{path}[{i}]"))?);
+    for index in 0..n {
+        items.push(f(r, depth + 1, At { list, index })?);
     }
     Ok(items)
 }
 
 /// Reads a positional array's header: at least `required` elements.
-fn array_at_least(r: &mut Reader<'_>, path: &str, required: usize) -> Result<usize> {
-    let n = r.array(path)?;
+fn array_at_least(r: &mut Reader<'_>, what: &'static str, required: usize) -> Result<usize> {
+    let n = r.array(what)?;
     if n < required {
         return Err(invalid(
-            path,
-            &format!("has {n} elements; at least {required} are required"),
+            what,
+            format!("has {n} elements; at least {required} are required"),
         ));
     }
     Ok(n)
 }
 
 /// Reads the elements after the known ones, byte for byte.
-fn trailing(r: &mut Reader<'_>, depth: usize, count: usize, path: &str) -> Result<Vec<RawCbor>> {
+fn trailing(
+    r: &mut Reader<'_>,
+    depth: usize,
+    count: usize,
+    too_many: impl FnOnce() -> VerifyError,
+) -> Result<Vec<RawCbor>> {
     if count > MAX_UNKNOWN_ITEMS {
-        return Err(too_many_unknown(path));
+        return Err(too_many());
     }
     (0..count)
         .map(|_| r.raw_item(depth + 1).map(|b| RawCbor::new(b.to_vec())))
         .collect()
 }
 
-fn country(r: &mut Reader<'_>, path: &str) -> Result<CountryCode> {
-    CountryCode::new(r.text(path)?).map_err(|e| invalid(path, &e.to_string()))
+fn country(
+    r: &mut Reader<'_>,
+    what: &'static str,
+) -> Result<std::result::Result<CountryCode, String>> {
+    Ok(CountryCode::new(r.text(what)?).map_err(|e| e.to_string()))
 }
 
-fn instant(r: &mut Reader<'_>, path: &str) -> Result<Timestamp> {
-    let n = r.u64(path)?;
-    i64::try_from(n)
+fn instant(r: &mut Reader<'_>, what: &'static str) -> Result<Option<Timestamp>> {
+    let n = r.u64(what)?;
+    Ok(i64::try_from(n)
         .ok()
-        .and_then(|s| Timestamp::from_unix(s).ok())
-        .ok_or_else(|| invalid(path, "instant is after 9999-12-31T23:59:59Z"))
+        .and_then(|s| Timestamp::from_unix(s).ok()))
 }
 
-fn date(r: &mut Reader<'_>, path: &str) -> Result<Date> {
-    let days = r.i64(path)?;
-    Date::from_days_since_epoch(days).map_err(|e| invalid(path, &e.to_string()))
+const INSTANT_RANGE: &str = "instant is after 9999-12-31T23:59:59Z";
+
+fn date(r: &mut Reader<'_>, what: &'static str) -> Result<std::result::Result<Date, String>> {
+    let days = r.i64(what)?;
+    Ok(Date::from_days_since_epoch(days).map_err(|e| e.to_string()))
 }
 
-fn small(r: &mut Reader<'_>, path: &str) -> Result<u8> {
-    let n = r.u64(path)?;
-    u8::try_from(n).map_err(|_| invalid(path, "must be 1..=99"))
+/// A code: an unsigned integer; above u32 it is out of range (`InvalidRecord`).
+fn code(r: &mut Reader<'_>, what: &'static str) -> Result<u32> {
+    let n = r.u64(what)?;
+    u32::try_from(n).map_err(|_| invalid(what, format!("code {n} is out of range")))
 }
 
-fn owned_text(r: &mut Reader<'_>, path: &str) -> Result<String> {
-    r.text(path).map(str::to_owned)
+fn small(r: &mut Reader<'_>, what: &'static str) -> Result<Option<u8>> {
+    Ok(u8::try_from(r.u64(what)?).ok())
+}
+
+fn owned_text(r: &mut Reader<'_>, what: &'static str) -> Result<String> {
+    r.text(what).map(str::to_owned)
 }
 
 /// An optional positional element: absent (past the end), `null`, or a value.
@@ -355,14 +396,16 @@ fn decode_holder(r: &mut Reader<'_>, depth: usize) -> Result<Holder> {
     let n = array_at_least(r, "holder", 7)?;
     let primary_name = owned_text(r, "holder.primary_name")?;
     let secondary_name = owned_text(r, "holder.secondary_name")?;
-    let date_of_birth = decode_birth_date(r, depth + 1)?;
-    let sex = Sex::from_code(r.code("holder.sex")?);
+    let date_of_birth = decode_birth_date(r)?;
+    let sex = Sex::from_code(code(r, "holder.sex")?);
     let nationality = Nationality::new(r.text("holder.nationality")?)
-        .map_err(|e| invalid("holder.nationality", &e.to_string()))?;
-    let document_type = DocumentType::from_code(r.code("holder.document_type")?);
+        .map_err(|e| invalid("holder.nationality", e))?;
+    let document_type = DocumentType::from_code(code(r, "holder.document_type")?);
     let document_number = owned_text(r, "holder.document_number")?;
     let native_name = optional(r, n > 7, |r| owned_text(r, "holder.native_name"))?;
-    let residence_country = optional(r, n > 8, |r| country(r, "holder.residence_country"))?;
+    let residence_country = optional(r, n > 8, |r| {
+        country(r, "holder.residence_country")?.map_err(|e| invalid("holder.residence_country", e))
+    })?;
     let residence_city = optional(r, n > 9, |r| owned_text(r, "holder.residence_city"))?;
     Ok(Holder {
         native_name,
@@ -375,27 +418,29 @@ fn decode_holder(r: &mut Reader<'_>, depth: usize) -> Result<Holder> {
         document_number,
         residence_country,
         residence_city,
-        unknown_elements: trailing(r, depth, n.saturating_sub(10), "holder")?,
+        unknown_elements: trailing(r, depth, n.saturating_sub(10), || {
+            too_many_unknown("holder")
+        })?,
     })
 }
 
-fn decode_birth_date(r: &mut Reader<'_>, _depth: usize) -> Result<BirthDate> {
+fn decode_birth_date(r: &mut Reader<'_>) -> Result<BirthDate> {
     const PATH: &str = "holder.date_of_birth";
-    let out_of_range = |e: crate::model::TimeError| invalid(PATH, &e.to_string());
     if r.peek()? == minicbor::data::Type::Array {
         let n = r.array(PATH)?;
-        let year = r.u64(PATH)?;
-        let year = u16::try_from(year).map_err(|_| invalid(PATH, "year out of range"))?;
+        let year = u16::try_from(r.u64(PATH)?).map_err(|_| invalid(PATH, "year out of range"))?;
         match n {
-            1 => BirthDate::year(year).map_err(out_of_range),
+            1 => BirthDate::year(year).map_err(|e| invalid(PATH, e)),
             2 => {
-                let month = small(r, PATH)?;
-                BirthDate::year_month(year, month).map_err(out_of_range)
+                let month = small(r, PATH)?.ok_or_else(|| invalid(PATH, "month out of range"))?;
+                BirthDate::year_month(year, month).map_err(|e| invalid(PATH, e))
             }
             _ => Err(invalid(PATH, "a partial date is [year] or [year, month]")),
         }
     } else {
-        date(r, PATH).map(BirthDate::Full)
+        date(r, PATH)?
+            .map(BirthDate::Full)
+            .map_err(|e| invalid(PATH, e))
     }
 }
 
@@ -417,40 +462,41 @@ fn decode_journey(r: &mut Reader<'_>, depth: usize) -> Result<Journey> {
     Ok(j)
 }
 
-fn facility(r: &mut Reader<'_>, path: &str) -> Result<Facility> {
-    Ok(Facility {
-        name: owned_text(r, &format!("{path}.name"))?,
-        country: country(r, &format!("{path}.country"))?,
-    })
+fn facility(r: &mut Reader<'_>, at: At, field: &str) -> Result<Facility> {
+    let name = owned_text(r, "a facility name")?;
+    let country = country(r, "a facility country")?
+        .map_err(|e| at.invalid(&format!("{field}.country"), e))?;
+    Ok(Facility { name, country })
 }
 
-fn decode_nat(r: &mut Reader<'_>, depth: usize, path: &str) -> Result<NatTest> {
-    let n = array_at_least(r, path, 6)?;
+fn decode_nat(r: &mut Reader<'_>, depth: usize, at: At) -> Result<NatTest> {
+    let n = array_at_least(r, "a NAT test", 6)?;
     Ok(NatTest {
-        disease: Disease::from_code(r.code(path)?),
-        method: NatMethod::from_code(r.code(path)?),
-        sampled_at: instant(r, &format!("{path}.sampled_at"))?,
-        result: NatResult::from_code(r.code(path)?),
-        laboratory: facility(r, &format!("{path}.laboratory"))?,
-        unknown_elements: trailing(r, depth, n - 6, path)?,
+        disease: Disease::from_code(code(r, "a NAT test's disease code")?),
+        method: NatMethod::from_code(code(r, "a NAT test's method code")?),
+        sampled_at: instant(r, "a NAT test's sampling time")?
+            .ok_or_else(|| at.invalid("sampled_at", INSTANT_RANGE))?,
+        result: NatResult::from_code(code(r, "a NAT test's result code")?),
+        laboratory: facility(r, at, "laboratory")?,
+        unknown_elements: trailing(r, depth, n - 6, || at.too_many_unknown())?,
     })
 }
 
-fn decode_antibody(r: &mut Reader<'_>, depth: usize, path: &str) -> Result<AntibodyTest> {
-    let n = array_at_least(r, path, 5)?;
-    let class = AntibodyClass::from_code(r.code(path)?);
-    let sampled_at = instant(r, &format!("{path}.sampled_at"))?;
-    let result = AntibodyResult::from_code(r.code(path)?);
-    let laboratory = facility(r, &format!("{path}.laboratory"))?;
+fn decode_antibody(r: &mut Reader<'_>, depth: usize, at: At) -> Result<AntibodyTest> {
+    let n = array_at_least(r, "an antibody test", 5)?;
+    let class = AntibodyClass::from_code(code(r, "an antibody class code")?);
+    let sampled_at = instant(r, "an antibody test's sampling time")?
+        .ok_or_else(|| at.invalid("sampled_at", INSTANT_RANGE))?;
+    let result = AntibodyResult::from_code(code(r, "an antibody result code")?);
+    let laboratory = facility(r, at, "laboratory")?;
     let quantity = optional(r, n > 5, |r| {
-        let qpath = format!("{path}.quantity");
-        if r.array(&qpath)? != 3 {
-            return Err(invalid(&qpath, "a quantity is [mantissa, exponent, unit]"));
+        if r.array("a quantity")? != 3 {
+            return Err(at.invalid("quantity", "a quantity is [mantissa, exponent, unit]"));
         }
-        let mantissa = r.i64(&qpath)?;
-        let exponent = i8::try_from(r.i64(&qpath)?)
-            .map_err(|_| invalid(&qpath, "exponent must be within -18..=18"))?;
-        let unit = owned_text(r, &qpath)?;
+        let mantissa = r.i64("a quantity's mantissa")?;
+        let exponent = i8::try_from(r.i64("a quantity's exponent")?)
+            .map_err(|_| at.invalid("quantity.exponent", "must be within -18..=18"))?;
+        let unit = owned_text(r, "a quantity's unit")?;
         Ok(Quantity {
             mantissa,
             exponent,
@@ -463,20 +509,21 @@ fn decode_antibody(r: &mut Reader<'_>, depth: usize, path: &str) -> Result<Antib
         result,
         laboratory,
         quantity,
-        unknown_elements: trailing(r, depth, n.saturating_sub(6), path)?,
+        unknown_elements: trailing(r, depth, n.saturating_sub(6), || at.too_many_unknown())?,
     })
 }
 
-fn decode_vaccination(r: &mut Reader<'_>, depth: usize, path: &str) -> Result<Vaccination> {
-    let n = array_at_least(r, path, 8)?;
+fn decode_vaccination(r: &mut Reader<'_>, depth: usize, at: At) -> Result<Vaccination> {
+    let n = array_at_least(r, "a vaccination", 8)?;
     Ok(Vaccination {
-        disease: Disease::from_code(r.code(path)?),
-        product: VaccineProduct::from_code(r.code(path)?),
-        manufacturer: Manufacturer::from_code(r.code(path)?),
-        dose: small(r, &format!("{path}.dose"))?,
-        series_total: small(r, &format!("{path}.series_total"))?,
-        date: date(r, &format!("{path}.date"))?,
-        centre: facility(r, &format!("{path}.centre"))?,
-        unknown_elements: trailing(r, depth, n - 8, path)?,
+        disease: Disease::from_code(code(r, "a vaccination's disease code")?),
+        product: VaccineProduct::from_code(code(r, "a vaccine product code")?),
+        manufacturer: Manufacturer::from_code(code(r, "a manufacturer code")?),
+        dose: small(r, "a dose number")?.ok_or_else(|| at.invalid("dose", "must be 1..=99"))?,
+        series_total: small(r, "a series total")?
+            .ok_or_else(|| at.invalid("series_total", "must be 1..=99"))?,
+        date: date(r, "a vaccination date")?.map_err(|e| at.invalid("date", e))?,
+        centre: facility(r, at, "centre")?,
+        unknown_elements: trailing(r, depth, n - 8, || at.too_many_unknown())?,
     })
 }

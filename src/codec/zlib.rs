@@ -40,7 +40,22 @@ pub fn compress_with(c: &mut Compress, data: &[u8]) -> Vec<u8> {
 /// Inflates one zlib stream into at most `limit` bytes. Refuses truncated or
 /// corrupt streams, data after the stream's end, and output beyond `limit`.
 pub fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, VerifyError> {
-    let mut d = Decompress::new(true);
+    // One decompressor per thread, reset between uses: creating one zeroes its
+    // whole state (tens of KiB), which cost more than inflating a certificate.
+    thread_local! {
+        static INFLATER: std::cell::RefCell<Decompress> = std::cell::RefCell::new(Decompress::new(true));
+    }
+    INFLATER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut d) => {
+            d.reset(true);
+            inflate_with(&mut d, data, limit)
+        }
+        // Re-entered on this thread (never in practice): use a fresh one.
+        Err(_) => inflate_with(&mut Decompress::new(true), data, limit),
+    })
+}
+
+fn inflate_with(d: &mut Decompress, data: &[u8], limit: usize) -> Result<Vec<u8>, VerifyError> {
     // Start small; grow geometrically up to limit + 1 (one byte over the cap
     // proves the stream is too large).
     let mut out: Vec<u8> = Vec::with_capacity((data.len() * 4).clamp(256, limit.saturating_add(1)));

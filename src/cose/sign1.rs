@@ -35,20 +35,28 @@ impl<'a> CoseSign1<'a> {
         if tag != TAG {
             return Err(not_sign1(format!("tag {tag}")));
         }
-        let n = r.array("the COSE_Sign1 array").map_err(|e| match e {
-            VerifyError::CborMalformed { reason, .. } => VerifyError::CoseStructure { reason },
-            other => other,
-        })?;
+        let n = r.array("the COSE_Sign1 array").map_err(structure)?;
         if n != 4 {
             return Err(VerifyError::CoseStructure {
                 reason: format!("an array of {n} members, not 4"),
             });
         }
-        let protected = r.bytes("the protected header (bstr)")?;
+        let protected = r.bytes("the protected header (bstr)").map_err(structure)?;
         // The unprotected header must be an empty map; an algorithm moved there
         // gets its own error because it would escape the signature.
         let mut alg_unprotected = false;
         let mut entries = 0usize;
+        // An indefinite-length map is still a map: let the reader refuse it
+        // with `CborIndefiniteLength` (FORMAT.md §5.1), not `CoseStructure`.
+        if !matches!(
+            r.peek()?,
+            minicbor::data::Type::Map | minicbor::data::Type::MapIndef
+        ) {
+            return Err(structure(VerifyError::CborMalformed {
+                offset: r.position(),
+                reason: "the unprotected header must be a map".to_owned(),
+            }));
+        }
         r.int_map("the unprotected header", |r, l| {
             entries += 1;
             alg_unprotected |= l == label::ALG;
@@ -64,8 +72,8 @@ impl<'a> CoseSign1<'a> {
         if r.null()? {
             return Err(VerifyError::PayloadMissing);
         }
-        let payload = r.bytes("the payload (bstr)")?;
-        let sig = r.bytes("the signature (bstr)")?;
+        let payload = r.bytes("the payload (bstr)").map_err(structure)?;
+        let sig = r.bytes("the signature (bstr)").map_err(structure)?;
         let signature: [u8; 64] = sig
             .try_into()
             .map_err(|_| VerifyError::SignatureLength { len: sig.len() })?;
@@ -81,6 +89,14 @@ impl<'a> CoseSign1<'a> {
     /// The bytes the signature covers.
     pub fn to_be_signed(&self) -> Vec<u8> {
         sig_structure(self.protected, self.payload)
+    }
+}
+
+/// A member of the COSE_Sign1 array of the wrong type is a structure fault.
+fn structure(e: VerifyError) -> VerifyError {
+    match e {
+        VerifyError::CborMalformed { reason, .. } => VerifyError::CoseStructure { reason },
+        other => other,
     }
 }
 

@@ -208,13 +208,16 @@ impl HealthRecord {
             }
         }
         for (i, t) in self.nat_tests.iter().enumerate() {
-            t.validate(&format!("nat_tests[{i}]"))?;
+            t.validate()
+                .map_err(|e| e.within(&format!("nat_tests[{i}]")))?;
         }
         for (i, t) in self.antibody_tests.iter().enumerate() {
-            t.validate(&format!("antibody_tests[{i}]"))?;
+            t.validate()
+                .map_err(|e| e.within(&format!("antibody_tests[{i}]")))?;
         }
         for (i, v) in self.vaccinations.iter().enumerate() {
-            v.validate(&format!("vaccinations[{i}]"))?;
+            v.validate()
+                .map_err(|e| e.within(&format!("vaccinations[{i}]")))?;
         }
         Ok(())
     }
@@ -322,8 +325,8 @@ pub struct Facility {
 }
 
 impl Facility {
-    fn validate(&self, path: &str) -> Result<(), RecordError> {
-        check_text(&format!("{path}.name"), &self.name, 1, 128)
+    fn validate(&self) -> Result<(), RecordError> {
+        check_text("name", &self.name, 1, 128)
     }
 }
 
@@ -347,8 +350,10 @@ pub struct NatTest {
 }
 
 impl NatTest {
-    fn validate(&self, path: &str) -> Result<(), RecordError> {
-        self.laboratory.validate(&format!("{path}.laboratory"))
+    fn validate(&self) -> Result<(), RecordError> {
+        self.laboratory
+            .validate()
+            .map_err(|e| e.within("laboratory"))
     }
 }
 
@@ -366,14 +371,11 @@ pub struct Quantity {
 }
 
 impl Quantity {
-    fn validate(&self, path: &str) -> Result<(), RecordError> {
+    fn validate(&self) -> Result<(), RecordError> {
         if !(-18..=18).contains(&self.exponent) {
-            return Err(RecordError::new(
-                format!("{path}.exponent"),
-                "must be within -18..=18",
-            ));
+            return Err(RecordError::new("exponent", "must be within -18..=18"));
         }
-        check_text(&format!("{path}.unit"), &self.unit, 1, 16)
+        check_text("unit", &self.unit, 1, 16)
     }
 }
 
@@ -417,10 +419,12 @@ pub struct AntibodyTest {
 }
 
 impl AntibodyTest {
-    fn validate(&self, path: &str) -> Result<(), RecordError> {
-        self.laboratory.validate(&format!("{path}.laboratory"))?;
+    fn validate(&self) -> Result<(), RecordError> {
+        self.laboratory
+            .validate()
+            .map_err(|e| e.within("laboratory"))?;
         if let Some(q) = &self.quantity {
-            q.validate(&format!("{path}.quantity"))?;
+            q.validate().map_err(|e| e.within("quantity"))?;
         }
         Ok(())
     }
@@ -450,13 +454,13 @@ pub struct Vaccination {
 }
 
 impl Vaccination {
-    fn validate(&self, path: &str) -> Result<(), RecordError> {
+    fn validate(&self) -> Result<(), RecordError> {
         for (name, n) in [("dose", self.dose), ("series_total", self.series_total)] {
             if !(1..=99).contains(&n) {
-                return Err(RecordError::new(format!("{path}.{name}"), "must be 1..=99"));
+                return Err(RecordError::new(name, "must be 1..=99"));
             }
         }
-        self.centre.validate(&format!("{path}.centre"))
+        self.centre.validate().map_err(|e| e.within("centre"))
     }
 }
 
@@ -550,6 +554,12 @@ impl RecordError {
             reason: reason.into(),
         }
     }
+
+    /// The same error, its path placed under `parent`.
+    pub fn within(mut self, parent: &str) -> Self {
+        self.path = format!("{parent}.{}", self.path);
+        self
+    }
 }
 
 /// Free text: `min..=max` bytes of UTF-8 with no control characters.
@@ -586,6 +596,30 @@ fn check_latin_name(path: &str, text: &str, min: usize) -> Result<(), RecordErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn record_errors_name_the_full_path() {
+        let mut r: HealthRecord =
+            serde_json::from_str(include_str!("../../examples/data/traveller.json")).unwrap();
+        r.vaccinations[1].dose = 0;
+        assert_eq!(r.validate().unwrap_err().path, "vaccinations[1].dose");
+        r.vaccinations[1].dose = 2;
+        r.antibody_tests[0].laboratory.name = "bad\u{7}".into();
+        assert_eq!(
+            r.validate().unwrap_err().path,
+            "antibody_tests[0].laboratory.name"
+        );
+        r.antibody_tests[0].laboratory.name = "ok".into();
+        r.antibody_tests[0].quantity = Some(Quantity {
+            mantissa: 1,
+            exponent: 19,
+            unit: "U".into(),
+        });
+        assert_eq!(
+            r.validate().unwrap_err().path,
+            "antibody_tests[0].quantity.exponent"
+        );
+    }
 
     #[test]
     fn quantities_print_exactly() {

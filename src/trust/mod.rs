@@ -14,9 +14,23 @@
 //!   "public_key": "<64 hex digits>",      // or "public_key_pem": "-----BEGIN PUBLIC KEY-----…"
 //!   "not_before": "2021-01-01T00:00:00Z", // optional
 //!   "not_after": "2031-01-01T00:00:00Z",  // optional
-//!   "record_kinds": ["nat", "antibody", "vaccination"]
+//!   "record_kinds": ["nat", "antibody", "vaccination"],
+//!   "revoked": true                       // optional; default false
 //! }]}
 //! ```
+//!
+//! Signed trust lists ([`TrustList`], FORMAT.md §12) carry the same keys as
+//! CBOR under a root key's signature; [`RevocationList`] carries withdrawn
+//! certificate ids; [`ListState`] remembers sequence numbers (no rollback) and
+//! rotated roots between loads.
+
+mod revocation;
+mod signed;
+mod state;
+
+pub use revocation::{revocation_id, RevocationId, RevocationList};
+pub use signed::{DocumentType, TrustList};
+pub use state::ListState;
 
 use std::collections::HashMap;
 
@@ -39,6 +53,9 @@ pub struct TrustedKey {
     pub not_after: Option<Timestamp>,
     /// The record kinds it may sign.
     pub record_kinds: Vec<RecordKind>,
+    /// The issuer withdrew the key: certificates it signed fail with
+    /// `KeyRevoked` (issue 5).
+    pub revoked: bool,
 }
 
 impl TrustedKey {
@@ -50,6 +67,7 @@ impl TrustedKey {
             not_before: None,
             not_after: None,
             record_kinds: RecordKind::KNOWN.to_vec(),
+            revoked: false,
         }
     }
 
@@ -87,6 +105,8 @@ struct KeyJson {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     not_after: Option<Timestamp>,
     record_kinds: Vec<RecordKind>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    revoked: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -107,54 +127,30 @@ impl TrustStore {
             serde_json::from_slice(json).map_err(|e| TrustError::Json(e.to_string()))?;
         let mut store = Self::new();
         for (index, k) in doc.keys.into_iter().enumerate() {
-            let key = match (&k.public_key, &k.public_key_pem) {
-                (Some(hex), None) => PublicKey::from_hex(hex),
-                (None, Some(pem)) => PublicKey::from_spki_pem(pem),
-                _ => return Err(TrustError::KeyForm { index }),
-            }
-            .map_err(|source| TrustError::Key { index, source })?;
-            if let Some(declared) = &k.kid {
-                if Kid::from_hex(declared) != Some(key.kid()) {
-                    return Err(TrustError::KidMismatch {
-                        index,
-                        declared: declared.clone(),
-                        derived: key.kid().to_string(),
-                    });
-                }
-            }
-            if let (Some(nb), Some(na)) = (k.not_before, k.not_after) {
-                if na < nb {
-                    return Err(TrustError::Validity { index });
-                }
-            }
-            if k.record_kinds.is_empty() {
-                return Err(TrustError::NoRecordKinds { index });
-            }
-            store.add(TrustedKey {
-                key,
-                country: k.country,
-                not_before: k.not_before,
-                not_after: k.not_after,
-                record_kinds: k.record_kinds,
-            });
+            store.add(key_from_json(index, k)?);
         }
         Ok(store)
     }
 
+    /// Loads a signed trust list (FORMAT.md §12): `Ok` only when it is signed by
+    /// one of `root_keys`, valid at `now` and strictly newer than
+    /// `last_sequence` (0 before the first list). Returns the store and the
+    /// list's sequence number, which the caller persists and passes next time.
+    /// [`TrustList::verify`] also gives the list's next root keys.
+    pub fn from_signed_list(
+        bytes: &[u8],
+        root_keys: &[PublicKey],
+        now: Timestamp,
+        last_sequence: u64,
+    ) -> Result<(Self, u64), crate::SignedListError> {
+        let (list, _) = TrustList::verify(bytes, root_keys, now, last_sequence)?;
+        let sequence = list.sequence;
+        Ok((list.into_store(), sequence))
+    }
+
     /// The JSON form (pretty-printed), keys in kid order.
     pub fn to_json(&self) -> String {
-        let keys = self
-            .keys()
-            .map(|k| KeyJson {
-                kid: Some(k.key.kid().to_string()),
-                country: k.country,
-                public_key: Some(hex::encode(k.key.to_bytes())),
-                public_key_pem: None,
-                not_before: k.not_before,
-                not_after: k.not_after,
-                record_kinds: k.record_kinds.clone(),
-            })
-            .collect();
+        let keys = self.keys().map(key_to_json).collect();
         serde_json::to_string_pretty(&StoreJson { keys }).unwrap_or_default()
     }
 
@@ -191,6 +187,111 @@ impl TrustStore {
     /// No keys at all.
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+}
+
+fn key_to_json(k: &TrustedKey) -> KeyJson {
+    KeyJson {
+        kid: Some(k.key.kid().to_string()),
+        country: k.country,
+        public_key: Some(hex::encode(k.key.to_bytes())),
+        public_key_pem: None,
+        not_before: k.not_before,
+        not_after: k.not_after,
+        record_kinds: k.record_kinds.clone(),
+        revoked: k.revoked,
+    }
+}
+
+fn key_from_json(index: usize, k: KeyJson) -> Result<TrustedKey, TrustError> {
+    let key = match (&k.public_key, &k.public_key_pem) {
+        (Some(hex), None) => PublicKey::from_hex(hex),
+        (None, Some(pem)) => PublicKey::from_spki_pem(pem),
+        _ => return Err(TrustError::KeyForm { index }),
+    }
+    .map_err(|source| TrustError::Key { index, source })?;
+    if let Some(declared) = &k.kid {
+        if Kid::from_hex(declared) != Some(key.kid()) {
+            return Err(TrustError::KidMismatch {
+                index,
+                declared: declared.clone(),
+                derived: key.kid().to_string(),
+            });
+        }
+    }
+    if let (Some(nb), Some(na)) = (k.not_before, k.not_after) {
+        if na < nb {
+            return Err(TrustError::Validity { index });
+        }
+    }
+    if k.record_kinds.is_empty() {
+        return Err(TrustError::NoRecordKinds { index });
+    }
+    Ok(TrustedKey {
+        key,
+        country: k.country,
+        not_before: k.not_before,
+        not_after: k.not_after,
+        record_kinds: k.record_kinds,
+        revoked: k.revoked,
+    })
+}
+
+/// The JSON form of a trust list (for people; what is signed is the CBOR).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListJson {
+    issued_at: Timestamp,
+    sequence: u64,
+    expires_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    next_roots: Vec<String>,
+    keys: Vec<KeyJson>,
+}
+
+impl TrustList {
+    /// The JSON form: `issued_at`, `sequence`, `expires_at`, `next_roots`
+    /// (hex) and `keys` as in the trust-store JSON (FORMAT.md §7.2).
+    pub fn to_json(&self) -> String {
+        let doc = ListJson {
+            issued_at: self.issued_at,
+            sequence: self.sequence,
+            expires_at: self.expires_at,
+            next_roots: self
+                .next_roots
+                .iter()
+                .map(|k| hex::encode(k.to_bytes()))
+                .collect(),
+            keys: self.keys.iter().map(key_to_json).collect(),
+        };
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    }
+
+    /// Reads the JSON form, checking every key as [`TrustStore::from_json`] does.
+    pub fn from_json(json: &[u8]) -> Result<Self, TrustError> {
+        let doc: ListJson =
+            serde_json::from_slice(json).map_err(|e| TrustError::Json(e.to_string()))?;
+        let keys = doc
+            .keys
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| key_from_json(i, k))
+            .collect::<Result<Vec<_>, _>>()?;
+        let next_roots = doc
+            .next_roots
+            .iter()
+            .enumerate()
+            .map(|(index, h)| {
+                PublicKey::from_hex(h).map_err(|source| TrustError::Key { index, source })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            issued_at: doc.issued_at,
+            sequence: doc.sequence,
+            expires_at: doc.expires_at,
+            keys,
+            next_roots,
+        })
     }
 }
 

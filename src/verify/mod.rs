@@ -6,7 +6,10 @@
 //! strict Ed25519 signature (`verify_strict`); the claims and the record; the
 //! issuer country against the key's; the key's validity at the issue time; the
 //! record kinds the key may sign; the issue and expiry times against `now` with
-//! the allowed clock skew.
+//! the allowed clock skew. A key marked revoked in the trust store fails with
+//! `KeyRevoked` (right after its signature verified); a certificate on the
+//! revocation list ([`Verifier::with_revocations`]) with `CertificateRevoked`
+//! (after the trust checks, before the time checks).
 //!
 //! [`inspect`] decodes without any trust: for showing what a code says, never for
 //! deciding anything.
@@ -17,8 +20,11 @@ use crate::codec::{self, claims, zlib, BodyForm};
 use crate::cose::{Algorithm, CoseSign1};
 use crate::keys::Kid;
 use crate::model::{Certificate, CountryCode, Timestamp};
-use crate::trust::{TrustStore, TrustedKey};
+use crate::trust::{RevocationList, TrustStore, TrustedKey};
 use crate::VerifyError;
+use std::sync::Arc;
+
+mod batch;
 
 /// Verifier settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +75,7 @@ fn alg_id<S: serde::Serializer>(alg: &Algorithm, s: S) -> Result<S::Ok, S::Error
 pub struct Verifier {
     store: TrustStore,
     options: VerifyOptions,
+    revocations: Option<Arc<RevocationList>>,
 }
 
 impl Verifier {
@@ -79,7 +86,23 @@ impl Verifier {
 
     /// A verifier with these options.
     pub fn with_options(store: TrustStore, options: VerifyOptions) -> Self {
-        Self { store, options }
+        Self {
+            store,
+            options,
+            revocations: None,
+        }
+    }
+
+    /// This verifier, also refusing every certificate on `list` with
+    /// `CertificateRevoked` (the list is shared, not copied, between clones).
+    pub fn with_revocations(mut self, list: impl Into<Arc<RevocationList>>) -> Self {
+        self.revocations = Some(list.into());
+        self
+    }
+
+    /// The revocation list, if any.
+    pub fn revocations(&self) -> Option<&RevocationList> {
+        self.revocations.as_deref()
     }
 
     /// The trust store.
@@ -94,32 +117,138 @@ impl Verifier {
 
     /// Verifies `text` at the instant `now`. `Ok` only when every check holds.
     pub fn verify(&self, text: &str, now: Timestamp) -> Result<Verified, VerifyError> {
+        let prepared = self.prepare(text)?;
+        let verifying = prepared.verifying_keys(self.store.get(&prepared.kid));
+        self.finish(&prepared, &verifying, now)
+    }
+
+    /// Verifies many texts, checking the Ed25519 signatures together with
+    /// batch verification, and returns one result per input, in order, equal to
+    /// what [`Verifier::verify`] returns for each.
+    ///
+    /// Before batching, each signature must pass the checks batch verification
+    /// skips: S canonical (below the group order), R canonically encoded and
+    /// not of small order (trusted keys were checked at load). Items that fail
+    /// them, or whose kid has several trusted keys, go through `verify_strict`
+    /// one by one. When a batch fails, it is split in halves until the bad
+    /// signatures are found.
+    ///
+    /// One difference remains by construction: the holder of a trusted key can
+    /// craft a signature whose R has a small-order component (mixed order);
+    /// `verify_strict` refuses it, batch verification accepts it with
+    /// probability at most 1/2. Only the issuer can make such a signature, and
+    /// it could as well sign the same claims validly.
+    pub fn verify_batch<S: AsRef<str>>(
+        &self,
+        texts: &[S],
+        now: Timestamp,
+    ) -> Vec<Result<Verified, VerifyError>> {
+        let prepared: Vec<Result<Prepared, VerifyError>> =
+            texts.iter().map(|t| self.prepare(t.as_ref())).collect();
+        // Items that can join the batch: one candidate key and the pre-checks pass.
+        let items: Vec<batch::Item<'_>> = prepared
+            .iter()
+            .enumerate()
+            .filter_map(|(index, p)| {
+                let p = p.as_ref().ok()?;
+                match self.store.get(&p.kid) {
+                    [key] if batch::precheck(&p.signature) => Some(batch::Item {
+                        index,
+                        message: &p.tbs,
+                        signature: &p.signature,
+                        key,
+                    }),
+                    _ => None,
+                }
+            })
+            .collect();
+        let mut outcome: Vec<Option<bool>> = vec![None; prepared.len()];
+        for (index, ok) in batch::verify(&items) {
+            if let Some(slot) = outcome.get_mut(index) {
+                *slot = Some(ok);
+            }
+        }
+        prepared
+            .into_iter()
+            .zip(outcome)
+            .map(|(p, batched)| {
+                let p = p?;
+                let candidates = self.store.get(&p.kid);
+                let verifying = match batched {
+                    // Batched items have exactly one candidate.
+                    Some(true) => candidates.iter().collect(),
+                    Some(false) => Vec::new(),
+                    None => p.verifying_keys(candidates),
+                };
+                self.finish(&p, &verifying, now)
+            })
+            .collect()
+    }
+
+    /// Every check before the signature: text, body, COSE structure, known kid.
+    fn prepare(&self, text: &str) -> Result<Prepared, VerifyError> {
         let body = codec::text_to_body(text)?;
         let (cose, form) = codec::body_to_cose(&body, self.options.inflate_limit)?;
         let sign1 = CoseSign1::parse(&cose)?;
         let kid = sign1.header.kid;
-        let candidates = self.store.get(&kid);
-        if candidates.is_empty() {
+        if self.store.get(&kid).is_empty() {
             return Err(VerifyError::UnknownKid {
                 kid: kid.to_string(),
             });
         }
-        let tbs = sign1.to_be_signed();
-        let key = candidates
+        Ok(Prepared {
+            tbs: sign1.to_be_signed(),
+            payload_len: sign1.payload.len(),
+            signature: sign1.signature,
+            kid,
+            alg: sign1.header.alg,
+            form,
+        })
+    }
+
+    /// Every check after the signature: revoked keys, claims, record, trust,
+    /// revocation, time. `verifying` holds the trust entries (at least one)
+    /// whose key verified the signature, in trust-store order.
+    fn finish(
+        &self,
+        p: &Prepared,
+        verifying: &[&TrustedKey],
+        now: Timestamp,
+    ) -> Result<Verified, VerifyError> {
+        let first = *verifying.first().ok_or_else(|| p.signature_invalid())?;
+        let key_revoked = || VerifyError::KeyRevoked {
+            kid: p.kid.to_string(),
+        };
+        if verifying.iter().all(|k| k.revoked) {
+            return Err(key_revoked());
+        }
+        let certificate = claims::decode_claims(p.payload())?;
+        // The same key may be listed for several countries (several trust
+        // lists merged): use the entry of the certificate's issuer when there is one.
+        let key = verifying
             .iter()
-            .find(|k| k.key.verify_strict(&tbs, &sign1.signature))
-            .ok_or_else(|| VerifyError::SignatureInvalid {
-                kid: kid.to_string(),
-            })?;
-        let certificate = claims::decode_claims(sign1.payload)?;
+            .copied()
+            .find(|k| k.country == certificate.issuer)
+            .unwrap_or(first);
+        if key.revoked {
+            return Err(key_revoked());
+        }
         check_trust(key, &certificate)?;
+        if let Some(list) = &self.revocations {
+            if list.is_revoked(certificate.issuer, &certificate.certificate_id) {
+                return Err(VerifyError::CertificateRevoked {
+                    issuer: certificate.issuer.to_string(),
+                    certificate_id: certificate.certificate_id.to_string(),
+                });
+            }
+        }
         self.check_time(&certificate, now)?;
         Ok(Verified {
             certificate,
-            kid,
+            kid: p.kid,
             key_country: key.country,
-            alg: sign1.header.alg,
-            body: form,
+            alg: p.alg,
+            body: p.form,
         })
     }
 
@@ -136,6 +265,51 @@ impl Verifier {
             });
         }
         Ok(())
+    }
+}
+
+/// A text that passed every check before the signature.
+struct Prepared {
+    /// The Sig_structure; it ends with the payload.
+    tbs: Vec<u8>,
+    payload_len: usize,
+    signature: [u8; 64],
+    kid: Kid,
+    alg: Algorithm,
+    form: BodyForm,
+}
+
+impl Prepared {
+    /// The payload: the tail of the Sig_structure.
+    fn payload(&self) -> &[u8] {
+        let start = self.tbs.len().saturating_sub(self.payload_len);
+        self.tbs.get(start..).unwrap_or_default()
+    }
+
+    fn signature_invalid(&self) -> VerifyError {
+        VerifyError::SignatureInvalid {
+            kid: self.kid.to_string(),
+        }
+    }
+
+    /// The candidate entries whose key verifies the signature strictly, in
+    /// order. Entries that share the same key bytes are checked once.
+    fn verifying_keys<'k>(&self, candidates: &'k [TrustedKey]) -> Vec<&'k TrustedKey> {
+        let mut verified: Vec<([u8; 32], bool)> = Vec::with_capacity(1);
+        candidates
+            .iter()
+            .filter(|k| {
+                let bytes = k.key.to_bytes();
+                match verified.iter().find(|(b, _)| *b == bytes) {
+                    Some((_, ok)) => *ok,
+                    None => {
+                        let ok = k.key.verify_strict(&self.tbs, &self.signature);
+                        verified.push((bytes, ok));
+                        ok
+                    }
+                }
+            })
+            .collect()
     }
 }
 

@@ -1,0 +1,512 @@
+//! Signed trust lists (FORMAT.md §12): issuer keys signed by a root key.
+//!
+//! A [`TrustList`] is a CBOR map carried as the payload of a COSE_Sign1 signed
+//! by a root key of the issuing authority. Loading one
+//! ([`TrustList::verify`], [`super::TrustStore::from_signed_list`]) checks, in
+//! this order: the COSE structure; a root key with the header's kid and a strict
+//! Ed25519 signature under it; the document type; the fields; the list's own
+//! validity (`issued_at <= now <= expires_at`); the sequence number (strictly
+//! greater than the last one the caller accepted: no rollback); and every key,
+//! exactly as the JSON store checks them (wrong length, invalid or weak point).
+//!
+//! Root rotation: a list may name `next_roots`. A caller that accepts the list
+//! adds them to its root keys, so the following list can be signed by the new
+//! root (the CLI keeps them in its state file).
+//!
+//! Decoding uses the strict [`Reader`] (no generic value tree); unknown map keys
+//! are refused, because an ignored restriction would widen trust.
+
+use crate::codec::cbor::{encode, Reader, Writer};
+use crate::cose::CoseSign1;
+use crate::keys::{Kid, PublicKey};
+use crate::model::{CountryCode, RecordKind, Timestamp};
+use crate::{SignedListError, VerifyError};
+
+use super::{TrustStore, TrustedKey};
+
+/// The document types a root may sign (map key 0 of every signed list), so a
+/// list of one type can never be taken for another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentType {
+    /// `1`: a trust list.
+    TrustList,
+    /// `2`: a revocation list.
+    RevocationList,
+}
+
+impl DocumentType {
+    /// The wire code.
+    pub fn code(self) -> u64 {
+        match self {
+            Self::TrustList => 1,
+            Self::RevocationList => 2,
+        }
+    }
+
+    /// An English name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::TrustList => "trust list",
+            Self::RevocationList => "revocation list",
+        }
+    }
+}
+
+/// Map keys of the common list header.
+pub(crate) mod key {
+    pub const TYPE: i64 = 0;
+    pub const ISSUED_AT: i64 = 1;
+    pub const SEQUENCE: i64 = 2;
+    pub const EXPIRES_AT: i64 = 3;
+    pub const BODY: i64 = 4;
+    pub const NEXT_ROOTS: i64 = 5;
+}
+
+/// Map keys of one trusted key entry.
+mod entry {
+    pub const PUBLIC_KEY: i64 = 1;
+    pub const COUNTRY: i64 = 2;
+    pub const NOT_BEFORE: i64 = 3;
+    pub const NOT_AFTER: i64 = 4;
+    pub const RECORD_KINDS: i64 = 5;
+    pub const REVOKED: i64 = 6;
+}
+
+/// The most entries the lists accept in one array (keys, roots).
+const MAX_KEYS: usize = 65_536;
+
+/// A trust list: the issuer keys, with the list's own issue time, sequence
+/// number and expiry, and the root keys that sign the next lists (rotation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustList {
+    /// When the list was issued.
+    pub issued_at: Timestamp,
+    /// The list's sequence number, from 1; each new list has a greater one.
+    pub sequence: u64,
+    /// After this instant the list is no longer accepted.
+    pub expires_at: Timestamp,
+    /// The issuer keys (a revoked key is listed with `revoked: true`).
+    pub keys: Vec<TrustedKey>,
+    /// Root keys that sign the following lists (root rotation); usually empty.
+    pub next_roots: Vec<PublicKey>,
+}
+
+/// A signed list opened and its signature checked: the common header and the
+/// raw body item.
+pub(crate) struct Opened<'a> {
+    pub issued_at: Timestamp,
+    pub sequence: u64,
+    pub expires_at: Timestamp,
+    pub body: &'a [u8],
+    pub next_roots: Option<&'a [u8]>,
+    pub signer: Kid,
+}
+
+fn malformed(e: VerifyError) -> SignedListError {
+    SignedListError::Malformed(e)
+}
+
+fn field(field: impl Into<String>, reason: impl Into<String>) -> SignedListError {
+    SignedListError::Field {
+        field: field.into(),
+        reason: reason.into(),
+    }
+}
+
+fn instant(r: &mut Reader<'_>, name: &str) -> Result<Timestamp, SignedListError> {
+    let n = r.u64(name).map_err(malformed)?;
+    i64::try_from(n)
+        .ok()
+        .and_then(|n| Timestamp::from_unix(n).ok())
+        .ok_or_else(|| field(name, format!("{n} is not an instant up to 9999-12-31")))
+}
+
+/// Parses the COSE_Sign1, checks the signature under `roots` (when given) and
+/// the common header. `roots = None` decodes without checking (inspection).
+pub(crate) fn open<'a>(
+    cose: &'a [u8],
+    roots: Option<&[PublicKey]>,
+    expected: DocumentType,
+) -> Result<Opened<'a>, SignedListError> {
+    let sign1 = CoseSign1::parse(cose).map_err(malformed)?;
+    let kid = sign1.header.kid;
+    if let Some(roots) = roots {
+        let mut candidates = roots.iter().filter(|k| k.kid() == kid).peekable();
+        if candidates.peek().is_none() {
+            return Err(SignedListError::UnknownRoot {
+                kid: kid.to_string(),
+            });
+        }
+        let tbs = sign1.to_be_signed();
+        if !candidates.any(|k| k.verify_strict(&tbs, &sign1.signature)) {
+            return Err(SignedListError::SignatureInvalid {
+                kid: kid.to_string(),
+            });
+        }
+    }
+    let mut r = Reader::new(sign1.payload);
+    let mut items: Vec<(i64, &'a [u8])> = Vec::new();
+    r.int_map("the list map", |r, k| {
+        items.push((k, r.raw_item(1)?));
+        Ok(())
+    })
+    .map_err(malformed)?;
+    r.finish().map_err(malformed)?;
+    let get = |k: i64| items.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
+    let required = |k: i64, name: &str| get(k).ok_or_else(|| field(name, "is missing"));
+
+    let mut tr = Reader::new(required(key::TYPE, "type")?);
+    let doc_type = tr.u64("the document type").map_err(malformed)?;
+    if doc_type != expected.code() {
+        let found = match doc_type {
+            1 => DocumentType::TrustList.name().to_owned(),
+            2 => DocumentType::RevocationList.name().to_owned(),
+            n => format!("document of unknown type {n}"),
+        };
+        return Err(SignedListError::WrongDocumentType {
+            expected: expected.name(),
+            found,
+        });
+    }
+    for (k, _) in &items {
+        let allowed = match expected {
+            DocumentType::TrustList => (key::TYPE..=key::NEXT_ROOTS).contains(k),
+            DocumentType::RevocationList => (key::TYPE..=key::BODY).contains(k),
+        };
+        if !allowed {
+            return Err(field(format!("key {k}"), "is not defined for this list"));
+        }
+    }
+    let issued_at = instant(
+        &mut Reader::new(required(key::ISSUED_AT, "issued_at")?),
+        "issued_at",
+    )?;
+    let sequence = Reader::new(required(key::SEQUENCE, "sequence")?)
+        .u64("sequence")
+        .map_err(malformed)?;
+    let expires_at = instant(
+        &mut Reader::new(required(key::EXPIRES_AT, "expires_at")?),
+        "expires_at",
+    )?;
+    if expires_at <= issued_at {
+        return Err(field("expires_at", "is not after issued_at"));
+    }
+    Ok(Opened {
+        issued_at,
+        sequence,
+        expires_at,
+        body: required(key::BODY, "body")?,
+        next_roots: get(key::NEXT_ROOTS),
+        signer: kid,
+    })
+}
+
+/// The checks that follow a good signature: the list's validity at `now` and
+/// the sequence number against the last one accepted.
+pub(crate) fn check_fresh(
+    o: &Opened<'_>,
+    now: Timestamp,
+    last_sequence: u64,
+) -> Result<(), SignedListError> {
+    if now < o.issued_at {
+        return Err(SignedListError::NotYetValid {
+            issued_at: o.issued_at.to_string(),
+        });
+    }
+    if now > o.expires_at {
+        return Err(SignedListError::Expired {
+            expires_at: o.expires_at.to_string(),
+        });
+    }
+    if o.sequence <= last_sequence {
+        return Err(SignedListError::Rollback {
+            sequence: o.sequence,
+            last_sequence,
+        });
+    }
+    Ok(())
+}
+
+/// Encodes the common header around `body` (an encoded item).
+pub(crate) fn encode_list(
+    doc: DocumentType,
+    issued_at: Timestamp,
+    sequence: u64,
+    expires_at: Timestamp,
+    body: Vec<u8>,
+    next_roots: Option<Vec<u8>>,
+) -> Vec<u8> {
+    let uint = |n: u64| {
+        encode(|w| {
+            w.uint(n);
+        })
+    };
+    let mut entries = vec![
+        (key::TYPE, uint(doc.code())),
+        (key::ISSUED_AT, uint(issued_at.unix().unsigned_abs())),
+        (key::SEQUENCE, uint(sequence)),
+        (key::EXPIRES_AT, uint(expires_at.unix().unsigned_abs())),
+        (key::BODY, body),
+    ];
+    if let Some(roots) = next_roots {
+        entries.push((key::NEXT_ROOTS, roots));
+    }
+    encode(|w| {
+        w.map_sorted(entries);
+    })
+}
+
+/// Signs a list payload as a COSE_Sign1 with `signer` (a root key).
+#[cfg(feature = "issue")]
+pub(crate) fn sign_payload(
+    signer: &impl crate::issue::Signer,
+    payload: &[u8],
+) -> Result<Vec<u8>, crate::IssueError> {
+    let header = crate::cose::ProtectedHeader {
+        alg: crate::cose::Algorithm::Ed25519,
+        kid: signer.public_key().kid(),
+    };
+    crate::cose::sign1::sign(&header, payload, |tbs| signer.sign(tbs))
+        .map_err(crate::IssueError::Signer)
+}
+
+impl TrustList {
+    /// An empty list.
+    pub fn new(issued_at: Timestamp, sequence: u64, expires_at: Timestamp) -> Self {
+        Self {
+            issued_at,
+            sequence,
+            expires_at,
+            keys: Vec::new(),
+            next_roots: Vec::new(),
+        }
+    }
+
+    /// The list's CBOR (the COSE payload), deterministically encoded.
+    pub fn to_cbor(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.array(self.keys.len());
+        for k in &self.keys {
+            w.raw(&encode_key(k));
+        }
+        let roots = (!self.next_roots.is_empty()).then(|| {
+            encode(|w| {
+                w.array(self.next_roots.len());
+                for r in &self.next_roots {
+                    w.bytes(&r.to_bytes());
+                }
+            })
+        });
+        encode_list(
+            DocumentType::TrustList,
+            self.issued_at,
+            self.sequence,
+            self.expires_at,
+            w.into_bytes(),
+            roots,
+        )
+    }
+
+    /// Signs the list with a root key: the COSE_Sign1 bytes to distribute.
+    #[cfg(feature = "issue")]
+    pub fn sign(&self, root: &impl crate::issue::Signer) -> Result<Vec<u8>, crate::IssueError> {
+        sign_payload(root, &self.to_cbor())
+    }
+
+    /// Loads a signed list: `Ok` only when it is signed by one of `roots`, valid
+    /// at `now`, newer than `last_sequence` (use 0 before the first list) and
+    /// every key loads. Also returns the kid of the root that signed it.
+    pub fn verify(
+        cose: &[u8],
+        roots: &[PublicKey],
+        now: Timestamp,
+        last_sequence: u64,
+    ) -> Result<(Self, Kid), SignedListError> {
+        let opened = open(cose, Some(roots), DocumentType::TrustList)?;
+        check_fresh(&opened, now, last_sequence)?;
+        let signer = opened.signer;
+        Ok((Self::decode(&opened)?, signer))
+    }
+
+    /// Decodes a signed list WITHOUT checking its signature, validity or
+    /// sequence (for `trust inspect`); also returns the signer's kid.
+    pub fn inspect(cose: &[u8]) -> Result<(Self, Kid), SignedListError> {
+        let opened = open(cose, None, DocumentType::TrustList)?;
+        let signer = opened.signer;
+        Ok((Self::decode(&opened)?, signer))
+    }
+
+    fn decode(o: &Opened<'_>) -> Result<Self, SignedListError> {
+        let mut r = Reader::new(o.body);
+        let n = r.array("the key array").map_err(malformed)?;
+        if n > MAX_KEYS {
+            return Err(field(
+                "keys",
+                format!("has {n} entries; at most {MAX_KEYS}"),
+            ));
+        }
+        let mut keys = Vec::with_capacity(n);
+        for index in 0..n {
+            keys.push(decode_key(&mut r, index)?);
+        }
+        r.finish().map_err(malformed)?;
+        let mut next_roots = Vec::new();
+        if let Some(raw) = o.next_roots {
+            let mut r = Reader::new(raw);
+            let n = r.array("the next roots").map_err(malformed)?;
+            for index in 0..n.min(MAX_KEYS) {
+                let b = r.bytes("a root key").map_err(malformed)?;
+                next_roots.push(
+                    PublicKey::from_bytes(b)
+                        .map_err(|e| field(format!("next_roots[{index}]"), e.to_string()))?,
+                );
+            }
+            r.finish().map_err(malformed)?;
+        }
+        Ok(Self {
+            issued_at: o.issued_at,
+            sequence: o.sequence,
+            expires_at: o.expires_at,
+            keys,
+            next_roots,
+        })
+    }
+
+    /// The keys as a trust store (revoked keys included, marked revoked).
+    pub fn into_store(self) -> TrustStore {
+        let mut store = TrustStore::new();
+        for k in self.keys {
+            store.add(k);
+        }
+        store
+    }
+}
+
+fn encode_key(k: &TrustedKey) -> Vec<u8> {
+    let uint = |n: u64| {
+        encode(|w| {
+            w.uint(n);
+        })
+    };
+    let mut entries = vec![
+        (
+            entry::PUBLIC_KEY,
+            encode(|w| {
+                w.bytes(&k.key.to_bytes());
+            }),
+        ),
+        (
+            entry::COUNTRY,
+            encode(|w| {
+                w.text(k.country.as_str());
+            }),
+        ),
+        (
+            entry::RECORD_KINDS,
+            encode(|w| {
+                w.array(k.record_kinds.len());
+                for kind in &k.record_kinds {
+                    w.uint(u64::from(kind.code()));
+                }
+            }),
+        ),
+    ];
+    if let Some(nb) = k.not_before {
+        entries.push((entry::NOT_BEFORE, uint(nb.unix().unsigned_abs())));
+    }
+    if let Some(na) = k.not_after {
+        entries.push((entry::NOT_AFTER, uint(na.unix().unsigned_abs())));
+    }
+    if k.revoked {
+        entries.push((
+            entry::REVOKED,
+            encode(|w| {
+                w.bool(true);
+            }),
+        ));
+    }
+    encode(|w| {
+        w.map_sorted(entries);
+    })
+}
+
+fn decode_key(r: &mut Reader<'_>, index: usize) -> Result<TrustedKey, SignedListError> {
+    let name = |f: &str| format!("keys[{index}].{f}");
+    let mut key = None;
+    let mut country = None;
+    let mut not_before = None;
+    let mut not_after = None;
+    let mut kinds = None;
+    let mut revoked = false;
+    // The closure can only return VerifyError; field errors are carried out.
+    let mut failure: Option<SignedListError> = None;
+    r.int_map("a trusted key", |r, label| {
+        match label {
+            entry::PUBLIC_KEY => {
+                let b = r.bytes("the public key")?;
+                match PublicKey::from_bytes(b) {
+                    Ok(k) => key = Some(k),
+                    Err(source) => {
+                        failure.get_or_insert(SignedListError::Key { index, source });
+                    }
+                }
+            }
+            entry::COUNTRY => {
+                let c = r.text("the country")?;
+                match CountryCode::new(c) {
+                    Ok(c) => country = Some(c),
+                    Err(e) => {
+                        failure.get_or_insert(field(name("country"), e.to_string()));
+                    }
+                }
+            }
+            entry::NOT_BEFORE | entry::NOT_AFTER => match instant(r, "not_before / not_after") {
+                Ok(t) if label == entry::NOT_BEFORE => not_before = Some(t),
+                Ok(t) => not_after = Some(t),
+                Err(e) => {
+                    failure.get_or_insert(e);
+                }
+            },
+            entry::RECORD_KINDS => {
+                let n = r.array("the record kinds")?;
+                let mut v = Vec::with_capacity(n.min(16));
+                for _ in 0..n {
+                    v.push(RecordKind::from_code(r.code("a record kind")?));
+                }
+                kinds = Some(v);
+            }
+            entry::REVOKED => revoked = r.bool("the revoked flag")?,
+            other => {
+                r.raw_item(3)?;
+                failure.get_or_insert(field(
+                    format!("keys[{index}] key {other}"),
+                    "is not defined",
+                ));
+            }
+        }
+        Ok(())
+    })
+    .map_err(malformed)?;
+    if let Some(f) = failure {
+        return Err(f);
+    }
+    let key = key.ok_or_else(|| field(name("public_key"), "is missing"))?;
+    let country = country.ok_or_else(|| field(name("country"), "is missing"))?;
+    let record_kinds = kinds.ok_or_else(|| field(name("record_kinds"), "is missing"))?;
+    if record_kinds.is_empty() {
+        return Err(field(name("record_kinds"), "must name at least one kind"));
+    }
+    if let (Some(nb), Some(na)) = (not_before, not_after) {
+        if na < nb {
+            return Err(field(name("not_after"), "is before not_before"));
+        }
+    }
+    Ok(TrustedKey {
+        key,
+        country,
+        not_before,
+        not_after,
+        record_kinds,
+        revoked,
+    })
+}

@@ -1,0 +1,276 @@
+//! The command line for issue 5: `trust sign`, `trust inspect`, `revoke`, and
+//! `verify` with a signed trust list, a revocation list and `--policy`, with the
+//! exit codes 0 accepted, 1 invalid, 2 usage/IO (or a refused list), 3 refused,
+//! 4 needs review.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::*;
+use travelcert::issue::{Ed25519Signer, Signer};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_travelcert"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn repo(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(path)
+        .display()
+        .to_string()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn p(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
+
+fn setup() -> Dir {
+    let dir = std::env::temp_dir().join(format!("travelcert-cli-policy-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let d = Dir(dir);
+    let pem = |seed: &[u8; 32]| Ed25519Signer::from_seed(seed).to_pkcs8_pem().unwrap();
+    std::fs::write(d.p("root.key.pem"), pem(&TEST2_SEED).as_bytes()).unwrap();
+    std::fs::write(
+        d.p("root.pub.pem"),
+        Ed25519Signer::from_seed(&TEST2_SEED)
+            .public_key()
+            .to_spki_pem(),
+    )
+    .unwrap();
+    std::fs::write(d.p("issuer.key.pem"), pem(&TEST1_SEED).as_bytes()).unwrap();
+    std::fs::write(
+        d.p("keys.json"),
+        format!(
+            r#"{{"keys": [
+                {{"country": "CN", "public_key": "{TEST1_PUB}", "record_kinds": ["nat", "antibody", "vaccination"]}},
+                {{"country": "CN", "public_key": "{TEST3_PUB}", "record_kinds": ["nat"], "revoked": true}}
+            ]}}"#
+        ),
+    )
+    .unwrap();
+    d
+}
+
+fn sign_list(d: &Dir, sequence: &str, out: &str) {
+    ok(&run(&[
+        "trust",
+        "sign",
+        "--root-key",
+        &d.p("root.key.pem"),
+        "--keys",
+        &d.p("keys.json"),
+        "--sequence",
+        sequence,
+        "--valid-for",
+        "30d",
+        "--issued-at",
+        "2021-03-01T00:00:00Z",
+        "--out",
+        &d.p(out),
+    ]));
+}
+
+fn issue(d: &Dir, record: &str, out: &str) {
+    let text = ok(&run(&[
+        "issue",
+        "--key",
+        &d.p("issuer.key.pem"),
+        "--issuer",
+        "CN",
+        "--issued-at",
+        "2021-03-10T12:00:00Z",
+        "--id",
+        "0102030405060708",
+        &repo(record),
+    ]));
+    std::fs::write(d.p(out), text).unwrap();
+}
+
+#[test]
+fn signed_lists_revocation_and_policies_through_the_cli() {
+    let d = setup();
+    sign_list(&d, "5", "trust.cose");
+
+    // Inspect: unverified without a root, verified with one.
+    let out = run(&["trust", "inspect", &d.p("trust.cose")]);
+    let json: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(json["verified"], false);
+    assert_eq!(json["list"]["sequence"], 5);
+    assert_eq!(json["list"]["keys"].as_array().unwrap().len(), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NOT VERIFIED"));
+    let out = run(&[
+        "trust",
+        "inspect",
+        &d.p("trust.cose"),
+        "--root",
+        &d.p("root.pub.pem"),
+        "--at",
+        "2021-03-11T00:00:00Z",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(json["verified"], true);
+    // Checked after its expiry: refused with the list error's name, exit 1.
+    let out = run(&[
+        "trust",
+        "inspect",
+        &d.p("trust.cose"),
+        "--root",
+        &d.p("root.pub.pem"),
+        "--at",
+        "2021-06-01T00:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ListExpired"));
+
+    issue(&d, "examples/data/traveller-double-nat.json", "double.txt");
+    issue(&d, "examples/data/traveller.json", "core.txt");
+    let entry = repo("examples/policies/entry-double-nat.json");
+    let verify = |cert: &str, extra: &[&str]| {
+        let trust = d.p("trust.cose");
+        let root = d.p("root.pub.pem");
+        let text = d.p(cert);
+        let mut args = vec![
+            "verify",
+            "--trust",
+            &trust,
+            "--root",
+            &root,
+            "--at",
+            "2021-03-11T01:00:00Z",
+            "--text-file",
+            &text,
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let board = [
+        "--policy",
+        &entry,
+        "--boarding",
+        "2021-03-11T10:00:00+08:00",
+    ];
+
+    // Accepted: exit 0, the officer's view on stdout, the reasons on stderr.
+    let out = verify("double.txt", &board);
+    let view: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(view["outcome"], "accepted");
+    assert_eq!(view["reference"]["kind"], "boarding");
+    assert_eq!(view["identity"]["document_number"], "E87654321");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Rule `double-nat` is met"));
+    let state = std::fs::read_to_string(d.p("trust.cose.state.json")).unwrap();
+    assert!(state.contains("\"trust_sequence\": 5"), "{state}");
+
+    // Refused by the rules: exit 3, naming the rules.
+    let out = verify("core.txt", &board);
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`double-nat` is not met") && stderr.contains("`igm-negative`"));
+    // Needs review without a boarding time: exit 4.
+    let out = verify("double.txt", &["--policy", &entry]);
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Without --policy: the verified certificate, exit 0.
+    let out = verify("core.txt", &[]);
+    assert!(ok(&out).contains("\"key_country\": \"CN\""));
+
+    // Revoke the certificate: exit 1 with its own error name.
+    let out = run(&[
+        "revoke",
+        "--list",
+        &d.p("revoked.cose"),
+        "--root-key",
+        &d.p("root.key.pem"),
+        "--certificate",
+        "CN:0102030405060708",
+        "--issued-at",
+        "2021-03-10T00:00:00Z",
+    ]);
+    assert!(ok(&out).contains("1 ids, sequence 1"));
+    let out = run(&[
+        "revoke",
+        "--list",
+        &d.p("revoked.cose"),
+        "--root-key",
+        &d.p("root.key.pem"),
+        "--id",
+        "00112233445566778899aabbccddeeff",
+        "--issued-at",
+        "2021-03-10T00:00:00Z",
+    ]);
+    assert!(ok(&out).contains("2 ids, sequence 2"));
+    let out = verify("core.txt", &["--revocations", &d.p("revoked.cose")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CertificateRevoked"));
+
+    // Rolled back: a list older than the one accepted beside it is refused, exit 2.
+    sign_list(&d, "4", "older.cose");
+    std::fs::copy(d.p("trust.cose.state.json"), d.p("older.cose.state.json")).unwrap();
+    let out = run(&[
+        "verify",
+        "--trust",
+        &d.p("older.cose"),
+        "--root",
+        &d.p("root.pub.pem"),
+        "--at",
+        "2021-03-11T01:00:00Z",
+        "--text-file",
+        &d.p("core.txt"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ListRollback"));
+
+    // JSON trust data still works, merged with a signed list; a signed list without --root is a usage error.
+    let out = run(&[
+        "verify",
+        "--trust",
+        &d.p("keys.json"),
+        "--trust",
+        &d.p("trust.cose"),
+        "--root",
+        &d.p("root.pub.pem"),
+        "--at",
+        "2021-03-11T01:00:00Z",
+        "--text-file",
+        &d.p("core.txt"),
+    ]);
+    ok(&out);
+    let out = run(&[
+        "verify",
+        "--trust",
+        &d.p("trust.cose"),
+        "--at",
+        "2021-03-11T01:00:00Z",
+        "--text-file",
+        &d.p("core.txt"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    // A missing rules file: exit 2.
+    let out = verify("core.txt", &["--policy", &d.p("missing.json")]);
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&d.0);
+}
