@@ -46,8 +46,9 @@ pub enum VerifyError {
         /// What the decompressor reported.
         reason: String,
     },
-    /// Decompressing would exceed the configured cap.
-    #[error("the compressed body inflates beyond the limit of {limit} bytes")]
+    /// The COSE bytes would exceed the configured cap: a compressed body
+    /// inflates beyond it, or an uncompressed body is larger than it.
+    #[error("the body inflates to or is larger than the limit of {limit} bytes")]
     InflateLimitExceeded {
         /// The cap in bytes.
         limit: usize,

@@ -79,7 +79,18 @@ pub fn decode_claims(bytes: &[u8]) -> Result<Certificate> {
                 cti = Some(CertificateId::new(bytes).map_err(|e| invalid("cti", e.reason))?);
             }
             key::RECORD => record = Some(decode_record(r, 1)?),
-            other => unknown_claims.insert(other, RawCbor::new(r.raw_item(1)?.to_vec())),
+            other => {
+                if unknown_claims.len() >= crate::model::MAX_UNKNOWN_ITEMS {
+                    return Err(invalid(
+                        "unknown claims",
+                        format!(
+                            "more than {} unknown claims",
+                            crate::model::MAX_UNKNOWN_ITEMS
+                        ),
+                    ));
+                }
+                unknown_claims.insert(other, RawCbor::new(r.raw_item(1)?.to_vec()))
+            }
         }
         Ok(())
     })?;

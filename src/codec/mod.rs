@@ -65,12 +65,21 @@ pub fn text_to_body(text: &str) -> Result<Vec<u8>, VerifyError> {
 }
 
 /// Turns a body into COSE bytes: as is when it starts with the COSE_Sign1 tag,
-/// otherwise inflated (at most `inflate_limit` bytes).
+/// otherwise inflated. Either way the COSE bytes are at most `inflate_limit`
+/// bytes, so every later stage works on a bounded input.
 pub fn body_to_cose(
     body: &[u8],
     inflate_limit: usize,
 ) -> Result<(Cow<'_, [u8]>, BodyForm), VerifyError> {
     match body.first() {
+        // The cap applies to uncompressed bodies too: without it a large raw
+        // COSE_Sign1 (a text far beyond any QR code) reached the CBOR decoder
+        // unbounded, e.g. an unprotected header of 200,000 entries took seconds.
+        Some(&COSE_SIGN1_FIRST_BYTE) if body.len() > inflate_limit => {
+            Err(VerifyError::InflateLimitExceeded {
+                limit: inflate_limit,
+            })
+        }
         Some(&COSE_SIGN1_FIRST_BYTE) => Ok((Cow::Borrowed(body), BodyForm::Uncompressed)),
         Some(_) => Ok((
             Cow::Owned(zlib::inflate(body, inflate_limit)?),

@@ -15,6 +15,12 @@ use crate::model::{
 };
 use crate::VerifyError;
 
+/// The most unknown items one map or positional array may carry (claims,
+/// record, journey, holder, each test or vaccination). Without a limit a 64 KiB
+/// payload of one-byte unknown items held tens of thousands of separately
+/// allocated items (over a megabyte).
+pub const MAX_UNKNOWN_ITEMS: usize = crate::model::MAX_UNKNOWN_ITEMS;
+
 /// Record map keys.
 mod key {
     pub const HOLDER: i64 = 1;
@@ -228,6 +234,13 @@ impl At {
     fn invalid(self, name: &str, reason: impl std::fmt::Display) -> VerifyError {
         VerifyError::InvalidRecord(RecordError::new(self.field(name), reason.to_string()))
     }
+
+    fn too_many_unknown(self) -> VerifyError {
+        VerifyError::InvalidRecord(RecordError::new(
+            format!("{}[{}]", self.list, self.index),
+            format!("has more than {MAX_UNKNOWN_ITEMS} unknown items"),
+        ))
+    }
 }
 
 /// Decodes one record item from `r` (nested at `depth`) and validates it.
@@ -249,7 +262,12 @@ pub(crate) fn decode_record(r: &mut Reader<'_>, depth: usize) -> Result<HealthRe
             key::VACCINATION => {
                 vaccinations = decode_list(r, depth + 1, "vaccinations", decode_vaccination)?
             }
-            other => unknown_keys.insert(other, RawCbor::new(r.raw_item(depth + 1)?.to_vec())),
+            other => {
+                if unknown_keys.len() >= MAX_UNKNOWN_ITEMS {
+                    return Err(too_many_unknown("record"));
+                }
+                unknown_keys.insert(other, RawCbor::new(r.raw_item(depth + 1)?.to_vec()))
+            }
         }
         Ok(())
     })?;
@@ -267,6 +285,13 @@ pub(crate) fn decode_record(r: &mut Reader<'_>, depth: usize) -> Result<HealthRe
 
 fn invalid(path: &str, reason: impl std::fmt::Display) -> VerifyError {
     VerifyError::InvalidRecord(RecordError::new(path, reason.to_string()))
+}
+
+fn too_many_unknown(path: &str) -> VerifyError {
+    invalid(
+        path,
+        format!("has more than {MAX_UNKNOWN_ITEMS} unknown items"),
+    )
 }
 
 fn decode_list<'b, T>(
@@ -305,7 +330,15 @@ fn array_at_least(r: &mut Reader<'_>, what: &'static str, required: usize) -> Re
 }
 
 /// Reads the elements after the known ones, byte for byte.
-fn trailing(r: &mut Reader<'_>, depth: usize, count: usize) -> Result<Vec<RawCbor>> {
+fn trailing(
+    r: &mut Reader<'_>,
+    depth: usize,
+    count: usize,
+    too_many: impl FnOnce() -> VerifyError,
+) -> Result<Vec<RawCbor>> {
+    if count > MAX_UNKNOWN_ITEMS {
+        return Err(too_many());
+    }
     (0..count)
         .map(|_| r.raw_item(depth + 1).map(|b| RawCbor::new(b.to_vec())))
         .collect()
@@ -385,7 +418,9 @@ fn decode_holder(r: &mut Reader<'_>, depth: usize) -> Result<Holder> {
         document_number,
         residence_country,
         residence_city,
-        unknown_elements: trailing(r, depth, n.saturating_sub(10))?,
+        unknown_elements: trailing(r, depth, n.saturating_sub(10), || {
+            too_many_unknown("holder")
+        })?,
     })
 }
 
@@ -414,9 +449,13 @@ fn decode_journey(r: &mut Reader<'_>, depth: usize) -> Result<Journey> {
     r.int_map("journey", |r, k| {
         match k {
             key::FLIGHT => j.flight = Some(owned_text(r, "journey.flight")?),
-            other => j
-                .unknown_keys
-                .insert(other, RawCbor::new(r.raw_item(depth + 1)?.to_vec())),
+            other => {
+                if j.unknown_keys.len() >= MAX_UNKNOWN_ITEMS {
+                    return Err(too_many_unknown("journey"));
+                }
+                j.unknown_keys
+                    .insert(other, RawCbor::new(r.raw_item(depth + 1)?.to_vec()))
+            }
         }
         Ok(())
     })?;
@@ -439,7 +478,7 @@ fn decode_nat(r: &mut Reader<'_>, depth: usize, at: At) -> Result<NatTest> {
             .ok_or_else(|| at.invalid("sampled_at", INSTANT_RANGE))?,
         result: NatResult::from_code(code(r, "a NAT test's result code")?),
         laboratory: facility(r, at, "laboratory")?,
-        unknown_elements: trailing(r, depth, n - 6)?,
+        unknown_elements: trailing(r, depth, n - 6, || at.too_many_unknown())?,
     })
 }
 
@@ -470,7 +509,7 @@ fn decode_antibody(r: &mut Reader<'_>, depth: usize, at: At) -> Result<AntibodyT
         result,
         laboratory,
         quantity,
-        unknown_elements: trailing(r, depth, n.saturating_sub(6))?,
+        unknown_elements: trailing(r, depth, n.saturating_sub(6), || at.too_many_unknown())?,
     })
 }
 
@@ -485,6 +524,6 @@ fn decode_vaccination(r: &mut Reader<'_>, depth: usize, at: At) -> Result<Vaccin
             .ok_or_else(|| at.invalid("series_total", "must be 1..=99"))?,
         date: date(r, "a vaccination date")?.map_err(|e| at.invalid("date", e))?,
         centre: facility(r, at, "centre")?,
-        unknown_elements: trailing(r, depth, n - 8)?,
+        unknown_elements: trailing(r, depth, n - 8, || at.too_many_unknown())?,
     })
 }

@@ -46,7 +46,12 @@ impl<'a> CoseSign1<'a> {
         // gets its own error because it would escape the signature.
         let mut alg_unprotected = false;
         let mut entries = 0usize;
-        if r.peek()? != minicbor::data::Type::Map {
+        // An indefinite-length map is still a map: let the reader refuse it
+        // with `CborIndefiniteLength` (FORMAT.md §5.1), not `CoseStructure`.
+        if !matches!(
+            r.peek()?,
+            minicbor::data::Type::Map | minicbor::data::Type::MapIndef
+        ) {
             return Err(structure(VerifyError::CborMalformed {
                 offset: r.position(),
                 reason: "the unprotected header must be a map".to_owned(),

@@ -28,6 +28,20 @@ pub use self::time::{BirthDate, Date, TimeError, Timestamp, MAX_UNIX_SECONDS};
 /// The most entries of each record kind one certificate may carry.
 pub const MAX_ENTRIES_PER_KIND: usize = 16;
 
+/// The most unknown items a map or positional array of the record may carry,
+/// and the claims too (FORMAT.md §5.4). Bounds what decoding keeps.
+pub const MAX_UNKNOWN_ITEMS: usize = 32;
+
+fn check_unknown(path: &str, count: usize) -> Result<(), RecordError> {
+    if count > MAX_UNKNOWN_ITEMS {
+        return Err(RecordError::new(
+            path,
+            format!("has more than {MAX_UNKNOWN_ITEMS} unknown items"),
+        ));
+    }
+    Ok(())
+}
+
 /// A signed statement about one traveller.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -151,6 +165,26 @@ impl HealthRecord {
         self.holder.validate()?;
         if let Some(journey) = &self.journey {
             journey.validate()?;
+            check_unknown("journey", journey.unknown_keys.len())?;
+        }
+        check_unknown("record", self.unknown_keys.len())?;
+        check_unknown("holder", self.holder.unknown_elements.len())?;
+        let entries = self
+            .nat_tests
+            .iter()
+            .map(|t| ("nat_tests", t.unknown_elements.len()));
+        let entries = entries.chain(
+            self.antibody_tests
+                .iter()
+                .map(|t| ("antibody_tests", t.unknown_elements.len())),
+        );
+        let entries = entries.chain(
+            self.vaccinations
+                .iter()
+                .map(|v| ("vaccinations", v.unknown_elements.len())),
+        );
+        for (path, count) in entries {
+            check_unknown(path, count)?;
         }
         if self.nat_tests.is_empty()
             && self.antibody_tests.is_empty()
