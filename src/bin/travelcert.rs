@@ -72,6 +72,10 @@ enum Command {
         /// With --batch: where NNNNNN.txt (by line number) and report.jsonl go.
         #[arg(long)]
         out_dir: Option<PathBuf>,
+        /// Allow infection history and recovery NATs in the certificate (minimum
+        /// necessary data: without this flag a record carrying them is refused).
+        #[arg(long)]
+        include_history: bool,
     },
     /// Verify a certificate offline and print it as JSON; with --policy, apply
     /// border rules and print the verdict (exit 0 accepted, 3 refused, 4 needs review).
@@ -228,6 +232,7 @@ fn run(command: Command) -> Result<(), Failure> {
             record,
             batch,
             out_dir,
+            include_history,
         } => {
             let pem = read_text(&key)?;
             let signer = Ed25519Signer::from_pkcs8_pem(&pem)
@@ -235,6 +240,7 @@ fn run(command: Command) -> Result<(), Failure> {
             let country = CountryCode::new(&issuer).map_err(usage)?;
             let mut params =
                 IssueParams::new(instant(issued_at.as_deref())?, duration(&valid_for)?);
+            params.include_history = include_history;
             if let (Some(batch), Some(out_dir)) = (batch, out_dir) {
                 if id.is_some() {
                     return Err(usage(
