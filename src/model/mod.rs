@@ -5,8 +5,10 @@
 //! [`Holder`], an optional [`Journey`] and any number of [`NatTest`]s,
 //! [`AntibodyTest`]s and [`Vaccination`]s, and — only when the issuer asks for
 //! them (minimum necessary data) — [`HistoryEntry`]s of infection history and
-//! recovery NATs (at least one test, vaccination or recovery NAT in all; history
-//! alone is not a record).
+//! recovery NATs. At least one NAT, antibody test or vaccination is required;
+//! history and recovery NATs alone are not a record, so that verifiers deployed
+//! before they existed (which keep them as unknown keys) still accept every
+//! certificate that carries them.
 //!
 //! Every type serialises to the JSON that FORMAT.md defines normatively; the same
 //! JSON is what the CLI reads when issuing. Items that a later format version adds
@@ -170,8 +172,8 @@ impl HealthRecord {
         !self.infection_history.is_empty() || !self.recovery_tests.is_empty()
     }
 
-    /// Checks every rule FORMAT.md states for a record: at least one test,
-    /// vaccination or recovery NAT (history alone is not enough), at most
+    /// Checks every rule FORMAT.md states for a record: at least one NAT,
+    /// antibody test or vaccination (history and recovery NATs do not count), at most
     /// [`MAX_ENTRIES_PER_KIND`] of each, text lengths and character sets, dose
     /// numbers, history dates. Issuing and decoding both apply it.
     pub fn validate(&self) -> Result<(), RecordError> {
@@ -182,11 +184,10 @@ impl HealthRecord {
         if self.nat_tests.is_empty()
             && self.antibody_tests.is_empty()
             && self.vaccinations.is_empty()
-            && self.recovery_tests.is_empty()
         {
             return Err(RecordError::new(
                 "record",
-                "must carry at least one NAT, antibody test, vaccination or recovery NAT (infection history alone is not a record)",
+                "must carry at least one NAT, antibody test or vaccination (infection history and recovery NATs alone are not a record)",
             ));
         }
         for (name, len) in [
