@@ -26,7 +26,11 @@ fn history_needs_the_flag_and_round_trips_through_issue_and_verify() {
     let _ = std::fs::remove_dir_all(&dir);
     let d = dir.display().to_string();
     let out = travelcert(&["keygen", "--out-dir", &d, "--country", "CN"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let key = format!("{d}/issuer.key.pem");
     let trust = format!("{d}/trust.json");
     let record = path("examples/data/traveller-recovered.json");
@@ -53,18 +57,40 @@ fn history_needs_the_flag_and_round_trips_through_issue_and_verify() {
     assert!(err.contains("--include-history"), "{err}");
 
     let out = issue(&["--include-history"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let text = text.trim();
 
-    let out = travelcert(&["verify", "--trust", &trust, "--at", "2021-03-11T01:00:00Z", text]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = travelcert(&[
+        "verify",
+        "--trust",
+        &trust,
+        "--at",
+        "2021-03-11T01:00:00Z",
+        text,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let printed = &json["certificate"]["record"];
     let expected: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
-    assert_eq!(printed, &expected, "verify prints the record exactly as issued");
-    assert_eq!(printed["infection_history"][1]["recovered_on"], "2021-01-21");
+    assert_eq!(
+        printed, &expected,
+        "verify prints the record exactly as issued"
+    );
+    assert_eq!(
+        printed["infection_history"][1]["recovered_on"],
+        "2021-01-21"
+    );
     assert_eq!(printed["journey"]["transit"][0]["place"], "Doha");
 
     // The recovered-traveller policy, measured from the departure time.
@@ -78,7 +104,12 @@ fn history_needs_the_flag_and_round_trips_through_issue_and_verify() {
         &path("examples/policies/recovered-traveller.json"),
         text,
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let view: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(view["outcome"], "accepted");
     assert_eq!(view["reference"]["kind"], "departure");

@@ -11,8 +11,7 @@ use crate::model::{
     AntibodyClass, AntibodyResult, AntibodyTest, BirthDate, CountryCode, Date, Disease,
     DocumentType, Extensions, Facility, HealthRecord, HistoryEntry, HistoryKind, Holder, Journey,
     Manufacturer, NatMethod, NatResult, NatTest, Nationality, Quantity, RawCbor, RecordError, Sex,
-    Timestamp, TransitPoint, Vaccination, VaccineProduct, MAX_ENTRIES_PER_KIND,
-    MAX_TRANSIT_POINTS,
+    Timestamp, TransitPoint, Vaccination, VaccineProduct, MAX_ENTRIES_PER_KIND, MAX_TRANSIT_POINTS,
 };
 use crate::VerifyError;
 
@@ -319,8 +318,7 @@ pub(crate) fn decode_record(r: &mut Reader<'_>, depth: usize) -> Result<HealthRe
                 vaccinations = decode_list(r, depth + 1, "vaccinations", decode_vaccination)?
             }
             key::HISTORY => {
-                infection_history =
-                    decode_list(r, depth + 1, "infection_history", decode_history)?
+                infection_history = decode_list(r, depth + 1, "infection_history", decode_history)?
             }
             key::RECOVERY => {
                 recovery_tests = decode_list(r, depth + 1, "recovery_tests", decode_nat)?
@@ -536,9 +534,8 @@ fn decode_journey(r: &mut Reader<'_>, depth: usize) -> Result<Journey> {
 
 fn decode_transit(r: &mut Reader<'_>, depth: usize, index: usize) -> Result<TransitPoint> {
     let n = array_at_least(r, "a transit point", 1)?;
-    let country = country(r, "a transit country")?.map_err(|e| {
-        invalid(&format!("journey.transit[{index}].country"), e)
-    })?;
+    let country = country(r, "a transit country")?
+        .map_err(|e| invalid(&format!("journey.transit[{index}].country"), e))?;
     let place = optional(r, n > 1, |r| owned_text(r, "a transit place"))?;
     Ok(TransitPoint {
         country,

@@ -272,8 +272,7 @@ impl Rule {
                 if r.count == 0 {
                     return bad("count must be at least 1");
                 }
-                if r
-                    .max_days_since_diagnosis
+                if r.max_days_since_diagnosis
                     .is_some_and(|max| max < r.min_days_since_diagnosis)
                 {
                     return bad("max_days_since_diagnosis is below min_days_since_diagnosis");
@@ -868,7 +867,9 @@ impl RecoveredRule {
                     days,
                     min_days: self.min_days_since_diagnosis,
                 })
-            } else if let Some(max) = self.max_days_since_diagnosis.filter(|m| days > i64::from(*m))
+            } else if let Some(max) = self
+                .max_days_since_diagnosis
+                .filter(|m| days > i64::from(*m))
             {
                 Check::Fails(Why::TooLongAfterDiagnosis {
                     days,
@@ -1019,7 +1020,9 @@ impl RecoveredRule {
             },
         ));
         if let Some(d) = self.within_days {
-            need.push_str(&format!(" and at most {d} days before the reference moment"));
+            need.push_str(&format!(
+                " and at most {d} days before the reference moment"
+            ));
         }
         let dx_text = match diagnosis.and_then(|(i, _)| history.get(i).map(|h| (i, h))) {
             Some((i, h)) => format!(

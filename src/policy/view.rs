@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use crate::model::{
     AntibodyClass, AntibodyResult, BirthDate, Certificate, CountryCode, Date, Disease,
-    DocumentType, Facility, HistoryKind, NatMethod, NatResult, Nationality, RecordKind,
-    Timestamp, VaccineProduct,
+    DocumentType, Facility, HistoryKind, NatMethod, NatResult, Nationality, RecordKind, Timestamp,
+    VaccineProduct,
 };
 
 use super::{Outcome, Reason, RecordRef, Reference, RuleStatus, Verdict};
