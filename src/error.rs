@@ -476,4 +476,17 @@ pub enum IssueError {
     /// The operating system's random number generator failed.
     #[error("no randomness for the certificate id: {0}")]
     Random(String),
+    /// The record carries infection history or recovery NATs but the issuer did
+    /// not ask for them (`IssueParams::include_history`); they are never dropped
+    /// silently. Remove them from the record or ask for them explicitly.
+    #[error(
+        "the record carries {history} infection-history entries and {recovery_tests} recovery NATs, \
+         which go into a certificate only when asked for (include_history / --include-history)"
+    )]
+    HistoryNotRequested {
+        /// How many infection-history entries the record carries.
+        history: usize,
+        /// How many recovery NATs it carries.
+        recovery_tests: usize,
+    },
 }

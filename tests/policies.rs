@@ -396,7 +396,7 @@ fn the_reference_is_boarding_else_checking_time() {
         ReferenceKind::Checking
     );
     assert_eq!(Moment::checking(now).reference(&c).at, now);
-    // The sample has a journey (a flight) but no departure time yet: the hook gives none.
+    // The sample has a journey (a flight) but no departure time: none is given.
     assert!(travelcert::policy::journey_departure(c.record.journey.as_ref().unwrap()).is_none());
     let b = t("2021-03-11T09:00:00Z");
     assert_eq!(Moment::checking(now).with_boarding(b).reference(&c).at, b);

@@ -333,25 +333,91 @@ fn vaccination() -> impl Strategy<Value = Vaccination> {
         )
 }
 
+// Issue 10: the journey's new keys, history entries (recovery NATs reuse nat()).
+fn short_text() -> impl Strategy<Value = String> {
+    "[^\\p{Cc}]{1,16}"
+}
+
+fn journey() -> impl Strategy<Value = Journey> {
+    (
+        prop::option::of("[A-Z0-9]{2,8}"),
+        prop::option::of(country()),
+        prop::option::of(instant()),
+        prop::collection::vec(
+            (country(), prop::option::of(short_text()), raw_items()).prop_map(
+                |(country, place, unknown_elements)| TransitPoint {
+                    country,
+                    place,
+                    unknown_elements,
+                },
+            ),
+            0..3,
+        ),
+        prop::option::of(short_text()),
+    )
+        .prop_map(
+            |(flight, departure_country, departure_at, transit, entry_port)| Journey {
+                flight,
+                departure_country,
+                departure_at,
+                transit,
+                entry_port,
+                unknown_keys: Extensions::default(),
+            },
+        )
+}
+
+fn history_entry() -> impl Strategy<Value = HistoryEntry> {
+    (
+        1u32..=6,
+        any::<u32>(),
+        date(),
+        prop::option::of(0i64..400),
+        raw_items(),
+    )
+        .prop_map(|(kind, d, date, recovered_after, unknown_elements)| {
+            let kind = HistoryKind::from_code(kind);
+            // A date of recovery only where the rules allow it.
+            let may_recover = matches!(kind, HistoryKind::Diagnosis | HistoryKind::Unknown(_));
+            let recovered_on = recovered_after
+                .filter(|_| may_recover)
+                .and_then(|n| Date::from_days_since_epoch(date.days_since_epoch() + n).ok());
+            HistoryEntry {
+                kind,
+                disease: Disease::from_code(d),
+                date,
+                recovered_on,
+                unknown_elements,
+            }
+        })
+}
+
 fn record() -> impl Strategy<Value = HealthRecord> {
     (
         holder(),
-        prop::option::of(
-            prop::option::of("[A-Z0-9]{2,8}").prop_map(|flight| Journey {
-                flight,
-                ..Journey::default()
-            }),
-        ),
+        prop::option::of(journey()),
         prop::collection::vec(nat(), 0..3),
         prop::collection::vec(antibody(), 0..3),
         prop::collection::vec(vaccination(), 0..3),
-        prop::collection::btree_map(6i64..100, any::<u8>(), 0..2),
+        // Keys 6 and 7 are history and recovery (issue 10): unknown keys from 10.
+        prop::collection::btree_map(10i64..100, any::<u8>(), 0..2),
+        prop::collection::vec(history_entry(), 0..3),
+        prop::collection::vec(nat(), 0..3),
     )
-        .prop_filter("at least one record", |(_, _, n, a, v, _)| {
+        .prop_filter("at least one record", |(_, _, n, a, v, _, _, _)| {
             !(n.is_empty() && a.is_empty() && v.is_empty())
         })
         .prop_map(
-            |(holder, journey, nat_tests, antibody_tests, vaccinations, unknown)| {
+            |(
+                holder,
+                journey,
+                nat_tests,
+                antibody_tests,
+                vaccinations,
+                unknown,
+                infection_history,
+                recovery_tests,
+            )| {
                 let mut unknown_keys = Extensions::default();
                 for (k, v) in unknown {
                     unknown_keys.insert(k, RawCbor::new(vec![0x18, v]));
@@ -362,6 +428,8 @@ fn record() -> impl Strategy<Value = HealthRecord> {
                     nat_tests,
                     antibody_tests,
                     vaccinations,
+                    infection_history,
+                    recovery_tests,
                     unknown_keys,
                 }
             },
@@ -374,7 +442,8 @@ proptest! {
     #[test]
     fn any_certificate_round_trips(record in record(), id in prop::collection::vec(any::<u8>(), 8..=16)) {
         let params = travelcert::issue::IssueParams::new(t(ISSUED_AT), VALID_FOR)
-            .with_id(CertificateId::new(&id).unwrap());
+            .with_id(CertificateId::new(&id).unwrap())
+            .with_history();
         let issued = issuer().issue(&record, &params).unwrap();
         let again = issuer().issue(&record, &params).unwrap();
         prop_assert_eq!(&issued.text, &again.text, "encoding is deterministic");

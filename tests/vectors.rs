@@ -410,7 +410,76 @@ fn cases() -> Vec<Case> {
         invalid("52-non-canonical-s", "the signature's S replaced by S + L", text_of(&non_canonical_s, true)),
         invalid("53-small-order-r", "the signature's R replaced by the identity point", text_of(&small_order_r, true)),
     ]);
+    v.extend(history_cases());
     v
+}
+
+// --- issue 10: infection history, recovery NATs, journey details ---
+
+fn recovered() -> HealthRecord {
+    serde_json::from_str(include_str!("../examples/data/traveller-recovered.json")).unwrap()
+}
+
+/// A store whose key may sign every kind, history and recovery included.
+fn history_store() -> Value {
+    json!({"keys": [key_json(TEST1_PUB, "CN", &["nat", "antibody", "vaccination", "history", "recovery"], "2031-01-01T00:00:00Z")]})
+}
+
+fn issue_with_history(record: &HealthRecord) -> String {
+    issuer()
+        .issue(record, &params().with_history())
+        .unwrap()
+        .text
+}
+
+/// The claims of `record` issued with history, with one edit made on the
+/// certificate first (nothing is validated after the edit).
+fn history_claims_with(
+    record: &HealthRecord,
+    edit: impl FnOnce(&mut travelcert::model::Certificate),
+) -> Vec<u8> {
+    let mut cert = issuer()
+        .issue(record, &params().with_history())
+        .unwrap()
+        .certificate;
+    edit(&mut cert);
+    claims::encode_claims(&cert)
+}
+
+fn history_cases() -> Vec<Case> {
+    let recovered = recovered();
+    let full_text = issue_with_history(&recovered);
+    let mut forward = recovered.clone();
+    forward.infection_history[0].kind = travelcert::model::HistoryKind::Unknown(9);
+    forward.infection_history[0].recovered_on = forward.infection_history[1].recovered_on;
+    forward.infection_history[0].unknown_elements = vec![RawCbor::new(vec![0x01])];
+    {
+        let j = forward.journey.as_mut().unwrap();
+        j.flight = None;
+        j.transit[0].place = None;
+        j.transit[0].unknown_elements = vec![RawCbor::new(vec![0x61, b'T'])];
+        j.unknown_keys.insert(7, RawCbor::new(vec![0xf5]));
+    }
+    forward.recovery_tests.truncate(1);
+    forward.recovery_tests[0].unknown_elements = vec![RawCbor::new(vec![0x02])];
+    let history_case = |name, description, text, store| Case {
+        name,
+        description,
+        text,
+        store,
+        verify_at: VERIFY_AT,
+    };
+    vec![
+        history_case("11-recovered-traveller", "the recovered-traveller sample (examples/data/traveller-recovered.json): a NAT, infection history (an earlier positive NAT, a diagnosis with its date of recovery), two recovery NATs and a full journey (departure country and time, a transit point, port of entry); record kinds history and recovery", full_text.clone(), history_store()),
+        history_case("12-history-unknown-items", "an unknown history kind (9) carrying a date of recovery, unknown trailing elements in a history entry, a transit point and a recovery NAT, a transit point with no place, and an unknown journey key (7), all kept", issue_with_history(&forward), history_store()),
+        history_case("54-history-kind-not-allowed", "the recovered-traveller sample against a key that may sign nat, antibody and vaccination only: history is not allowed", full_text, default_store()),
+        history_case("55-history-invalid-entry", "a previous positive NAT with a date of recovery, which only a diagnosis may carry (correctly signed)", signed_claims(&history_claims_with(&recovered, |c| {
+            c.record.infection_history[0].recovered_on = Some(c.record.infection_history[0].date);
+        })), history_store()),
+        history_case("56-history-alone", "infection history and recovery NATs but no NAT, antibody test or vaccination (correctly signed)", signed_claims(&history_claims_with(&recovered, |c| {
+            c.record.nat_tests.clear();
+        })), history_store()),
+    ]
 }
 
 /// Runs the verifier on a case: the vector's `valid`, `expected` and `error`.
@@ -548,6 +617,9 @@ fn each_invalid_vector_fails_for_its_own_reason() {
         ("51-indefinite-claims", "CborIndefiniteLength"),
         ("52-non-canonical-s", "SignatureInvalid"),
         ("53-small-order-r", "SignatureInvalid"),
+        ("54-history-kind-not-allowed", "RecordKindNotAllowed"),
+        ("55-history-invalid-entry", "InvalidRecord"),
+        ("56-history-alone", "InvalidRecord"),
     ];
     let cases = cases();
     for (name, error) in expect {

@@ -74,6 +74,10 @@ enum Command {
         /// With --batch: where NNNNNN.txt (by line number) and report.jsonl go.
         #[arg(long)]
         out_dir: Option<PathBuf>,
+        /// Allow infection history and recovery NATs in the certificate (minimum
+        /// necessary data: without this flag a record carrying them is refused).
+        #[arg(long)]
+        include_history: bool,
         #[command(flatten)]
         outputs: QrOutputs,
         /// Write a printable certificate card (SVG, A6) to this file.
@@ -308,6 +312,7 @@ fn run(command: Command) -> Result<(), Failure> {
             out_dir,
             outputs,
             card,
+            include_history,
         } => {
             let pem = read_text(&key)?;
             let signer = Ed25519Signer::from_pkcs8_pem(&pem)
@@ -315,6 +320,7 @@ fn run(command: Command) -> Result<(), Failure> {
             let country = CountryCode::new(&issuer).map_err(usage)?;
             let mut params =
                 IssueParams::new(instant(issued_at.as_deref())?, duration(&valid_for)?);
+            params.include_history = include_history;
             if let (Some(batch), Some(out_dir)) = (batch, out_dir) {
                 if id.is_some() {
                     return Err(usage(

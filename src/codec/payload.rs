@@ -9,9 +9,9 @@
 use crate::codec::cbor::{encode, Reader, Result, Writer};
 use crate::model::{
     AntibodyClass, AntibodyResult, AntibodyTest, BirthDate, CountryCode, Date, Disease,
-    DocumentType, Extensions, Facility, HealthRecord, Holder, Journey, Manufacturer, NatMethod,
-    NatResult, NatTest, Nationality, Quantity, RawCbor, RecordError, Sex, Timestamp, Vaccination,
-    VaccineProduct, MAX_ENTRIES_PER_KIND,
+    DocumentType, Extensions, Facility, HealthRecord, HistoryEntry, HistoryKind, Holder, Journey,
+    Manufacturer, NatMethod, NatResult, NatTest, Nationality, Quantity, RawCbor, RecordError, Sex,
+    Timestamp, TransitPoint, Vaccination, VaccineProduct, MAX_ENTRIES_PER_KIND, MAX_TRANSIT_POINTS,
 };
 use crate::VerifyError;
 
@@ -28,8 +28,20 @@ mod key {
     pub const NAT: i64 = 3;
     pub const ANTIBODY: i64 = 4;
     pub const VACCINATION: i64 = 5;
+    pub const HISTORY: i64 = 6;
+    pub const RECOVERY: i64 = 7;
+    // Record key 9 stays unassigned: vector 08 carries it as an unknown key.
     /// Journey map key: flight or voyage number.
     pub const FLIGHT: i64 = 1;
+    // Journey key 2 stays unassigned: vector 09 carries it as an unknown key.
+    /// Journey map key: departure country.
+    pub const DEPARTURE_COUNTRY: i64 = 3;
+    /// Journey map key: departure time.
+    pub const DEPARTURE_AT: i64 = 4;
+    /// Journey map key: transit points.
+    pub const TRANSIT: i64 = 5;
+    /// Journey map key: city or port of entry.
+    pub const ENTRY_PORT: i64 = 6;
 }
 
 // ---------------------------------------------------------------- encoding
@@ -49,6 +61,12 @@ pub fn encode_record(record: &HealthRecord) -> Vec<u8> {
     }
     if !record.vaccinations.is_empty() {
         entries.push((key::VACCINATION, list(&record.vaccinations, vaccination)));
+    }
+    if !record.infection_history.is_empty() {
+        entries.push((key::HISTORY, list(&record.infection_history, history)));
+    }
+    if !record.recovery_tests.is_empty() {
+        entries.push((key::RECOVERY, list(&record.recovery_tests, nat)));
     }
     let mut w = Writer::with_capacity(256);
     w.map_sorted(with_extensions(entries, &record.unknown_keys));
@@ -154,7 +172,55 @@ fn journey(w: &mut Writer, j: &Journey) {
     if let Some(flight) = &j.flight {
         entries.push((key::FLIGHT, text_item(flight)));
     }
+    if let Some(c) = &j.departure_country {
+        entries.push((key::DEPARTURE_COUNTRY, text_item(c.as_str())));
+    }
+    if let Some(at) = j.departure_at {
+        entries.push((
+            key::DEPARTURE_AT,
+            encode(|w| {
+                w.uint(at.unix().unsigned_abs());
+            }),
+        ));
+    }
+    if !j.transit.is_empty() {
+        entries.push((key::TRANSIT, list(&j.transit, transit_point)));
+    }
+    if let Some(port) = &j.entry_port {
+        entries.push((key::ENTRY_PORT, text_item(port)));
+    }
     w.map_sorted(with_extensions(entries, &j.unknown_keys));
+}
+
+fn transit_point(w: &mut Writer, t: &TransitPoint) {
+    positional(
+        w,
+        1,
+        |w| {
+            w.text(t.country.as_str());
+        },
+        &[t.place.as_deref().map(text_item)],
+        &t.unknown_elements,
+    );
+}
+
+fn history(w: &mut Writer, h: &HistoryEntry) {
+    let recovered = h.recovered_on.map(|d| {
+        encode(|w| {
+            w.int(d.days_since_epoch());
+        })
+    });
+    positional(
+        w,
+        3,
+        |w| {
+            w.uint(h.kind.code().into())
+                .uint(h.disease.code().into())
+                .int(h.date.days_since_epoch());
+        },
+        &[recovered],
+        &h.unknown_elements,
+    );
 }
 
 fn nat(w: &mut Writer, t: &NatTest) {
@@ -250,6 +316,8 @@ pub(crate) fn decode_record(r: &mut Reader<'_>, depth: usize) -> Result<HealthRe
     let mut nat_tests = Vec::new();
     let mut antibody_tests = Vec::new();
     let mut vaccinations = Vec::new();
+    let mut infection_history = Vec::new();
+    let mut recovery_tests = Vec::new();
     let mut unknown_keys = Extensions::default();
     r.int_map("the health record", |r, k| {
         match k {
@@ -261,6 +329,12 @@ pub(crate) fn decode_record(r: &mut Reader<'_>, depth: usize) -> Result<HealthRe
             }
             key::VACCINATION => {
                 vaccinations = decode_list(r, depth + 1, "vaccinations", decode_vaccination)?
+            }
+            key::HISTORY => {
+                infection_history = decode_list(r, depth + 1, "infection_history", decode_history)?
+            }
+            key::RECOVERY => {
+                recovery_tests = decode_list(r, depth + 1, "recovery_tests", decode_nat)?
             }
             other => {
                 if unknown_keys.len() >= MAX_UNKNOWN_ITEMS {
@@ -277,6 +351,8 @@ pub(crate) fn decode_record(r: &mut Reader<'_>, depth: usize) -> Result<HealthRe
         nat_tests,
         antibody_tests,
         vaccinations,
+        infection_history,
+        recovery_tests,
         unknown_keys,
     };
     record.validate().map_err(VerifyError::InvalidRecord)?;
@@ -449,6 +525,39 @@ fn decode_journey(r: &mut Reader<'_>, depth: usize) -> Result<Journey> {
     r.int_map("journey", |r, k| {
         match k {
             key::FLIGHT => j.flight = Some(owned_text(r, "journey.flight")?),
+            key::DEPARTURE_COUNTRY => {
+                j.departure_country = Some(
+                    country(r, "journey.departure_country")?
+                        .map_err(|e| invalid("journey.departure_country", e))?,
+                )
+            }
+            key::DEPARTURE_AT => {
+                j.departure_at = Some(
+                    instant(r, "journey.departure_at")?
+                        .ok_or_else(|| invalid("journey.departure_at", INSTANT_RANGE))?,
+                )
+            }
+            key::TRANSIT => {
+                let n = r.array("journey.transit")?;
+                if n == 0 {
+                    return Err(invalid(
+                        "journey.transit",
+                        "must not be empty (omit the key instead)",
+                    ));
+                }
+                if n > MAX_TRANSIT_POINTS {
+                    return Err(invalid(
+                        "journey.transit",
+                        format!("has {n} entries; at most {MAX_TRANSIT_POINTS} are allowed"),
+                    ));
+                }
+                let mut points = Vec::with_capacity(n);
+                for index in 0..n {
+                    points.push(decode_transit(r, depth + 2, index)?);
+                }
+                j.transit = points;
+            }
+            key::ENTRY_PORT => j.entry_port = Some(owned_text(r, "journey.entry_port")?),
             other => {
                 if j.unknown_keys.len() >= MAX_UNKNOWN_ITEMS {
                     return Err(too_many_unknown("journey"));
@@ -460,6 +569,37 @@ fn decode_journey(r: &mut Reader<'_>, depth: usize) -> Result<Journey> {
         Ok(())
     })?;
     Ok(j)
+}
+
+fn decode_transit(r: &mut Reader<'_>, depth: usize, index: usize) -> Result<TransitPoint> {
+    let n = array_at_least(r, "a transit point", 1)?;
+    let country = country(r, "a transit country")?
+        .map_err(|e| invalid(&format!("journey.transit[{index}].country"), e))?;
+    let place = optional(r, n > 1, |r| owned_text(r, "a transit place"))?;
+    Ok(TransitPoint {
+        country,
+        place,
+        unknown_elements: trailing(r, depth, n.saturating_sub(2), || {
+            too_many_unknown(&format!("journey.transit[{index}]"))
+        })?,
+    })
+}
+
+fn decode_history(r: &mut Reader<'_>, depth: usize, at: At) -> Result<HistoryEntry> {
+    let n = array_at_least(r, "a history entry", 3)?;
+    let kind = HistoryKind::from_code(code(r, "a history kind code")?);
+    let disease = Disease::from_code(code(r, "a history entry's disease code")?);
+    let on = date(r, "a history date")?.map_err(|e| at.invalid("date", e))?;
+    let recovered_on = optional(r, n > 3, |r| {
+        date(r, "a date of recovery")?.map_err(|e| at.invalid("recovered_on", e))
+    })?;
+    Ok(HistoryEntry {
+        kind,
+        disease,
+        date: on,
+        recovered_on,
+        unknown_elements: trailing(r, depth, n.saturating_sub(4), || at.too_many_unknown())?,
+    })
 }
 
 fn facility(r: &mut Reader<'_>, at: At, field: &str) -> Result<Facility> {

@@ -102,6 +102,11 @@ pub struct IssueParams {
     pub valid_for: i64,
     /// The certificate id; `None` draws 8 random bytes from the OS CSPRNG.
     pub certificate_id: Option<CertificateId>,
+    /// Whether infection history and recovery NATs may go into the certificate
+    /// (minimum necessary data: default `false`, and a record that carries them
+    /// is refused with [`IssueError::HistoryNotRequested`] rather than issued
+    /// without them). Issue such certificates encrypted where possible.
+    pub include_history: bool,
 }
 
 impl IssueParams {
@@ -111,7 +116,14 @@ impl IssueParams {
             issued_at,
             valid_for,
             certificate_id: None,
+            include_history: false,
         }
+    }
+
+    /// Allows infection history and recovery NATs in the certificate.
+    pub fn with_history(mut self) -> Self {
+        self.include_history = true;
+        self
     }
 
     /// Uses this certificate id instead of a random one.
@@ -164,6 +176,12 @@ impl<S: Signer> Issuer<S> {
     /// Validates, encodes, signs, compresses and Base45-encodes one record.
     pub fn issue(&self, record: &HealthRecord, params: &IssueParams) -> Result<Issued, IssueError> {
         record.validate()?;
+        if record.has_history() && !params.include_history {
+            return Err(IssueError::HistoryNotRequested {
+                history: record.infection_history.len(),
+                recovery_tests: record.recovery_tests.len(),
+            });
+        }
         if params.valid_for <= 0 {
             return Err(IssueError::InvalidValidity(format!(
                 "valid_for must be positive, not {} seconds",

@@ -259,6 +259,26 @@ code_list! {
         Antibody = 2, "antibody", "antibody test";
         /// Vaccinations.
         Vaccination = 3, "vaccination", "vaccination";
+        /// Infection-history entries (earlier positive results, a diagnosis,
+        /// close contact).
+        History = 4, "history", "infection history";
+        /// Negative NAT reports given as evidence of recovery.
+        Recovery = 5, "recovery", "recovery NAT";
+    }
+}
+
+code_list! {
+    /// What an infection-history entry records.
+    pub enum HistoryKind {
+        /// An earlier positive nucleic-acid test; the date is the sampling date.
+        PositiveNat = 1, "positive-nat", "previous positive NAT";
+        /// An earlier positive IgM antibody test; the date is the sampling date.
+        PositiveIgm = 2, "positive-igm", "previous positive IgM";
+        /// A confirmed diagnosis; the date is the date of diagnosis, with the
+        /// date of recovery and discharge when known.
+        Diagnosis = 3, "diagnosis", "confirmed diagnosis";
+        /// Close contact with a confirmed case; the date is the last contact.
+        CloseContact = 4, "close-contact", "close contact with a case";
     }
 }
 

@@ -3,7 +3,12 @@
 //! A [`Certificate`] is the signed statement: issuer country, issue and expiry
 //! time, certificate id and one [`HealthRecord`]. The health record holds the
 //! [`Holder`], an optional [`Journey`] and any number of [`NatTest`]s,
-//! [`AntibodyTest`]s and [`Vaccination`]s (at least one record in all).
+//! [`AntibodyTest`]s and [`Vaccination`]s, and — only when the issuer asks for
+//! them (minimum necessary data) — [`HistoryEntry`]s of infection history and
+//! recovery NATs. At least one NAT, antibody test or vaccination is required;
+//! history and recovery NATs alone are not a record, so that verifiers deployed
+//! before they existed (which keep them as unknown keys) still accept every
+//! certificate that carries them.
 //!
 //! Every type serialises to the JSON that FORMAT.md defines normatively; the same
 //! JSON is what the CLI reads when issuing. Items that a later format version adds
@@ -19,8 +24,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use self::codes::{
-    AntibodyClass, AntibodyResult, Disease, DocumentType, Manufacturer, NatMethod, NatResult,
-    RecordKind, Sex, VaccineProduct,
+    AntibodyClass, AntibodyResult, Disease, DocumentType, HistoryKind, Manufacturer, NatMethod,
+    NatResult, RecordKind, Sex, VaccineProduct,
 };
 pub use self::country::{CountryCode, CountryError, Nationality};
 pub use self::time::{BirthDate, Date, TimeError, Timestamp, MAX_UNIX_SECONDS};
@@ -41,6 +46,9 @@ fn check_unknown(path: &str, count: usize) -> Result<(), RecordError> {
     }
     Ok(())
 }
+
+/// The most transit points one journey may list.
+pub const MAX_TRANSIT_POINTS: usize = 8;
 
 /// A signed statement about one traveller.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,6 +145,14 @@ pub struct HealthRecord {
     /// Vaccinations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vaccinations: Vec<Vaccination>,
+    /// Infection history: earlier positive results, a confirmed diagnosis,
+    /// close contact. Issued only on request (`IssueParams::include_history`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub infection_history: Vec<HistoryEntry>,
+    /// Negative NAT reports given as evidence of recovery (normally two, from
+    /// different laboratories). Issued only on request, like the history.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery_tests: Vec<NatTest>,
     /// Record-level keys this version does not know, kept verbatim.
     #[serde(default, skip_serializing_if = "Extensions::is_empty")]
     pub unknown_keys: Extensions,
@@ -155,17 +171,33 @@ impl HealthRecord {
         if !self.vaccinations.is_empty() {
             kinds.push(RecordKind::Vaccination);
         }
+        if !self.infection_history.is_empty() {
+            kinds.push(RecordKind::History);
+        }
+        if !self.recovery_tests.is_empty() {
+            kinds.push(RecordKind::Recovery);
+        }
         kinds
     }
 
-    /// Checks every rule FORMAT.md states for a record: at least one test or
-    /// vaccination, at most [`MAX_ENTRIES_PER_KIND`] of each, text lengths and
-    /// character sets, dose numbers. Issuing and decoding both apply it.
+    /// Whether the record carries infection history or recovery NATs, which an
+    /// issuer includes only when asked (minimum necessary data).
+    pub fn has_history(&self) -> bool {
+        !self.infection_history.is_empty() || !self.recovery_tests.is_empty()
+    }
+
+    /// Checks every rule FORMAT.md states for a record: at least one NAT,
+    /// antibody test or vaccination (history and recovery NATs do not count), at most
+    /// [`MAX_ENTRIES_PER_KIND`] of each, text lengths and character sets, dose
+    /// numbers, history dates. Issuing and decoding both apply it.
     pub fn validate(&self) -> Result<(), RecordError> {
         self.holder.validate()?;
         if let Some(journey) = &self.journey {
-            journey.validate()?;
+            journey.validate().map_err(|e| e.within("journey"))?;
             check_unknown("journey", journey.unknown_keys.len())?;
+            for t in &journey.transit {
+                check_unknown("journey.transit", t.unknown_elements.len())?;
+            }
         }
         check_unknown("record", self.unknown_keys.len())?;
         check_unknown("holder", self.holder.unknown_elements.len())?;
@@ -183,6 +215,16 @@ impl HealthRecord {
                 .iter()
                 .map(|v| ("vaccinations", v.unknown_elements.len())),
         );
+        let entries = entries.chain(
+            self.infection_history
+                .iter()
+                .map(|h| ("infection_history", h.unknown_elements.len())),
+        );
+        let entries = entries.chain(
+            self.recovery_tests
+                .iter()
+                .map(|t| ("recovery_tests", t.unknown_elements.len())),
+        );
         for (path, count) in entries {
             check_unknown(path, count)?;
         }
@@ -192,13 +234,15 @@ impl HealthRecord {
         {
             return Err(RecordError::new(
                 "record",
-                "must carry at least one NAT, antibody test or vaccination",
+                "must carry at least one NAT, antibody test or vaccination (infection history and recovery NATs alone are not a record)",
             ));
         }
         for (name, len) in [
             ("nat_tests", self.nat_tests.len()),
             ("antibody_tests", self.antibody_tests.len()),
             ("vaccinations", self.vaccinations.len()),
+            ("infection_history", self.infection_history.len()),
+            ("recovery_tests", self.recovery_tests.len()),
         ] {
             if len > MAX_ENTRIES_PER_KIND {
                 return Err(RecordError::new(
@@ -218,6 +262,14 @@ impl HealthRecord {
         for (i, v) in self.vaccinations.iter().enumerate() {
             v.validate()
                 .map_err(|e| e.within(&format!("vaccinations[{i}]")))?;
+        }
+        for (i, h) in self.infection_history.iter().enumerate() {
+            h.validate()
+                .map_err(|e| e.within(&format!("infection_history[{i}]")))?;
+        }
+        for (i, t) in self.recovery_tests.iter().enumerate() {
+            t.validate()
+                .map_err(|e| e.within(&format!("recovery_tests[{i}]")))?;
         }
         Ok(())
     }
@@ -290,6 +342,19 @@ pub struct Journey {
     /// Flight or voyage number, e.g. `CA946`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flight: Option<String>,
+    /// The country the journey departs from (ISO 3166-1 alpha-2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departure_country: Option<CountryCode>,
+    /// The scheduled departure time (UTC). Border rules count test windows
+    /// from it when no boarding time is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departure_at: Option<Timestamp>,
+    /// Transit points, in travel order (at most [`MAX_TRANSIT_POINTS`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transit: Vec<TransitPoint>,
+    /// The city or port of entry, e.g. `Shanghai Pudong`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_port: Option<String>,
     /// Journey keys this version does not know, kept verbatim.
     #[serde(default, skip_serializing_if = "Extensions::is_empty")]
     pub unknown_keys: Extensions,
@@ -305,8 +370,80 @@ impl Journey {
                     .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b' ')
             {
                 return Err(RecordError::new(
-                    "journey.flight",
+                    "flight",
                     "must be 1 to 16 upper-case Latin letters, digits and spaces",
+                ));
+            }
+        }
+        if self.transit.len() > MAX_TRANSIT_POINTS {
+            return Err(RecordError::new(
+                "transit",
+                format!(
+                    "has {} entries; at most {MAX_TRANSIT_POINTS} are allowed",
+                    self.transit.len()
+                ),
+            ));
+        }
+        for (i, t) in self.transit.iter().enumerate() {
+            if let Some(place) = &t.place {
+                check_text(&format!("transit[{i}].place"), place, 1, 64)?;
+            }
+        }
+        if let Some(port) = &self.entry_port {
+            check_text("entry_port", port, 1, 64)?;
+        }
+        Ok(())
+    }
+}
+
+/// A transit point of a journey: a country and, when known, the city, airport
+/// or port.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitPoint {
+    /// The transit country (ISO 3166-1 alpha-2).
+    pub country: CountryCode,
+    /// The city, airport or port, e.g. `Doha`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// Trailing elements this version does not know, kept verbatim.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_elements: Vec<RawCbor>,
+}
+
+/// One entry of the traveller's infection history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryEntry {
+    /// What the entry records.
+    pub kind: HistoryKind,
+    /// The disease or agent.
+    pub disease: Disease,
+    /// The relevant date: the sampling date of an earlier positive NAT or IgM
+    /// result, the date of a diagnosis, the last day of close contact.
+    pub date: Date,
+    /// For a diagnosis: the date of recovery and discharge, when known. Only a
+    /// diagnosis (or a kind this version does not know) may carry it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovered_on: Option<Date>,
+    /// Trailing elements this version does not know, kept verbatim.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_elements: Vec<RawCbor>,
+}
+
+impl HistoryEntry {
+    fn validate(&self) -> Result<(), RecordError> {
+        if let Some(recovered) = self.recovered_on {
+            if !matches!(self.kind, HistoryKind::Diagnosis | HistoryKind::Unknown(_)) {
+                return Err(RecordError::new(
+                    "recovered_on",
+                    "only a diagnosis has a date of recovery",
+                ));
+            }
+            if recovered < self.date {
+                return Err(RecordError::new(
+                    "recovered_on",
+                    "must not be before the date of diagnosis",
                 ));
             }
         }

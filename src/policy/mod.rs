@@ -18,7 +18,9 @@
 //!
 //! Rules: `all_of`, `any_of`, `none_of` combine rules (`{"kind": "any_of",
 //! "id": "...", "rules": [...]}`); `nat`, `antibody` and `vaccination` test
-//! records ([`NatRule`], [`AntibodyRule`], [`VaccinationRule`]). A rule is
+//! records ([`NatRule`], [`AntibodyRule`], [`VaccinationRule`]); `recovered`
+//! admits a recovered traveller ([`RecoveredRule`]: a confirmed diagnosis long
+//! enough ago and negative recovery NATs from different laboratories). A rule is
 //! *satisfied*, *not satisfied*, or *undetermined* when it is not satisfied by
 //! records this verifier understands but might be by a record carrying a code it
 //! does not know (a newer method or product, say); combinations follow
@@ -45,11 +47,11 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    AntibodyClass, AntibodyResult, Certificate, Date, Disease, Journey, NatMethod, NatResult,
-    RecordKind, Timestamp, VaccineProduct,
+    AntibodyClass, AntibodyResult, Certificate, Date, Disease, HistoryKind, Journey, NatMethod,
+    NatResult, RecordKind, Timestamp, VaccineProduct,
 };
 
-pub use rules::{AntibodyRule, Group, NatRule, Rule, VaccinationRule};
+pub use rules::{AntibodyRule, Group, NatRule, RecoveredRule, Rule, VaccinationRule};
 pub use view::{GateView, Identity, UsedRecord, VerdictView};
 
 /// Why a rules file could not be loaded.
@@ -189,14 +191,10 @@ impl Moment {
     }
 }
 
-/// The journey's departure time. HOOK: the record model has no departure time
-/// yet (FORMAT.md §6.2 `journey` carries only the flight number), so this is
-/// always `None`; when a `departure_at` key is added to the journey map, return
-/// it here and every policy uses it as the reference moment when no boarding
-/// time is given.
+/// The journey's departure time (FORMAT.md §6.2, journey key 4), which every
+/// policy uses as the reference moment when no boarding time is given.
 pub fn journey_departure(journey: &Journey) -> Option<Timestamp> {
-    let _ = journey;
-    None
+    journey.departure_at
 }
 
 /// Which moment the time windows were measured from.
@@ -283,6 +281,8 @@ pub enum RuleKind {
     Antibody,
     /// `vaccination`.
     Vaccination,
+    /// `recovered`.
+    Recovered,
     /// The policy's `require_boarding_time`.
     BoardingTime,
 }
@@ -297,6 +297,7 @@ impl RuleKind {
             Self::Nat => "nat",
             Self::Antibody => "antibody",
             Self::Vaccination => "vaccination",
+            Self::Recovered => "recovered",
             Self::BoardingTime => "boarding_time",
         }
     }
@@ -317,6 +318,8 @@ impl fmt::Display for RecordRef {
             RecordKind::Nat => "nat_tests",
             RecordKind::Antibody => "antibody_tests",
             RecordKind::Vaccination => "vaccinations",
+            RecordKind::History => "infection_history",
+            RecordKind::Recovery => "recovery_tests",
             RecordKind::Unknown(_) => "records",
         };
         write!(f, "{list}[{}]", self.index)
@@ -410,6 +413,37 @@ pub enum Why {
         /// The dose date.
         date: Date,
     },
+    /// A history entry of another kind than the rule needs.
+    HistoryKind {
+        /// The entry's kind.
+        found: HistoryKind,
+    },
+    /// Too few days since the diagnosis.
+    TooSoonAfterDiagnosis {
+        /// Days since the diagnosis.
+        days: i64,
+        /// The rule's minimum.
+        min_days: u32,
+    },
+    /// Too many days since the diagnosis.
+    TooLongAfterDiagnosis {
+        /// Days since the diagnosis.
+        days: i64,
+        /// The rule's maximum.
+        max_days: u32,
+    },
+    /// The diagnosis is dated after the reference moment.
+    DiagnosisAfterReference {
+        /// The date of diagnosis.
+        date: Date,
+    },
+    /// A recovery NAT sampled before the diagnosis it should follow.
+    SampledBeforeDiagnosis {
+        /// When it was sampled.
+        sampled_at: Timestamp,
+        /// The date of the diagnosis counted.
+        diagnosed: Date,
+    },
     /// A code this verifier does not know, in a field the rule restricts.
     UnknownCode {
         /// The field (`disease`, `method`, `result`, `class`, `product`).
@@ -456,6 +490,23 @@ impl fmt::Display for Why {
             Self::DoseAfterReference { date } => {
                 write!(f, "dated {date}, after the reference moment")
             }
+            Self::HistoryKind { found } => write!(f, "it records {}", found.label()),
+            Self::TooSoonAfterDiagnosis { days, min_days } => {
+                write!(f, "diagnosed {days} days before, fewer than {min_days}")
+            }
+            Self::TooLongAfterDiagnosis { days, max_days } => {
+                write!(f, "diagnosed {days} days before, more than {max_days}")
+            }
+            Self::DiagnosisAfterReference { date } => {
+                write!(f, "diagnosed {date}, after the reference moment")
+            }
+            Self::SampledBeforeDiagnosis {
+                sampled_at,
+                diagnosed,
+            } => write!(
+                f,
+                "sampled {sampled_at}, before the diagnosis of {diagnosed}"
+            ),
             Self::UnknownCode { field, code } => {
                 write!(
                     f,

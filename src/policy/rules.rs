@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    AntibodyClass, AntibodyResult, Certificate, Disease, Facility, NatMethod, NatResult,
-    RecordKind, Timestamp, VaccineProduct,
+    AntibodyClass, AntibodyResult, Certificate, Date, Disease, Facility, HistoryKind, NatMethod,
+    NatResult, RecordKind, Timestamp, VaccineProduct,
 };
 
 use super::{Reason, RecordRef, Reference, RuleKind, RuleStatus, Why};
@@ -15,7 +15,7 @@ use super::{Reason, RecordRef, Reference, RuleKind, RuleStatus, Why};
 /// One rule: a combination of rules or a requirement on one record kind.
 ///
 /// In JSON an object with `"kind"`: `all_of`, `any_of`, `none_of`, `nat`,
-/// `antibody` or `vaccination`.
+/// `antibody`, `vaccination` or `recovered`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Rule {
@@ -31,6 +31,9 @@ pub enum Rule {
     Antibody(AntibodyRule),
     /// A vaccination meets the criteria.
     Vaccination(VaccinationRule),
+    /// The traveller has recovered: a diagnosis long enough ago and negative
+    /// recovery NATs from different laboratories.
+    Recovered(RecoveredRule),
 }
 
 /// A group of rules for `all_of`, `any_of` and `none_of`.
@@ -55,6 +58,9 @@ fn one() -> u8 {
 }
 fn yes() -> bool {
     true
+}
+fn two() -> u8 {
+    2
 }
 
 /// At least `count` NAT tests with an accepted disease, method and result,
@@ -134,6 +140,42 @@ pub struct VaccinationRule {
     pub max_days: Option<u32>,
 }
 
+/// A recovered traveller: a confirmed diagnosis (infection-history entry of kind
+/// `diagnosis`) at least `min_days_since_diagnosis` whole UTC calendar days
+/// before the reference moment, and at least `count` negative recovery NATs
+/// (the record's `recovery_tests`) from different laboratories, sampled on or
+/// after the day of that diagnosis, not after the reference moment and, when
+/// `within_days` is given, at most that many days (× 24 hours) before it.
+///
+/// ```json
+/// {"kind": "recovered", "id": "recovered", "disease": "sars-cov-2",
+///  "min_days_since_diagnosis": 14, "within_days": 30}
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveredRule {
+    /// The rule's name in reasons, e.g. `recovered`.
+    pub id: String,
+    /// The disease of the diagnosis and the recovery NATs; any when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disease: Option<Disease>,
+    /// At least this many days between the diagnosis and the reference moment.
+    pub min_days_since_diagnosis: u32,
+    /// At most this many days between the diagnosis and the reference moment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_days_since_diagnosis: Option<u32>,
+    /// How many negative recovery NATs (default 2).
+    #[serde(default = "two")]
+    pub count: u8,
+    /// Count only recovery NATs from different laboratories (default true).
+    #[serde(default = "yes")]
+    pub distinct_laboratories: bool,
+    /// Recovery NATs sampled at most this many days (24-hour periods) before
+    /// the reference moment; any time after the diagnosis when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_days: Option<u32>,
+}
+
 /// What a rule's evaluation gives: its status and the reasons that decided it.
 pub(crate) struct Evaluation {
     pub status: RuleStatus,
@@ -163,6 +205,7 @@ impl Rule {
             Self::Nat(r) => &r.id,
             Self::Antibody(r) => &r.id,
             Self::Vaccination(r) => &r.id,
+            Self::Recovered(r) => &r.id,
         }
     }
 
@@ -174,6 +217,7 @@ impl Rule {
             Self::Nat(_) => RuleKind::Nat,
             Self::Antibody(_) => RuleKind::Antibody,
             Self::Vaccination(_) => RuleKind::Vaccination,
+            Self::Recovered(_) => RuleKind::Recovered,
         }
     }
 
@@ -224,6 +268,16 @@ impl Rule {
                     }
                 }
             }
+            Self::Recovered(r) => {
+                if r.count == 0 {
+                    return bad("count must be at least 1");
+                }
+                if r.max_days_since_diagnosis
+                    .is_some_and(|max| max < r.min_days_since_diagnosis)
+                {
+                    return bad("max_days_since_diagnosis is below min_days_since_diagnosis");
+                }
+            }
         }
         Ok(())
     }
@@ -236,6 +290,7 @@ impl Rule {
             Self::Nat(r) => r.evaluate(c, reference),
             Self::Antibody(r) => r.evaluate(c, reference),
             Self::Vaccination(r) => r.evaluate(c, reference),
+            Self::Recovered(r) => r.evaluate(c, reference),
         }
     }
 
@@ -788,5 +843,255 @@ impl VaccinationRule {
             need,
             &describe,
         )
+    }
+}
+
+impl RecoveredRule {
+    fn evaluate(&self, c: &Certificate, reference: &Reference) -> Evaluation {
+        let today = reference.at.date().days_since_epoch();
+        let history = &c.record.infection_history;
+        let tests = &c.record.recovery_tests;
+
+        // The diagnosis: every history entry is checked; the most recent one
+        // that qualifies counts. Entries of other kinds or diseases are not
+        // what the rule is about and are not listed (views do not carry them).
+        let mut diagnosis: Option<(usize, Date)> = None;
+        let mut dx_unknown = false;
+        let mut mismatches = Vec::new();
+        for (index, h) in history.iter().enumerate() {
+            let days = today - h.date.days_since_epoch();
+            let timing = if days < 0 {
+                Check::Fails(Why::DiagnosisAfterReference { date: h.date })
+            } else if days < i64::from(self.min_days_since_diagnosis) {
+                Check::Fails(Why::TooSoonAfterDiagnosis {
+                    days,
+                    min_days: self.min_days_since_diagnosis,
+                })
+            } else if let Some(max) = self
+                .max_days_since_diagnosis
+                .filter(|m| days > i64::from(*m))
+            {
+                Check::Fails(Why::TooLongAfterDiagnosis {
+                    days,
+                    max_days: max,
+                })
+            } else {
+                Check::Ok
+            };
+            let check = combine(vec![
+                code_check(
+                    Some(&[HistoryKind::Diagnosis][..]),
+                    h.kind,
+                    h.kind.name().is_none(),
+                    h.kind.code(),
+                    "kind",
+                    |found| Why::HistoryKind { found },
+                ),
+                code_check(
+                    self.disease.as_ref().map(std::slice::from_ref),
+                    h.disease,
+                    h.disease.name().is_none(),
+                    h.disease.code(),
+                    "disease",
+                    |found| Why::Disease { found },
+                ),
+                timing,
+            ]);
+            let record = RecordRef {
+                kind: RecordKind::History,
+                index,
+            };
+            match check {
+                Check::Ok => {
+                    if diagnosis.is_none_or(|(_, d)| h.date > d) {
+                        diagnosis = Some((index, h.date));
+                    }
+                }
+                Check::Unknown(why) => {
+                    dx_unknown = true;
+                    mismatches.push(super::Mismatch { record, why });
+                }
+                Check::Fails(Why::HistoryKind { .. } | Why::Disease { .. }) => {}
+                Check::Fails(why) => mismatches.push(super::Mismatch { record, why }),
+            }
+        }
+        let dx_status = if diagnosis.is_some() {
+            RuleStatus::Satisfied
+        } else if dx_unknown {
+            RuleStatus::Undetermined
+        } else {
+            RuleStatus::NotSatisfied
+        };
+
+        // The recovery NATs, counted per laboratory.
+        let within_hours = self.within_days.map(|d| d.saturating_mul(24));
+        let checks = tests
+            .iter()
+            .map(|t| {
+                let after_diagnosis = match diagnosis {
+                    Some((_, d)) if t.sampled_at.date() < d => {
+                        Check::Fails(Why::SampledBeforeDiagnosis {
+                            sampled_at: t.sampled_at,
+                            diagnosed: d,
+                        })
+                    }
+                    _ => Check::Ok,
+                };
+                let check = combine(vec![
+                    code_check(
+                        self.disease.as_ref().map(std::slice::from_ref),
+                        t.disease,
+                        t.disease.name().is_none(),
+                        t.disease.code(),
+                        "disease",
+                        |found| Why::Disease { found },
+                    ),
+                    code_check(
+                        Some(&[NatResult::Negative][..]),
+                        t.result,
+                        t.result.name().is_none(),
+                        t.result.code(),
+                        "result",
+                        |found| Why::NatResult { found },
+                    ),
+                    window_check(t.sampled_at, within_hours, reference),
+                    after_diagnosis,
+                ]);
+                (check, &t.laboratory)
+            })
+            .collect();
+        let describe_nat = |i: usize| {
+            tests.get(i).map_or_else(String::new, |t| {
+                format!(
+                    "recovery_tests[{i}] ({} {}, {}, sampled {})",
+                    t.method.label(),
+                    t.result.label(),
+                    t.laboratory.name,
+                    t.sampled_at
+                )
+            })
+        };
+        let nats = count_tests(
+            &self.id,
+            RuleKind::Recovered,
+            RecordKind::Recovery,
+            checks,
+            self.count,
+            self.distinct_laboratories,
+            String::new(),
+            &describe_nat,
+        );
+        let nat_reason = nats.reasons.into_iter().next();
+        let (nat_matched, nat_mismatches) = nat_reason
+            .map(|r| (r.matched, r.mismatches))
+            .unwrap_or_default();
+
+        let status = match (dx_status, nats.status) {
+            (RuleStatus::NotSatisfied, _) | (_, RuleStatus::NotSatisfied) => {
+                RuleStatus::NotSatisfied
+            }
+            (RuleStatus::Undetermined, _) | (_, RuleStatus::Undetermined) => {
+                RuleStatus::Undetermined
+            }
+            _ => RuleStatus::Satisfied,
+        };
+
+        let disease = self
+            .disease
+            .map(|d| format!("{} ", d.label()))
+            .unwrap_or_default();
+        let mut need = format!(
+            "a confirmed {disease}diagnosis at least {} days",
+            self.min_days_since_diagnosis
+        );
+        if let Some(max) = self.max_days_since_diagnosis {
+            need.push_str(&format!(" and at most {max} days"));
+        }
+        need.push_str(&format!(
+            " before the {} ({}) and {} negative recovery NAT{}{} sampled after it",
+            reference.kind.label(),
+            reference.at.date(),
+            self.count,
+            if self.count == 1 { "" } else { "s" },
+            if self.distinct_laboratories && self.count > 1 {
+                " from different laboratories"
+            } else {
+                ""
+            },
+        ));
+        if let Some(d) = self.within_days {
+            need.push_str(&format!(
+                " and at most {d} days before the reference moment"
+            ));
+        }
+        let dx_text = match diagnosis.and_then(|(i, _)| history.get(i).map(|h| (i, h))) {
+            Some((i, h)) => format!(
+                "diagnosis infection_history[{i}] of {} ({} days before)",
+                h.date,
+                today - h.date.days_since_epoch()
+            ),
+            None => "no qualifying diagnosis".to_owned(),
+        };
+        let nat_text = if nat_matched.is_empty() {
+            "no recovery NAT counted".to_owned()
+        } else {
+            format!(
+                "{} recovery NAT{} counted: {}",
+                nat_matched.len(),
+                if nat_matched.len() == 1 { "" } else { "s" },
+                nat_matched
+                    .iter()
+                    .map(|r| describe_nat(r.index))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        };
+        mismatches.extend(nat_mismatches);
+        let tail = if mismatches.is_empty() || status == RuleStatus::Satisfied {
+            String::new()
+        } else {
+            format!(
+                " ({})",
+                mismatches
+                    .iter()
+                    .map(|m| format!("{} does not count: {}", m.record, m.why))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        };
+        let id = &self.id;
+        let message = match status {
+            RuleStatus::Satisfied => {
+                format!("Rule `{id}` is met: it needs {need}; found {dx_text}; {nat_text}.")
+            }
+            RuleStatus::NotSatisfied => format!(
+                "Rule `{id}` is not met: it needs {need}; found {dx_text}; {nat_text}{tail}."
+            ),
+            RuleStatus::Undetermined => format!(
+                "Rule `{id}` needs review: it needs {need}; found {dx_text}; {nat_text}, and a record with a code this verifier does not know might count{tail}."
+            ),
+        };
+        let mut matched: Vec<RecordRef> = diagnosis
+            .map(|(index, _)| RecordRef {
+                kind: RecordKind::History,
+                index,
+            })
+            .into_iter()
+            .collect();
+        let found = matched.len() + nat_matched.len();
+        matched.extend(nat_matched);
+        Evaluation {
+            status,
+            reasons: vec![Reason {
+                rule: id.clone(),
+                kind: RuleKind::Recovered,
+                status,
+                required: Some(1 + usize::from(self.count)),
+                found: Some(found),
+                matched,
+                mismatches,
+                message,
+            }],
+        }
     }
 }

@@ -2,15 +2,15 @@
 //!
 //! | view | exposes | leaves out |
 //! |---|---|---|
-//! | [`GateView`] (automatic gate, logs) | outcome, policy name, reference moment, issuer, the holder's identity for the document check, each deciding rule's id and status | every health record, reason sentences (they quote records), sex, residence, journey, certificate id |
-//! | [`VerdictView`] (officer's screen) | the above, the reason sentences, and the records the deciding rules counted or rejected, with only the fields rules read (NAT: disease, method, result, sampling time, laboratory; antibody: class, result, sampling time, laboratory; vaccination: disease, product, dose, series total, date) | records no deciding rule looked at, antibody quantities, vaccine manufacturer and centre, sex, residence, journey, certificate id |
+//! | [`GateView`] (automatic gate, logs) | outcome, policy name, reference moment, issuer, the holder's identity for the document check, each deciding rule's id and status | every health record (infection history and recovery NATs included), reason sentences (they quote records), sex, residence, journey, certificate id |
+//! | [`VerdictView`] (officer's screen) | the above, the reason sentences, and the records the deciding rules counted or rejected, with only the fields rules read (NAT and recovery NAT: disease, method, result, sampling time, laboratory; antibody: class, result, sampling time, laboratory; vaccination: disease, product, dose, series total, date; history entry: kind, disease, date) | records no deciding rule looked at (in particular history entries of other kinds: earlier positives, close contacts), the date of recovery, antibody quantities, vaccine manufacturer and centre, sex, residence, journey (only its departure time, when it is the reference moment), certificate id |
 //! | [`super::Verdict`] + [`crate::model::Certificate`] | everything | nothing: for audit only |
 
 use serde::Serialize;
 
 use crate::model::{
     AntibodyClass, AntibodyResult, BirthDate, Certificate, CountryCode, Date, Disease,
-    DocumentType, Facility, NatMethod, NatResult, Nationality, RecordKind, Timestamp,
+    DocumentType, Facility, HistoryKind, NatMethod, NatResult, Nationality, RecordKind, Timestamp,
     VaccineProduct,
 };
 
@@ -124,6 +124,32 @@ pub enum UsedRecord {
         /// Date given.
         date: Date,
     },
+    /// An infection-history entry (a recovered-traveller rule reads the diagnosis).
+    History {
+        /// Which one.
+        record: RecordRef,
+        /// What it records.
+        history_kind: HistoryKind,
+        /// Disease.
+        disease: Disease,
+        /// The relevant date (of the diagnosis).
+        date: Date,
+    },
+    /// A recovery NAT.
+    Recovery {
+        /// Which one.
+        record: RecordRef,
+        /// Disease.
+        disease: Disease,
+        /// Method.
+        method: NatMethod,
+        /// Result.
+        result: NatResult,
+        /// Sampling time.
+        sampled_at: Timestamp,
+        /// Laboratory (the rule compares laboratories).
+        laboratory: Facility,
+    },
 }
 
 impl UsedRecord {
@@ -160,6 +186,26 @@ impl UsedRecord {
                     dose: v.dose,
                     series_total: v.series_total,
                     date: v.date,
+                }
+            }
+            RecordKind::History => {
+                let h = r.infection_history.get(record.index)?;
+                Self::History {
+                    record,
+                    history_kind: h.kind,
+                    disease: h.disease,
+                    date: h.date,
+                }
+            }
+            RecordKind::Recovery => {
+                let t = r.recovery_tests.get(record.index)?;
+                Self::Recovery {
+                    record,
+                    disease: t.disease,
+                    method: t.method,
+                    result: t.result,
+                    sampled_at: t.sampled_at,
+                    laboratory: t.laboratory.clone(),
                 }
             }
             RecordKind::Unknown(_) => return None,

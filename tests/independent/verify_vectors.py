@@ -405,7 +405,8 @@ MANUFACTURER = {
     4: "serum-institute-of-india", 5: "janssen", 6: "sinopharm-bibp",
     7: "sinovac", 8: "bharat-biotech", 9: "novavax", 10: "cansino",
 }
-RECORD_KINDS = {"nat", "antibody", "vaccination"}
+RECORD_KINDS = {"nat", "antibody", "vaccination", "history", "recovery"}
+HISTORY_KIND = {1: "positive-nat", 2: "positive-igm", 3: "diagnosis", 4: "close-contact"}
 
 # --------------------------------------------------------------------------
 # Numbers, dates and text rules (FORMAT.md sections 5.3, 6.3, 7.1)
@@ -781,8 +782,65 @@ def parse_journey(item):
         if not 1 <= len(flight) <= 16 or any(c not in FLIGHT_CHARS for c in flight):
             raise invalid("bad flight")
         j["flight"] = flight
-    unknown_keys(m, {1}, j)
+    # Key 2 is not defined (FORMAT.md section 6.2): it stays an unknown key.
+    if 3 in m:
+        j["departure_country"] = country(m[3], "departure country")
+    if 4 in m:
+        j["departure_at"] = instant(m[4], "departure time")
+    if 5 in m:
+        item = m[5]
+        if item.kind != "array":
+            raise malformed("transit is not an array")
+        if not 1 <= len(item.value) <= 8:
+            raise invalid("transit must list 1 to 8 points")
+        j["transit"] = [parse_transit(p) for p in item.value]
+    if 6 in m:
+        port = want_text(m[6], "entry port")
+        if not 1 <= utf8_len(port) <= 64 or not no_control(port):
+            raise invalid("bad entry port")
+        j["entry_port"] = port
+    unknown_keys(m, {1, 3, 4, 5, 6}, j)
     return j
+
+
+def parse_transit(item):
+    if item.kind != "array":
+        raise malformed("transit point is not an array")
+    a = item.value
+    if len(a) < 1:
+        raise invalid("transit point has no country")
+    t = {"country": country(a[0], "transit country")}
+    place = opt_text(a, 1, "transit place")
+    if place is not None:
+        if not 1 <= utf8_len(place) <= 64 or not no_control(place):
+            raise invalid("bad transit place")
+        t["place"] = place
+    unknown_elements(a, 2, t)
+    return t
+
+
+def parse_history(item):
+    if item.kind != "array":
+        raise malformed("history entry is not an array")
+    a = item.value
+    if len(a) < 3:
+        raise invalid("history entry has fewer than 3 elements")
+    kind_code = want_uint(a[0], "history kind")
+    h = {
+        "kind": code(a[0], HISTORY_KIND, "history kind"),
+        "disease": code(a[1], DISEASE, "disease"),
+        "date": date(a[2], "history date"),
+    }
+    if len(a) > 3 and not a[3].is_null():
+        # A date of recovery: only a diagnosis (3) or an unknown kind, never
+        # before the entry's date.
+        if kind_code in HISTORY_KIND and kind_code != 3:
+            raise invalid("only a diagnosis has a date of recovery")
+        if want_int(a[3], "date of recovery") < a[2].value:
+            raise invalid("date of recovery before the diagnosis")
+        h["recovered_on"] = date(a[3], "date of recovery")
+    unknown_elements(a, 4, h)
+    return h
 
 
 def parse_list(item, what, parse_one):
@@ -878,14 +936,17 @@ def parse_record(item):
     for key, member, parse_one, what in (
             (3, "nat_tests", parse_nat, "NAT tests"),
             (4, "antibody_tests", parse_antibody, "antibody tests"),
-            (5, "vaccinations", parse_vaccination, "vaccinations")):
+            (5, "vaccinations", parse_vaccination, "vaccinations"),
+            (6, "infection_history", parse_history, "history entries"),
+            (7, "recovery_tests", parse_nat, "recovery NATs")):
         if key in m:
             lst = parse_list(m[key], what, parse_one)
             if lst:
                 rec[member] = lst
     if not any(k in rec for k in ("nat_tests", "antibody_tests", "vaccinations")):
         raise invalid("no NAT test, antibody test or vaccination")
-    unknown_keys(m, {1, 2, 3, 4, 5}, rec)
+    # Keys 8 and up are not defined (9 appears in vector 08 as an unknown key).
+    unknown_keys(m, {1, 2, 3, 4, 5, 6, 7}, rec)
     return rec
 
 
@@ -968,7 +1029,8 @@ def verify(text, keys, now, skew=300, cap=DEFAULT_INFLATE_CAP):
     # 9. Record kinds.
     rec = cert["record"]
     for member, kind in (("nat_tests", "nat"), ("antibody_tests", "antibody"),
-                         ("vaccinations", "vaccination")):
+                         ("vaccinations", "vaccination"), ("infection_history", "history"),
+                         ("recovery_tests", "recovery")):
         if rec.get(member) and kind not in signer.kinds:
             raise VerifyError("RecordKindNotAllowed", kind)
     # 10. Time.
