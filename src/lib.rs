@@ -22,6 +22,9 @@
 //! - `verify` (default): [`verify`], [`trust`] (JSON stores, signed trust and
 //!   revocation lists) and [`policy`] (border rules and verdicts).
 //! - `issue`: [`issue`], signing and key generation.
+//! - `encrypt`: [`encrypt`], optional confidentiality (COSE_Encrypt0 /
+//!   COSE_Encrypt with AES-256-GCM and X25519); without it an encrypted
+//!   certificate fails with `Encrypted`.
 //! - `cli`: the `travelcert` command-line tool.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
@@ -37,6 +40,7 @@
 
 pub mod codec;
 pub mod cose;
+pub mod encrypt;
 mod error;
 #[cfg(feature = "issue")]
 pub mod issue;
@@ -56,6 +60,8 @@ pub use error::SignedListError;
 #[cfg(feature = "verify")]
 pub use error::TrustError;
 pub use error::{KeyError, VerifyError};
+#[cfg(feature = "encrypt")]
+pub use encrypt::{EncryptError, ReaderKeyError};
 
 /// The text prefix of every travelcert certificate, format version 1.
 pub const PREFIX: &str = "TC1:";

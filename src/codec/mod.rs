@@ -70,6 +70,10 @@ pub fn body_to_cose(
     body: &[u8],
     inflate_limit: usize,
 ) -> Result<(Cow<'_, [u8]>, BodyForm), VerifyError> {
+    // Encrypted bodies (FORMAT.md §13) are opened before this step.
+    if let Some(structure) = crate::encrypt::Envelope::of(body).structure() {
+        return Err(VerifyError::Encrypted { structure });
+    }
     match body.first() {
         Some(&COSE_SIGN1_FIRST_BYTE) => Ok((Cow::Borrowed(body), BodyForm::Uncompressed)),
         Some(_) => Ok((
