@@ -99,16 +99,26 @@ impl<'a> Encrypt<'a> {
         })
     }
 
+    fn cek(&self, key: &ReaderSecretKey, recipient_protected: &[u8]) -> Zeroizing<[u8; 32]> {
+        let shared = key
+            .secret()
+            .diffie_hellman(&x25519_dalek::PublicKey::from(self.ephemeral));
+        derive_cek(shared.as_bytes(), recipient_protected)
+    }
+
+    fn tag_truncated(&self, key: &ReaderSecretKey) -> bool {
+        let cek = self.cek(key, self.recipient_protected);
+        let aad = enc_structure(CONTEXT, self.protected);
+        super::tag_truncated(&cek, &self.iv, &aad, self.ciphertext)
+    }
+
     fn decrypt_with(
         &self,
         key: &ReaderSecretKey,
         protected: &[u8],
         recipient_protected: &[u8],
     ) -> Option<Vec<u8>> {
-        let shared = key
-            .secret()
-            .diffie_hellman(&x25519_dalek::PublicKey::from(self.ephemeral));
-        let cek = derive_cek(shared.as_bytes(), recipient_protected);
+        let cek = self.cek(key, recipient_protected);
         super::open(
             &cek,
             &self.iv,
@@ -144,6 +154,11 @@ pub fn open(bytes: &[u8], keys: &ReaderKeys) -> Result<Vec<u8>, VerifyError> {
             .is_some()
     {
         return Err(VerifyError::EncryptHeaderTampered);
+    }
+    if e.tag_truncated(key) {
+        return Err(VerifyError::AuthTagTruncated {
+            len: e.ciphertext.len(),
+        });
     }
     let other = keys.iter().find_map(|k| match k {
         ReaderKey::X25519(o) if o.kid() != e.kid => e

@@ -81,6 +81,12 @@ pub fn open(bytes: &[u8], keys: &ReaderKeys) -> Result<Vec<u8>, VerifyError> {
     if e.protected != CONTENT_PROTECTED && e.decrypt_with(key, &CONTENT_PROTECTED).is_some() {
         return Err(VerifyError::EncryptHeaderTampered);
     }
+    let aad = enc_structure(CONTEXT, e.protected);
+    if super::tag_truncated(key.bytes(), &e.iv, &aad, e.ciphertext) {
+        return Err(VerifyError::AuthTagTruncated {
+            len: e.ciphertext.len(),
+        });
+    }
     let other = keys.iter().find_map(|k| match k {
         ReaderKey::Shared(o) if o.kid() != e.kid => {
             e.decrypt_with(o, e.protected).map(|_| o.kid())

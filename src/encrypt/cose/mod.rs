@@ -109,6 +109,30 @@ pub(crate) fn open(
         .ok()
 }
 
+/// Whether `ciphertext` ends in an AES-256-GCM tag cut to 12–15 bytes (GCM
+/// tags truncate to a prefix): the diagnosis behind `AuthTagTruncated` for a
+/// ciphertext that failed with the full 16-byte tag. Never used to accept.
+pub(crate) fn tag_truncated(key: &[u8; 32], iv: &[u8; IV_LEN], aad: &[u8], ciphertext: &[u8]) -> bool {
+    use aes_gcm::aead::consts::{U12, U13, U14, U15};
+    use aes_gcm::aes::Aes256;
+    use aes_gcm::AesGcm;
+    fn try_open<T: aes_gcm::TagSize>(
+        key: &[u8; 32],
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        ct: &[u8],
+    ) -> bool {
+        AesGcm::<Aes256, U12, T>::new_from_slice(key)
+            .ok()
+            .and_then(|c| c.decrypt(&(*iv).into(), Payload { msg: ct, aad }).ok())
+            .is_some()
+    }
+    try_open::<U15>(key, iv, aad, ciphertext)
+        || try_open::<U14>(key, iv, aad, ciphertext)
+        || try_open::<U13>(key, iv, aad, ciphertext)
+        || try_open::<U12>(key, iv, aad, ciphertext)
+}
+
 /// A member of the wrong type is a structure fault.
 pub(crate) fn structure(e: VerifyError) -> VerifyError {
     match e {
