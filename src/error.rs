@@ -263,13 +263,17 @@ pub enum VerifyError {
         reason: String,
     },
     /// A content or recipient algorithm other than AES-256-GCM (3) or ECDH-ES + HKDF-256 (-25).
-    #[error("encryption algorithm {alg} is not accepted (only 3 A256GCM and -25 ECDH-ES+HKDF-256)")]
+    #[error(
+        "encryption algorithm {alg} is not accepted (only 3 A256GCM and -25 ECDH-ES+HKDF-256)"
+    )]
     EncryptAlgUnsupported {
         /// The algorithm identifier found.
         alg: i64,
     },
     /// No reader key held has the certificate's reader kid.
-    #[error("the certificate is encrypted for reader key {kid}: not readable with the keys you hold")]
+    #[error(
+        "the certificate is encrypted for reader key {kid}: not readable with the keys you hold"
+    )]
     ReaderKeyUnknown {
         /// The reader kid, hex.
         kid: String,

@@ -53,6 +53,8 @@ pub mod trust;
 #[cfg(feature = "verify")]
 pub mod verify;
 
+#[cfg(feature = "encrypt")]
+pub use encrypt::{EncryptError, ReaderKeyError};
 #[cfg(feature = "issue")]
 pub use error::IssueError;
 #[cfg(feature = "verify")]
@@ -60,8 +62,6 @@ pub use error::SignedListError;
 #[cfg(feature = "verify")]
 pub use error::TrustError;
 pub use error::{KeyError, VerifyError};
-#[cfg(feature = "encrypt")]
-pub use encrypt::{EncryptError, ReaderKeyError};
 
 /// The text prefix of every travelcert certificate, format version 1.
 pub const PREFIX: &str = "TC1:";

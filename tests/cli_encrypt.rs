@@ -54,7 +54,9 @@ fn keygen_reader_issue_encrypted_and_verify_both_modes() {
     assert!(public.contains("x25519-public") && !public.contains("secret"));
     // Reader keygen never overwrites a key either.
     assert_eq!(
-        travelcert(&["keygen", "--reader", "--out-dir", &d]).status.code(),
+        travelcert(&["keygen", "--reader", "--out-dir", &d])
+            .status
+            .code(),
         Some(2)
     );
 
@@ -78,13 +80,7 @@ fn keygen_reader_issue_encrypted_and_verify_both_modes() {
         ok(&travelcert(&args)).trim().to_owned()
     };
     let verify = |text: &str, reader_keys: &[&str]| {
-        let mut args = vec![
-            "verify",
-            "--trust",
-            &trust,
-            "--at",
-            "2021-03-11T09:00:00Z",
-        ];
+        let mut args = vec!["verify", "--trust", &trust, "--at", "2021-03-11T09:00:00Z"];
         for k in reader_keys {
             args.extend(["--reader-key", k]);
         }
@@ -106,7 +102,10 @@ fn keygen_reader_issue_encrypted_and_verify_both_modes() {
         assert!(text.starts_with("TC1:") && text.len() > plain.len());
         let json: serde_json::Value = serde_json::from_str(&ok(&verify(&text, &[reader]))).unwrap();
         assert_eq!(json["encryption"], structure);
-        assert_eq!(json["certificate"]["record"]["holder"]["primary_name"], "WANG");
+        assert_eq!(
+            json["certificate"]["record"]["holder"]["primary_name"],
+            "WANG"
+        );
         // Both reader keys held: the kid picks the right one.
         ok(&verify(&text, &[wrong, reader]));
         // Another reader: exit 1, a clear "not readable" error, not a signature error.

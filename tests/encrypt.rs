@@ -185,9 +185,7 @@ fn keys_bob() -> ReaderKeys {
 #[test]
 fn both_modes_round_trip_through_the_library() {
     let plain = plain_text();
-    let expected = Verifier::new(store())
-        .verify(&plain, t(VERIFY_AT))
-        .unwrap();
+    let expected = Verifier::new(store()).verify(&plain, t(VERIFY_AT)).unwrap();
     assert_eq!(expected.encryption, Envelope::Plain);
     for (to, keys, envelope) in [
         (Recipient::Shared(shared_a()), keys_a(), Envelope::Encrypt0),
@@ -211,7 +209,10 @@ fn both_modes_round_trip_through_the_library() {
         assert!(verify(&again, keys.clone()).is_ok());
         // The batch path decrypts too.
         let results = verifier(keys).verify_batch(&[text.as_str(), plain.as_str()], t(VERIFY_AT));
-        assert_eq!(results[0].as_ref().unwrap().certificate, expected.certificate);
+        assert_eq!(
+            results[0].as_ref().unwrap().certificate,
+            expected.certificate
+        );
         assert_eq!(results[1].as_ref().unwrap().encryption, Envelope::Plain);
     }
 }
@@ -222,9 +223,15 @@ fn the_mode_2_key_agreement_matches_rfc_7748_and_the_pinned_kdf_context() {
     // here from the RFC's ladder (no dependency) in both directions.
     let alice = x25519_shared(h32(ALICE_SECRET), h32(BOB_PUBLIC));
     assert_eq!(hex::encode(alice), RFC7748_SHARED);
-    let bob_side = x25519_shared(h32(BOB_SECRET), rfc7748::x25519(h32(ALICE_SECRET), basepoint()));
+    let bob_side = x25519_shared(
+        h32(BOB_SECRET),
+        rfc7748::x25519(h32(ALICE_SECRET), basepoint()),
+    );
     assert_eq!(hex::encode(bob_side), RFC7748_SHARED);
-    assert_eq!(hex::encode(rfc7748::x25519(h32(BOB_SECRET), basepoint())), BOB_PUBLIC);
+    assert_eq!(
+        hex::encode(rfc7748::x25519(h32(BOB_SECRET), basepoint())),
+        BOB_PUBLIC
+    );
     assert_eq!(hex::encode(bob().public_key().to_bytes()), BOB_PUBLIC);
     // FORMAT.md §13.3 pins the COSE_KDF_Context bytes.
     assert_eq!(
@@ -454,10 +461,15 @@ fn every_tampering_case_has_its_own_error_in_mode_1() {
     let both = keys_a().with(ReaderKey::Shared(shared_b()));
 
     // Unknown reader kid: not readable with the keys held.
-    let e = verify(&good.text(), ReaderKeys::new().with(ReaderKey::Shared(shared_b())))
-        .unwrap_err();
+    let e = verify(
+        &good.text(),
+        ReaderKeys::new().with(ReaderKey::Shared(shared_b())),
+    )
+    .unwrap_err();
     assert_eq!(e.name(), "ReaderKeyUnknown");
-    assert!(e.to_string().contains("not readable with the keys you hold"));
+    assert!(e
+        .to_string()
+        .contains("not readable with the keys you hold"));
     // Wrong key: the kid altered to name another held key.
     let mut p = good.clone();
     p.kid = shared_b().kid().0.to_vec();
@@ -526,10 +538,15 @@ fn every_tampering_case_has_its_own_error_in_mode_2() {
     assert!(verify(&good.text(), keys_bob()).is_ok());
     let both = keys_bob().with(ReaderKey::X25519(carol()));
 
-    let e = verify(&good.text(), ReaderKeys::new().with(ReaderKey::X25519(carol())))
-        .unwrap_err();
+    let e = verify(
+        &good.text(),
+        ReaderKeys::new().with(ReaderKey::X25519(carol())),
+    )
+    .unwrap_err();
     assert_eq!(e.name(), "ReaderKeyUnknown");
-    assert!(e.to_string().contains("not readable with the keys you hold"));
+    assert!(e
+        .to_string()
+        .contains("not readable with the keys you hold"));
     let mut p = good.clone();
     p.kid = carol().kid().0.to_vec();
     assert_eq!(err(&p.text(), both.clone()), "ReaderKeyWrong");
@@ -589,7 +606,10 @@ fn encrypted_certificates_never_panic_on_truncation_or_bit_flips() {
         for i in (0..bytes.len()).step_by(7) {
             let mut b = bytes.clone();
             b[i] ^= 0x40;
-            assert!(verify(&body_to_text(&b), keys.clone()).is_err(), "flip at {i}");
+            assert!(
+                verify(&body_to_text(&b), keys.clone()).is_err(),
+                "flip at {i}"
+            );
         }
     }
 }
@@ -599,7 +619,10 @@ fn without_a_reader_key_the_error_is_specific_not_a_signature_error() {
     let text = body_to_text(&mode1_fixed());
     // A verifier without reader keys.
     assert_eq!(
-        Verifier::new(store()).verify(&text, t(VERIFY_AT)).unwrap_err().name(),
+        Verifier::new(store())
+            .verify(&text, t(VERIFY_AT))
+            .unwrap_err()
+            .name(),
         "ReaderKeyUnknown"
     );
     // Decoding without decryption (what a build without `encrypt` does).
@@ -643,7 +666,8 @@ fn reader_key_files_load_and_refuse_what_they_must() {
         ReaderKeyError::PublicOnly
     );
     // A declared kid must match the key.
-    let bad = json!({"kind": "aes-256-gcm", "kid": "0000000000000000", "key": hex::encode([0u8; 32])});
+    let bad =
+        json!({"kind": "aes-256-gcm", "kid": "0000000000000000", "key": hex::encode([0u8; 32])});
     assert!(matches!(
         KeyFile::from_json(bad.to_string().as_bytes()),
         Err(ReaderKeyError::KidMismatch { .. })
@@ -698,7 +722,11 @@ fn key_json(k: &ReaderKey) -> Value {
 fn cases() -> Vec<Case> {
     let sample = sample_vector();
     let plain = sample["qr_text"].as_str().unwrap();
-    assert_eq!(plain, plain_text(), "01-sample is the plain certificate encrypted here");
+    assert_eq!(
+        plain,
+        plain_text(),
+        "01-sample is the plain certificate encrypted here"
+    );
     let m1 = Parts0::of(&mode1_fixed());
     let m2 = Parts::of(&mode2_fixed());
     let a = ReaderKey::Shared(shared_a());
@@ -773,7 +801,10 @@ fn generate(case: &Case) -> Value {
     });
     if case.mode == 1 {
         v["encrypted_to"] = key_json(&ReaderKey::Shared(shared_a()));
-        v["aad"] = json!(hex::encode(ecose::enc_structure("Encrypt0", &ecose::CONTENT_PROTECTED)));
+        v["aad"] = json!(hex::encode(ecose::enc_structure(
+            "Encrypt0",
+            &ecose::CONTENT_PROTECTED
+        )));
     } else {
         v["encrypted_to"] = serde_json::from_str(&bob().public_key().to_json()).unwrap();
         v["ephemeral_secret"] = json!(ALICE_SECRET);
@@ -783,7 +814,10 @@ fn generate(case: &Case) -> Value {
             &h32(RFC7748_SHARED),
             &ecose::RECIPIENT_PROTECTED
         )));
-        v["aad"] = json!(hex::encode(ecose::enc_structure("Encrypt", &ecose::CONTENT_PROTECTED)));
+        v["aad"] = json!(hex::encode(ecose::enc_structure(
+            "Encrypt",
+            &ecose::CONTENT_PROTECTED
+        )));
     }
     match outcome(&case.text, &case.reader_keys, store, at) {
         Ok(expected) => {
@@ -850,7 +884,12 @@ fn encrypted_vectors_verify_as_stated() {
             }
             Err(name) => {
                 assert_eq!(v["valid"], false, "{}", path.display());
-                assert_eq!(Some(name.as_str()), v["error"].as_str(), "{}", path.display());
+                assert_eq!(
+                    Some(name.as_str()),
+                    v["error"].as_str(),
+                    "{}",
+                    path.display()
+                );
                 errors.push(name);
             }
         }
@@ -874,10 +913,14 @@ fn valid_vectors_decrypt_to_the_plain_body_from_their_stated_inputs() {
     // the content key and AAD they state, using the AES-GCM crate directly.
     use aes_gcm::aead::{Aead, KeyInit, Payload};
     let plain = codec::text_to_body(sample_vector()["qr_text"].as_str().unwrap()).unwrap();
-    for (name, key_of) in [("e01-encrypt0-sample", "encrypted_to"), ("e11-encrypt-sample", "content_key")] {
-        let v: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir().join(format!("{name}.json"))).unwrap())
-                .unwrap();
+    for (name, key_of) in [
+        ("e01-encrypt0-sample", "encrypted_to"),
+        ("e11-encrypt-sample", "content_key"),
+    ] {
+        let v: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir().join(format!("{name}.json"))).unwrap(),
+        )
+        .unwrap();
         let key = if key_of == "encrypted_to" {
             h32(v["encrypted_to"]["key"].as_str().unwrap())
         } else {
@@ -890,10 +933,19 @@ fn valid_vectors_decrypt_to_the_plain_body_from_their_stated_inputs() {
             Encrypt::parse(&body).unwrap().ciphertext.to_vec()
         };
         let aad = hex::decode(v["aad"].as_str().unwrap()).unwrap();
-        let iv: [u8; 12] = hex::decode(v["iv"].as_str().unwrap()).unwrap().try_into().unwrap();
+        let iv: [u8; 12] = hex::decode(v["iv"].as_str().unwrap())
+            .unwrap()
+            .try_into()
+            .unwrap();
         let out = aes_gcm::Aes256Gcm::new_from_slice(&key)
             .unwrap()
-            .decrypt(&iv.into(), Payload { msg: &ct, aad: &aad })
+            .decrypt(
+                &iv.into(),
+                Payload {
+                    msg: &ct,
+                    aad: &aad,
+                },
+            )
             .unwrap();
         assert_eq!(out, plain, "{name}");
     }
@@ -903,6 +955,9 @@ fn valid_vectors_decrypt_to_the_plain_body_from_their_stated_inputs() {
 fn shared_key_kid_is_sha256_of_the_key_and_public_kid_of_the_public_key() {
     use sha2::{Digest, Sha256};
     let a = shared_a();
-    assert_eq!(a.kid().0, Sha256::digest(std::array::from_fn::<u8, 32, _>(|i| i as u8))[..8]);
+    assert_eq!(
+        a.kid().0,
+        Sha256::digest(std::array::from_fn::<u8, 32, _>(|i| i as u8))[..8]
+    );
     assert_eq!(bob().kid().0, Sha256::digest(h32(BOB_PUBLIC))[..8]);
 }

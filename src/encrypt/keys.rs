@@ -142,7 +142,8 @@ impl ReaderSecretKey {
     /// The key from its 32 secret bytes (clamped as RFC 7748 says when used).
     pub fn from_bytes(secret: [u8; 32]) -> Result<Self, ReaderKeyError> {
         let secret = x25519_dalek::StaticSecret::from(secret);
-        let public = ReaderPublicKey::from_bytes(x25519_dalek::PublicKey::from(&secret).to_bytes())?;
+        let public =
+            ReaderPublicKey::from_bytes(x25519_dalek::PublicKey::from(&secret).to_bytes())?;
         Ok(Self { secret, public })
     }
 
@@ -336,7 +337,10 @@ impl KeyFile {
         let json: Json =
             serde_json::from_slice(bytes).map_err(|e| ReaderKeyError::Json(e.to_string()))?;
         let (file, declared) = match json {
-            Json::Shared { kid, key } => (Self::Shared(SharedKey::from_bytes(*hex32("key", &key)?)), kid),
+            Json::Shared { kid, key } => (
+                Self::Shared(SharedKey::from_bytes(*hex32("key", &key)?)),
+                kid,
+            ),
             Json::Secret {
                 kid,
                 secret_key,
@@ -351,7 +355,10 @@ impl KeyFile {
                 (Self::Secret(key), kid)
             }
             Json::Public { kid, public_key } => (
-                Self::Public(ReaderPublicKey::from_bytes(*hex32("public_key", &public_key)?)?),
+                Self::Public(ReaderPublicKey::from_bytes(*hex32(
+                    "public_key",
+                    &public_key,
+                )?)?),
                 kid,
             ),
         };

@@ -67,7 +67,9 @@ impl<'a> Encrypt<'a> {
             .map_err(structure)?;
         let rh =
             read_unprotected(&mut r, &[label::KID, label::EPHEMERAL_KEY]).map_err(structure)?;
-        let rct = r.bytes("the recipient ciphertext (bstr)").map_err(structure)?;
+        let rct = r
+            .bytes("the recipient ciphertext (bstr)")
+            .map_err(structure)?;
         if !rct.is_empty() {
             return Err(structure_error(
                 "the recipient ciphertext must be empty (direct key agreement)",
@@ -147,10 +149,10 @@ pub fn open(bytes: &[u8], keys: &ReaderKeys) -> Result<Vec<u8>, VerifyError> {
         return Ok(plain);
     }
     // Diagnosis only: nothing below is ever accepted.
-    let canonical = e.protected == CONTENT_PROTECTED && e.recipient_protected == RECIPIENT_PROTECTED;
+    let canonical =
+        e.protected == CONTENT_PROTECTED && e.recipient_protected == RECIPIENT_PROTECTED;
     if !canonical
-        && e
-            .decrypt_with(key, &CONTENT_PROTECTED, &RECIPIENT_PROTECTED)
+        && e.decrypt_with(key, &CONTENT_PROTECTED, &RECIPIENT_PROTECTED)
             .is_some()
     {
         return Err(VerifyError::EncryptHeaderTampered);
@@ -199,29 +201,44 @@ pub fn seal(
     )?;
     let cose_key = encode(|w| {
         w.map_sorted(vec![
-            (1, encode(|w| {
-                w.int(1);
-            })),
-            (-1, encode(|w| {
-                w.int(4);
-            })),
-            (-2, encode(|w| {
-                w.bytes(&ephemeral_public);
-            })),
+            (
+                1,
+                encode(|w| {
+                    w.int(1);
+                }),
+            ),
+            (
+                -1,
+                encode(|w| {
+                    w.int(4);
+                }),
+            ),
+            (
+                -2,
+                encode(|w| {
+                    w.bytes(&ephemeral_public);
+                }),
+            ),
         ]);
     });
     let recipient_unprotected = encode(|w| {
         w.map_sorted(vec![
-            (label::KID, encode(|w| {
-                w.bytes(&to.kid().0);
-            })),
+            (
+                label::KID,
+                encode(|w| {
+                    w.bytes(&to.kid().0);
+                }),
+            ),
             (label::EPHEMERAL_KEY, cose_key),
         ]);
     });
     let unprotected = encode(|w| {
-        w.map_sorted(vec![(label::IV, encode(|w| {
-            w.bytes(iv);
-        }))]);
+        w.map_sorted(vec![(
+            label::IV,
+            encode(|w| {
+                w.bytes(iv);
+            }),
+        )]);
     });
     let mut w = Writer::with_capacity(ciphertext.len() + 110);
     w.tag(TAG)

@@ -69,7 +69,8 @@ pub fn open(bytes: &[u8], keys: &ReaderKeys) -> Result<Vec<u8>, VerifyError> {
         Some(ReaderKey::X25519(_)) => {
             return Err(VerifyError::ReaderKeyWrong {
                 kid: kid_hex,
-                reason: "it is an X25519 key; a COSE_Encrypt0 needs a shared AES-256 key".to_owned(),
+                reason: "it is an X25519 key; a COSE_Encrypt0 needs a shared AES-256 key"
+                    .to_owned(),
             })
         }
         Some(ReaderKey::Shared(k)) => k,
@@ -88,9 +89,7 @@ pub fn open(bytes: &[u8], keys: &ReaderKeys) -> Result<Vec<u8>, VerifyError> {
         });
     }
     let other = keys.iter().find_map(|k| match k {
-        ReaderKey::Shared(o) if o.kid() != e.kid => {
-            e.decrypt_with(o, e.protected).map(|_| o.kid())
-        }
+        ReaderKey::Shared(o) if o.kid() != e.kid => e.decrypt_with(o, e.protected).map(|_| o.kid()),
         _ => None,
     });
     if let Some(other) = other {
@@ -108,12 +107,18 @@ pub fn seal(plaintext: &[u8], key: &SharedKey, iv: &[u8; IV_LEN]) -> Result<Vec<
     let ciphertext = super::seal(key.bytes(), iv, &aad, plaintext)?;
     let unprotected = encode(|w| {
         w.map_sorted(vec![
-            (label::KID, encode(|w| {
-                w.bytes(&key.kid().0);
-            })),
-            (label::IV, encode(|w| {
-                w.bytes(iv);
-            })),
+            (
+                label::KID,
+                encode(|w| {
+                    w.bytes(&key.kid().0);
+                }),
+            ),
+            (
+                label::IV,
+                encode(|w| {
+                    w.bytes(iv);
+                }),
+            ),
         ]);
     });
     let mut w = Writer::with_capacity(ciphertext.len() + 40);

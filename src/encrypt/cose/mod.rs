@@ -86,7 +86,13 @@ pub(crate) fn seal(
 ) -> Result<Vec<u8>, EncryptError> {
     let cipher = Aes256Gcm::new_from_slice(key).map_err(|_| EncryptError::Cipher)?;
     cipher
-        .encrypt(&(*iv).into(), Payload { msg: plaintext, aad })
+        .encrypt(
+            &(*iv).into(),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
         .map_err(|_| EncryptError::Cipher)
 }
 
@@ -112,7 +118,12 @@ pub(crate) fn open(
 /// Whether `ciphertext` ends in an AES-256-GCM tag cut to 12–15 bytes (GCM
 /// tags truncate to a prefix): the diagnosis behind `AuthTagTruncated` for a
 /// ciphertext that failed with the full 16-byte tag. Never used to accept.
-pub(crate) fn tag_truncated(key: &[u8; 32], iv: &[u8; IV_LEN], aad: &[u8], ciphertext: &[u8]) -> bool {
+pub(crate) fn tag_truncated(
+    key: &[u8; 32],
+    iv: &[u8; IV_LEN],
+    aad: &[u8],
+    ciphertext: &[u8],
+) -> bool {
     use aes_gcm::aead::consts::{U12, U13, U14, U15};
     use aes_gcm::aes::Aes256;
     use aes_gcm::AesGcm;
@@ -148,7 +159,12 @@ pub(crate) fn structure_error(reason: impl Into<String>) -> VerifyError {
 }
 
 /// Reads the tag and the array head of an encryption structure.
-pub(crate) fn open_array(r: &mut Reader<'_>, tag: u64, name: &str, n: usize) -> Result<(), VerifyError> {
+pub(crate) fn open_array(
+    r: &mut Reader<'_>,
+    tag: u64,
+    name: &str,
+    n: usize,
+) -> Result<(), VerifyError> {
     let found = r.tag(name).map_err(structure)?;
     if found != tag {
         return Err(structure_error(format!("tag {found}, not {tag}")));
