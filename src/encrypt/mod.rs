@@ -148,3 +148,61 @@ pub fn open_body(
         Envelope::Encrypt => Ok((cose::encrypt::open(&body, keys)?, Envelope::Encrypt)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::VerifyError;
+
+    #[cfg(all(feature = "verify", not(feature = "encrypt")))]
+    fn text(body: &[u8]) -> String {
+        format!("{}{}", crate::PREFIX, crate::codec::base45::encode(body))
+    }
+
+    #[test]
+    fn the_tag_head_selects_the_envelope_and_decoding_names_it() {
+        assert_eq!(Envelope::of(&[0xd0, 0x83]), Envelope::Encrypt0);
+        assert_eq!(Envelope::of(&[0xd8, 0x60, 0x84]), Envelope::Encrypt);
+        for plain in [
+            &[0xd2, 0x84][..],
+            &[0x78, 0xda],
+            &[0xd8, 0x12],
+            &[0xd8],
+            &[],
+        ] {
+            assert_eq!(Envelope::of(plain), Envelope::Plain, "{plain:02x?}");
+        }
+        assert_eq!(
+            crate::codec::body_to_cose(&[0xd0, 0x83, 0x40], 1024).unwrap_err(),
+            VerifyError::Encrypted {
+                structure: "COSE_Encrypt0"
+            }
+        );
+        assert_eq!(
+            crate::codec::body_to_cose(&[0xd8, 0x60, 0x84], 1024).unwrap_err(),
+            VerifyError::Encrypted {
+                structure: "COSE_Encrypt"
+            }
+        );
+    }
+
+    /// A build without the `encrypt` feature refuses an encrypted
+    /// certificate with the specific `Encrypted`, not a zlib or signature error.
+    #[cfg(all(feature = "verify", not(feature = "encrypt")))]
+    #[test]
+    fn a_verifier_without_the_feature_says_encrypted() {
+        let verifier = crate::verify::Verifier::new(crate::trust::TrustStore::new());
+        let now = crate::model::Timestamp::from_unix(1_615_453_200).unwrap();
+        for (body, structure) in [
+            (&[0xd0, 0x83, 0x43, 0xa1, 0x01, 0x03][..], "COSE_Encrypt0"),
+            (
+                &[0xd8, 0x60, 0x84, 0x43, 0xa1, 0x01, 0x03][..],
+                "COSE_Encrypt",
+            ),
+        ] {
+            let e = verifier.verify(&text(body), now).unwrap_err();
+            assert_eq!(e, VerifyError::Encrypted { structure });
+            assert_eq!(e.name(), "Encrypted");
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! - [`encrypt`]: COSE_Encrypt (tag 96) with one recipient, mode 2.
 //!
 //! Parsing decodes straight into typed structures with the strict
-//! [`crate::codec::cbor::Reader`] (definite lengths, counts checked against the
+//! `codec::cbor::Reader` (definite lengths, counts checked against the
 //! input, no duplicate labels, no trailing bytes); nothing is re-encoded before
 //! decrypting: the protected header bytes as received are the AAD.
 
