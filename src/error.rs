@@ -247,6 +247,76 @@ pub enum VerifyError {
     /// The health record breaks a rule of the model.
     #[error("invalid health record: {0}")]
     InvalidRecord(RecordError),
+
+    // --- encryption (issue 9, FORMAT.md §13) ---
+    /// The certificate is encrypted and this verifier cannot decrypt it (a
+    /// build without the `encrypt` feature, or an encrypted plaintext inside
+    /// an encrypted certificate).
+    #[error("the certificate is encrypted ({structure}); it can only be read with a reader key (feature `encrypt`)")]
+    Encrypted {
+        /// `COSE_Encrypt0` or `COSE_Encrypt`.
+        structure: &'static str,
+    },
+    /// A COSE_Encrypt0 / COSE_Encrypt whose members have the wrong number or type.
+    #[error("malformed COSE encryption structure: {reason}")]
+    EncryptStructure {
+        /// What was wrong.
+        reason: String,
+    },
+    /// A content or recipient algorithm other than AES-256-GCM (3) or ECDH-ES + HKDF-256 (-25).
+    #[error(
+        "encryption algorithm {alg} is not accepted (only 3 A256GCM and -25 ECDH-ES+HKDF-256)"
+    )]
+    EncryptAlgUnsupported {
+        /// The algorithm identifier found.
+        alg: i64,
+    },
+    /// No reader key held has the certificate's reader kid.
+    #[error(
+        "the certificate is encrypted for reader key {kid}: not readable with the keys you hold"
+    )]
+    ReaderKeyUnknown {
+        /// The reader kid, hex.
+        kid: String,
+    },
+    /// The reader key named by the kid is not the key the certificate was
+    /// encrypted with (another key held decrypts it, or the key is of the wrong kind).
+    #[error("reader key {kid} is the wrong key for this certificate: {reason}")]
+    ReaderKeyWrong {
+        /// The reader kid in the certificate, hex.
+        kid: String,
+        /// Why.
+        reason: String,
+    },
+    /// The IV is not 96 bits.
+    #[error("the IV has {len} bytes; AES-256-GCM here needs 12")]
+    NonceLength {
+        /// Its length.
+        len: usize,
+    },
+    /// The ciphertext is shorter than the 16-byte authentication tag.
+    #[error("the ciphertext has {len} bytes, shorter than the 16-byte authentication tag")]
+    AuthTagTruncated {
+        /// Its length.
+        len: usize,
+    },
+    /// The protected header bytes were altered (the certificate decrypts only
+    /// with the header as the issuer wrote it).
+    #[error("the protected header of the encrypted certificate was altered")]
+    EncryptHeaderTampered,
+    /// The ephemeral sender key (header -1) is not a usable X25519 COSE_Key.
+    #[error("the ephemeral key is invalid: {reason}")]
+    EphemeralKeyInvalid {
+        /// What is wrong.
+        reason: String,
+    },
+    /// AES-GCM authentication failed under the reader key named by the kid:
+    /// the ciphertext, IV or ephemeral key was altered.
+    #[error("the encrypted certificate does not authenticate under reader key {kid} (ciphertext altered)")]
+    DecryptionFailed {
+        /// The reader kid, hex.
+        kid: String,
+    },
 }
 
 impl VerifyError {
@@ -291,6 +361,16 @@ impl VerifyError {
             Self::Expired { .. } => "Expired",
             Self::NotYetValid { .. } => "NotYetValid",
             Self::InvalidRecord(_) => "InvalidRecord",
+            Self::Encrypted { .. } => "Encrypted",
+            Self::EncryptStructure { .. } => "EncryptStructure",
+            Self::EncryptAlgUnsupported { .. } => "EncryptAlgUnsupported",
+            Self::ReaderKeyUnknown { .. } => "ReaderKeyUnknown",
+            Self::ReaderKeyWrong { .. } => "ReaderKeyWrong",
+            Self::NonceLength { .. } => "NonceLength",
+            Self::AuthTagTruncated { .. } => "AuthTagTruncated",
+            Self::EncryptHeaderTampered => "EncryptHeaderTampered",
+            Self::EphemeralKeyInvalid { .. } => "EphemeralKeyInvalid",
+            Self::DecryptionFailed { .. } => "DecryptionFailed",
         }
     }
 }

@@ -24,6 +24,9 @@
 //! - `issue`: [`issue`], signing and key generation.
 //! - `render`: [`render`], QR code output (PNG, SVG, terminal, module matrix, printable card).
 //! - `scan`: [`scan`], reading QR codes from PNG and JPEG images.
+//! - `encrypt`: [`encrypt`], optional confidentiality (COSE_Encrypt0 /
+//!   COSE_Encrypt with AES-256-GCM and X25519); without it an encrypted
+//!   certificate fails with `Encrypted`.
 //! - `cli`: the `travelcert` command-line tool.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
@@ -39,6 +42,7 @@
 
 pub mod codec;
 pub mod cose;
+pub mod encrypt;
 mod error;
 #[cfg(feature = "issue")]
 pub mod issue;
@@ -55,6 +59,8 @@ pub mod trust;
 #[cfg(feature = "verify")]
 pub mod verify;
 
+#[cfg(feature = "encrypt")]
+pub use encrypt::{EncryptError, ReaderKeyError};
 #[cfg(feature = "issue")]
 pub use error::IssueError;
 #[cfg(feature = "verify")]

@@ -39,14 +39,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate an issuer key pair and a trust store holding its public key.
+    /// Generate an issuer key pair and a trust store holding its public key;
+    /// with --reader, reader keys for encrypted certificates instead.
     Keygen {
-        /// Directory for issuer.key.pem, issuer.pub.pem and trust.json.
+        /// Directory for issuer.key.pem, issuer.pub.pem and trust.json (with
+        /// --reader: reader.shared.json, reader.key.json and reader.pub.json).
         #[arg(long)]
         out_dir: PathBuf,
         /// The issuing country (ISO 3166-1 alpha-2) written into trust.json.
         #[arg(long, default_value = "XX")]
         country: String,
+        /// Generate reader keys (FORMAT.md §13.4): a shared AES-256 key (mode 1)
+        /// and an X25519 key pair whose public half is published (mode 2).
+        #[arg(long)]
+        reader: bool,
     },
     /// Issue a certificate from a record JSON file and print its text.
     Issue {
@@ -78,6 +84,10 @@ enum Command {
         /// necessary data: without this flag a record carrying them is refused).
         #[arg(long)]
         include_history: bool,
+        /// Encrypt the certificate for this reader key file: a shared key
+        /// (mode 1, COSE_Encrypt0) or a reader's X25519 public key (mode 2).
+        #[arg(long, conflicts_with = "batch")]
+        encrypt_to: Option<PathBuf>,
         #[command(flatten)]
         outputs: QrOutputs,
         /// Write a printable certificate card (SVG, A6) to this file.
@@ -120,6 +130,10 @@ enum Command {
         /// Allowed clock skew in seconds.
         #[arg(long, default_value_t = 300)]
         skew: i64,
+        /// A reader key file (shared or X25519 secret) to read encrypted
+        /// certificates with; repeatable.
+        #[arg(long)]
+        reader_key: Vec<PathBuf>,
         /// Verify every *.txt in a directory, or every line of a file (both
         /// cores, batch signature verification); JSON Lines report on stdout.
         #[arg(long, conflicts_with_all = ["text", "text_file", "image"])]
@@ -300,7 +314,14 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Keygen { out_dir, country } => keygen(&out_dir, &country),
+        Command::Keygen {
+            out_dir,
+            reader: true,
+            ..
+        } => reader::keygen(&out_dir),
+        Command::Keygen {
+            out_dir, country, ..
+        } => keygen(&out_dir, &country),
         Command::Issue {
             key,
             issuer,
@@ -313,6 +334,7 @@ fn run(command: Command) -> Result<(), Failure> {
             outputs,
             card,
             include_history,
+            encrypt_to,
         } => {
             let pem = read_text(&key)?;
             let signer = Ed25519Signer::from_pkcs8_pem(&pem)
@@ -341,36 +363,33 @@ fn run(command: Command) -> Result<(), Failure> {
                 params = params.with_id(CertificateId::new(&bytes).map_err(usage)?);
             }
             let issuer = Issuer::new(signer, country);
-            if !outputs.any() && card.is_none() {
-                let issued = issuer.issue(&record, &params).map_err(usage)?;
-                println!("{}", issued.text);
-                return Ok(());
+            let issued = issuer.issue(&record, &params).map_err(usage)?;
+            let text = match &encrypt_to {
+                Some(path) => reader::encrypt(&issued.text, path)?,
+                None => issued.text.clone(),
+            };
+            if outputs.any() || card.is_some() {
+                // Refuses a certificate whose QR code would not fit.
+                let options = outputs.options()?;
+                let matrix = render::matrix(&text, &options).map_err(usage)?;
+                outputs.write(&matrix, &options)?;
+                if let Some(path) = &card {
+                    let card_options = CardOptions {
+                        qr: options,
+                        ..CardOptions::default()
+                    };
+                    let svg = render::card_svg(&issued.certificate, &text, &card_options)
+                        .map_err(usage)?;
+                    write(path, svg.as_bytes())?;
+                }
+                eprintln!(
+                    "QR version {} (ECC {}), {} characters",
+                    matrix.version(),
+                    matrix.ecc(),
+                    text.len()
+                );
             }
-            // Rendering: refuses a certificate whose QR code would not fit.
-            let options = outputs.options()?;
-            let rendered =
-                render::issue_rendered(&issuer, &record, &params, &options).map_err(usage)?;
-            outputs.write(&rendered.matrix, &options)?;
-            if let Some(path) = &card {
-                let card_options = CardOptions {
-                    qr: options,
-                    ..CardOptions::default()
-                };
-                let svg = render::card_svg(
-                    &rendered.issued.certificate,
-                    &rendered.issued.text,
-                    &card_options,
-                )
-                .map_err(usage)?;
-                write(path, svg.as_bytes())?;
-            }
-            println!("{}", rendered.issued.text);
-            eprintln!(
-                "QR version {} (ECC {}), {} characters",
-                rendered.matrix.version(),
-                rendered.matrix.ecc(),
-                rendered.issued.text.len()
-            );
+            println!("{text}");
             Ok(())
         }
         Command::Render {
@@ -404,6 +423,7 @@ fn run(command: Command) -> Result<(), Failure> {
             boarding,
             at,
             skew,
+            reader_key,
             batch,
             image,
             input,
@@ -418,7 +438,8 @@ fn run(command: Command) -> Result<(), Failure> {
                 clock_skew: skew,
                 ..VerifyOptions::default()
             };
-            let mut verifier = Verifier::with_options(store, options);
+            let mut verifier = Verifier::with_options(store, options)
+                .with_reader_keys(reader::load_keys(&reader_key)?);
             if let Some(path) = &revocations {
                 let bytes = read_bytes(path)?;
                 let list = with_state(path, |state| state.load_revocations(&bytes, &roots, now))?;
@@ -992,5 +1013,60 @@ mod bulk {
                 message: String::new(),
             })
         }
+    }
+}
+
+/// Reader keys for encrypted certificates (issue 9, FORMAT.md §13): key files
+/// in, library calls out.
+mod reader {
+    use std::path::{Path, PathBuf};
+
+    use travelcert::encrypt::keys::{ReaderSecretKey, SharedKey};
+    use travelcert::encrypt::{encrypt_text, ReaderKey, ReaderKeys, Recipient};
+
+    use super::{read_bytes, usage, write, write_secret, Failure};
+
+    /// `keygen --reader --out-dir DIR`.
+    pub(super) fn keygen(dir: &Path) -> Result<(), Failure> {
+        let shared = SharedKey::generate().map_err(usage)?;
+        let pair = ReaderSecretKey::generate().map_err(usage)?;
+        std::fs::create_dir_all(dir).map_err(|e| usage(format!("{}: {e}", dir.display())))?;
+        write_secret(
+            &dir.join("reader.shared.json"),
+            format!("{}\n", shared.to_json().as_str()).as_bytes(),
+        )?;
+        write_secret(
+            &dir.join("reader.key.json"),
+            format!("{}\n", pair.to_json().as_str()).as_bytes(),
+        )?;
+        write(
+            &dir.join("reader.pub.json"),
+            format!("{}\n", pair.public_key().to_json()).as_bytes(),
+        )?;
+        println!(
+            "shared reader key {} (mode 1) and X25519 reader key {} (mode 2) written to {}",
+            shared.kid(),
+            pair.kid(),
+            dir.display()
+        );
+        Ok(())
+    }
+
+    /// `issue --encrypt-to FILE`.
+    pub(super) fn encrypt(text: &str, path: &Path) -> Result<String, Failure> {
+        let to = Recipient::from_json(&read_bytes(path)?)
+            .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+        encrypt_text(text, &to).map_err(usage)
+    }
+
+    /// `verify --reader-key FILE ...`.
+    pub(super) fn load_keys(paths: &[PathBuf]) -> Result<ReaderKeys, Failure> {
+        paths
+            .iter()
+            .map(|p| {
+                ReaderKey::from_json(&read_bytes(p)?)
+                    .map_err(|e| usage(format!("{}: {e}", p.display())))
+            })
+            .collect()
     }
 }

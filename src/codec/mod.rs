@@ -71,6 +71,10 @@ pub fn body_to_cose(
     body: &[u8],
     inflate_limit: usize,
 ) -> Result<(Cow<'_, [u8]>, BodyForm), VerifyError> {
+    // Encrypted bodies (FORMAT.md §13) are opened before this step.
+    if let Some(structure) = crate::encrypt::Envelope::of(body).structure() {
+        return Err(VerifyError::Encrypted { structure });
+    }
     match body.first() {
         // The cap applies to uncompressed bodies too: without it a large raw
         // COSE_Sign1 (a text far beyond any QR code) reached the CBOR decoder

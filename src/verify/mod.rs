@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::codec::{self, claims, zlib, BodyForm};
 use crate::cose::{Algorithm, CoseSign1};
+use crate::encrypt::Envelope;
 use crate::keys::Kid;
 use crate::model::{Certificate, CountryCode, Timestamp};
 use crate::trust::{RevocationList, TrustStore, TrustedKey};
@@ -59,6 +60,8 @@ pub struct Verified {
     pub alg: Algorithm,
     /// Whether the body was compressed.
     pub body: BodyForm,
+    /// Whether the certificate was encrypted, and how (FORMAT.md §13).
+    pub encryption: Envelope,
 }
 
 fn kid_hex<S: serde::Serializer>(kid: &Kid, s: S) -> Result<S::Ok, S::Error> {
@@ -76,6 +79,8 @@ pub struct Verifier {
     store: TrustStore,
     options: VerifyOptions,
     revocations: Option<Arc<RevocationList>>,
+    #[cfg(feature = "encrypt")]
+    reader_keys: Arc<crate::encrypt::ReaderKeys>,
 }
 
 impl Verifier {
@@ -90,7 +95,18 @@ impl Verifier {
             store,
             options,
             revocations: None,
+            #[cfg(feature = "encrypt")]
+            reader_keys: Arc::default(),
         }
+    }
+
+    /// This verifier, also reading certificates encrypted for one of `keys`
+    /// (FORMAT.md §13): the key the certificate's reader kid names decrypts
+    /// it, then every check runs as for a plain certificate.
+    #[cfg(feature = "encrypt")]
+    pub fn with_reader_keys(mut self, keys: impl Into<Arc<crate::encrypt::ReaderKeys>>) -> Self {
+        self.reader_keys = keys.into();
+        self
     }
 
     /// This verifier, also refusing every certificate on `list` with
@@ -188,6 +204,10 @@ impl Verifier {
     /// Every check before the signature: text, body, COSE structure, known kid.
     fn prepare(&self, text: &str) -> Result<Prepared, VerifyError> {
         let body = codec::text_to_body(text)?;
+        #[cfg(feature = "encrypt")]
+        let (body, encryption) = crate::encrypt::open_body(body, &self.reader_keys)?;
+        #[cfg(not(feature = "encrypt"))]
+        let encryption = Envelope::Plain;
         let (cose, form) = codec::body_to_cose(&body, self.options.inflate_limit)?;
         let sign1 = CoseSign1::parse(&cose)?;
         let kid = sign1.header.kid;
@@ -203,6 +223,7 @@ impl Verifier {
             kid,
             alg: sign1.header.alg,
             form,
+            encryption,
         })
     }
 
@@ -249,6 +270,7 @@ impl Verifier {
             key_country: key.country,
             alg: p.alg,
             body: p.form,
+            encryption: p.encryption,
         })
     }
 
@@ -277,6 +299,7 @@ struct Prepared {
     kid: Kid,
     alg: Algorithm,
     form: BodyForm,
+    encryption: Envelope,
 }
 
 impl Prepared {
