@@ -22,6 +22,7 @@
 //! - `verify` (default): [`verify`] and [`trust`].
 //! - `issue`: [`issue`], signing and key generation.
 //! - `cli`: the `travelcert` command-line tool.
+//! - `ffi`: the C API ([`ffi`], `include/travelcert.h`).
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -37,6 +38,10 @@
 pub mod codec;
 pub mod cose;
 mod error;
+// The C API: the only module allowed unsafe code.
+#[cfg(feature = "ffi")]
+#[allow(unsafe_code)]
+pub mod ffi;
 #[cfg(feature = "issue")]
 pub mod issue;
 pub mod keys;
