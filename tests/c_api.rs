@@ -100,10 +100,17 @@ fn compile(name: &str, sources: &[&str], extra: &[&str]) -> PathBuf {
         cmd.arg(root().join(s));
     }
     cmd.arg(lib).args(NATIVE_LIBS).arg("-o").arg(&exe);
-    let output = cmd.output().expect("cannot run cc (install gcc)");
+    let output = cmd
+        .output()
+        .expect("cannot run cc: the C API tests need a C compiler (apt-get install -y gcc)");
+    let hint = if extra.iter().any(|f| f.starts_with("-fsanitize")) {
+        "\n(the sanitizer build needs gcc's ASan/UBSan runtimes: apt-get install -y gcc libasan8 libubsan1)"
+    } else {
+        ""
+    };
     assert!(
         output.status.success(),
-        "compiling {name} failed:\n{}",
+        "compiling {name} failed:\n{}{hint}",
         String::from_utf8_lossy(&output.stderr)
     );
     exe
@@ -112,7 +119,9 @@ fn compile(name: &str, sources: &[&str], extra: &[&str]) -> PathBuf {
 /// Runs a C test binary with the sample record's path and checks it passed.
 fn run(mut cmd: Command, what: &str) -> String {
     cmd.arg(root().join("examples/data/traveller.json"));
-    let output = cmd.output().unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    let output = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(
@@ -208,7 +217,10 @@ fn c_example_issues_and_verifies() {
         stdout.contains("verified: WANG XIAOMING (王小明), document E12345678"),
         "{stdout}"
     );
-    let tampered = stdout.lines().find(|l| l.starts_with("tampered: ")).unwrap_or("");
+    let tampered = stdout
+        .lines()
+        .find(|l| l.starts_with("tampered: "))
+        .unwrap_or("");
     assert!(
         tampered.len() > "tampered: ".len() + 8 && !tampered.ends_with("(code 0)"),
         "{stdout}"
@@ -267,7 +279,12 @@ fn vectors_through_the_c_api() {
                 travelcert_result::Ok
             );
             let name = unsafe { std::slice::from_raw_parts(name.cast::<u8>(), len) };
-            assert_eq!(std::str::from_utf8(name).unwrap(), expected, "{}", path.display());
+            assert_eq!(
+                std::str::from_utf8(name).unwrap(),
+                expected,
+                "{}",
+                path.display()
+            );
             let kind = travelcert_kind_of(rc as u32);
             let expected_kind = match expected {
                 "SignatureInvalid" => travelcert_result_kind::Signature,

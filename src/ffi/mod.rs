@@ -21,7 +21,8 @@
 //!
 //! Modules: `result` (codes, errors), `trust`, `verify`, `issue`; render, scan,
 //! revocation and policy functions go into modules of their own beside them.
-#![allow(unsafe_code)]
+// `#[allow(unsafe_code)]` is on the `mod ffi` declaration in lib.rs: the only
+// module of the crate where unsafe code is allowed.
 #![allow(non_camel_case_types)]
 // The C caller cannot see Rust's `unsafe`; each function's pointer contract is
 // written in its documentation, which cbindgen copies into the header.
@@ -80,7 +81,10 @@ type Outcome = Result<(), Failure>;
 
 /// Runs `f` inside the panic boundary, clears `*error_out` first, and stores a
 /// failure there when the caller asked for it.
-fn boundary(error_out: *mut *mut travelcert_error, f: impl FnOnce() -> Outcome) -> travelcert_result {
+fn boundary(
+    error_out: *mut *mut travelcert_error,
+    f: impl FnOnce() -> Outcome,
+) -> travelcert_result {
     if !error_out.is_null() {
         // SAFETY: the caller passes NULL or a valid `travelcert_error **`.
         unsafe { error_out.write(std::ptr::null_mut()) };
@@ -110,7 +114,11 @@ fn null() -> Failure {
 }
 
 fn invalid(message: String) -> Failure {
-    Failure::new(travelcert_result::InvalidArgument, "InvalidArgument", message)
+    Failure::new(
+        travelcert_result::InvalidArgument,
+        "InvalidArgument",
+        message,
+    )
 }
 
 /// A borrowed input buffer, checked for NULL and against `max` before it is read.

@@ -416,9 +416,15 @@ mod tests {
     #[test]
     fn kinds_follow_the_hundreds() {
         assert_eq!(R::Ok.kind(), travelcert_result_kind::Ok);
-        assert_eq!(R::NullParameter.kind(), travelcert_result_kind::InvalidArgument);
+        assert_eq!(
+            R::NullParameter.kind(),
+            travelcert_result_kind::InvalidArgument
+        );
         assert_eq!(R::DecodeRecord.kind(), travelcert_result_kind::Decode);
-        assert_eq!(R::SignatureInvalid.kind(), travelcert_result_kind::Signature);
+        assert_eq!(
+            R::SignatureInvalid.kind(),
+            travelcert_result_kind::Signature
+        );
         assert_eq!(R::UnknownKid.kind(), travelcert_result_kind::UntrustedKey);
         assert_eq!(R::Expired.kind(), travelcert_result_kind::Validity);
         assert_eq!(R::Revoked.kind(), travelcert_result_kind::Revoked);

@@ -4,8 +4,11 @@
 //! their own (`travelcert_trust_store_from_signed_list`,
 //! `travelcert_revocation_list_from_json`).
 
-use super::{boundary, handle, input, new_handle, free_handle, out, travelcert_error, travelcert_result, clear};
 use super::TRAVELCERT_MAX_DOCUMENT_LEN;
+use super::{
+    boundary, clear, free_handle, handle, input, new_handle, out, travelcert_error,
+    travelcert_result,
+};
 use crate::trust::TrustStore;
 
 /// A loaded trust store: the issuer public keys a verifier accepts.

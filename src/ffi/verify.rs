@@ -4,10 +4,10 @@ use std::ffi::c_char;
 use std::sync::OnceLock;
 
 use super::{
-    boundary, clear, free_handle, give_bytes, give_str, handle, input_str, invalid,
-    new_handle, null, out, travelcert_bytes, travelcert_error, travelcert_result,
-    travelcert_slice, travelcert_trust_store, Failure, TRAVELCERT_MAX_BATCH,
-    TRAVELCERT_MAX_INFLATE_LIMIT, TRAVELCERT_MAX_TEXT_LEN,
+    boundary, clear, free_handle, give_bytes, give_str, handle, input_str, invalid, new_handle,
+    null, out, travelcert_bytes, travelcert_error, travelcert_result, travelcert_slice,
+    travelcert_trust_store, Failure, TRAVELCERT_MAX_BATCH, TRAVELCERT_MAX_INFLATE_LIMIT,
+    TRAVELCERT_MAX_TEXT_LEN,
 };
 use crate::codec::zlib::DEFAULT_INFLATE_LIMIT;
 use crate::model::Timestamp;
@@ -244,7 +244,10 @@ pub extern "C" fn travelcert_verify_batch(
             .iter()
             .map(|s| input_str(s.data, s.len, TRAVELCERT_MAX_TEXT_LEN))
             .collect();
-        let good: Vec<&str> = decoded.iter().filter_map(|d| d.as_ref().ok().copied()).collect();
+        let good: Vec<&str> = decoded
+            .iter()
+            .filter_map(|d| d.as_ref().ok().copied())
+            .collect();
         let mut verified = verifier.inner.verify_batch(&good, now).into_iter();
         let mut items = Vec::with_capacity(count);
         for d in decoded {
