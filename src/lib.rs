@@ -28,6 +28,7 @@
 //!   COSE_Encrypt with AES-256-GCM and X25519); without it an encrypted
 //!   certificate fails with `Encrypted`.
 //! - `cli`: the `travelcert` command-line tool.
+//! - `ffi`: the C API ([`ffi`], `include/travelcert.h`).
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -44,6 +45,10 @@ pub mod codec;
 pub mod cose;
 pub mod encrypt;
 mod error;
+// The C API: the only module allowed unsafe code.
+#[cfg(feature = "ffi")]
+#[allow(unsafe_code)]
+pub mod ffi;
 #[cfg(feature = "issue")]
 pub mod issue;
 pub mod keys;

@@ -104,6 +104,9 @@ fn verifying_any_input_stays_under_the_bound() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue; // e.g. tests/vectors/encrypted/, which has its own format
+        }
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         let store =
             travelcert::trust::TrustStore::from_json(v["trust_store"].to_string().as_bytes())

@@ -1,0 +1,66 @@
+//! Trust data: the issuer keys a verifier accepts.
+//!
+//! Later: signed trust lists and revocation lists load here, as handles of
+//! their own (`travelcert_trust_store_from_signed_list`,
+//! `travelcert_revocation_list_from_json`).
+
+use super::TRAVELCERT_MAX_DOCUMENT_LEN;
+use super::{
+    boundary, clear, free_handle, handle, input, new_handle, out, travelcert_error,
+    travelcert_result,
+};
+use crate::trust::TrustStore;
+
+/// A loaded trust store: the issuer public keys a verifier accepts.
+///
+/// Immutable once loaded: safe to use from several threads at once, and to
+/// free from any thread once no other thread uses it.
+#[derive(Debug, Clone)]
+pub struct travelcert_trust_store {
+    pub(crate) inner: TrustStore,
+}
+
+/// Loads a trust store from its JSON form (FORMAT.md, "Trust store"),
+/// `json_len` bytes at `json`, checking every key.
+///
+/// On success `*store_out` receives a new store (free it with
+/// `travelcert_trust_store_free`). On failure `*store_out` is NULL and, if
+/// `error_out` is not NULL, `*error_out` receives the error
+/// (`TRAVELCERT_RESULT_TRUST_STORE_INVALID`, name e.g. `"TrustStoreKey"`).
+#[no_mangle]
+pub extern "C" fn travelcert_trust_store_from_json(
+    json: *const u8,
+    json_len: usize,
+    store_out: *mut *mut travelcert_trust_store,
+    error_out: *mut *mut travelcert_error,
+) -> travelcert_result {
+    boundary(error_out, || {
+        clear(store_out, std::ptr::null_mut());
+        let store_out = out(store_out)?;
+        let json = input(json, json_len, TRAVELCERT_MAX_DOCUMENT_LEN)?;
+        let inner = TrustStore::from_json(json)?;
+        store_out.set(new_handle(travelcert_trust_store { inner }));
+        Ok(())
+    })
+}
+
+/// Writes the number of keys in `store` to `*count_out`.
+#[no_mangle]
+pub extern "C" fn travelcert_trust_store_len(
+    store: *const travelcert_trust_store,
+    count_out: *mut usize,
+) -> travelcert_result {
+    boundary(std::ptr::null_mut(), || {
+        clear(count_out, 0);
+        let count_out = out(count_out)?;
+        count_out.set(handle(store)?.inner.len());
+        Ok(())
+    })
+}
+
+/// Frees a trust store. NULL does nothing. Verifiers made from it keep their
+/// own copy and stay usable.
+#[no_mangle]
+pub extern "C" fn travelcert_trust_store_free(store: *mut travelcert_trust_store) {
+    free_handle(store)
+}

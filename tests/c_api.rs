@@ -1,0 +1,305 @@
+//! The C API (feature `ffi`).
+//!
+//! - `header_is_current`: regenerates include/travelcert.h with cbindgen and
+//!   fails on any difference (`TRAVELCERT_BLESS=1` rewrites it).
+//! - `c_tests_plain`, `c_tests_valgrind`, `c_tests_sanitizers`: build the static
+//!   library once (`cargo rustc --lib --features ffi --crate-type staticlib`
+//!   into target/c-api, a separate target dir so the nested cargo does not wait
+//!   on this one's lock), compile tests/c/test_ffi.c with
+//!   `cc -std=c99 -Wall -Wextra -Werror` and run it plainly, under valgrind
+//!   memcheck (errors and definite/indirect leaks fail) and built with
+//!   `-fsanitize=address,undefined`.
+//! - `c_example_issues_and_verifies`: builds examples/c/verify.c against the
+//!   same library and runs it on the sample traveller.
+//! - `vectors_through_the_c_api`: every test vector through `travelcert_verify`
+//!   (called from Rust), checking the code and the `VerifyError` name.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use travelcert::ffi::*;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn header_is_current() {
+    let config = cbindgen::Config::from_file(root().join("cbindgen.toml")).unwrap();
+    let mut generated = Vec::new();
+    // Only src/ffi: the rest of the crate is not part of the C API.
+    cbindgen::Builder::new()
+        .with_src(root().join("src/ffi/mod.rs"))
+        .with_config(config)
+        .generate()
+        .expect("cbindgen failed")
+        .write(&mut generated);
+    let path = root().join("include/travelcert.h");
+    if std::env::var_os("TRAVELCERT_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "include/travelcert.h differs from what cbindgen generates from src/ffi; \
+         regenerate it with: TRAVELCERT_BLESS=1 cargo test --features ffi --test c_api header"
+    );
+}
+
+/// Where the C builds go.
+fn out_dir() -> PathBuf {
+    root().join("target/c-api")
+}
+
+/// Builds the static library once per test run and returns its path.
+fn static_lib() -> &'static Path {
+    static LIB: OnceLock<PathBuf> = OnceLock::new();
+    LIB.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .current_dir(root())
+            .args([
+                "rustc",
+                "--lib",
+                "--features",
+                "ffi",
+                "--crate-type",
+                "staticlib",
+                "--target-dir",
+            ])
+            .arg(out_dir())
+            // The outer `cargo test` may set these for its own build.
+            .env_remove("CARGO_TARGET_DIR")
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .status()
+            .expect("cannot run cargo");
+        assert!(status.success(), "building the static library failed");
+        let lib = out_dir().join("debug/libtravelcert.a");
+        assert!(lib.exists(), "{} is missing", lib.display());
+        lib
+    })
+}
+
+/// The system libraries a Rust static library needs on Linux.
+const NATIVE_LIBS: &[&str] = &["-lpthread", "-ldl", "-lm", "-lrt", "-lutil"];
+
+/// Compiles `sources` against the static library into `name`.
+fn compile(name: &str, sources: &[&str], extra: &[&str]) -> PathBuf {
+    let lib = static_lib();
+    let exe = out_dir().join(name);
+    let mut cmd = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()));
+    cmd.args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-g", "-pthread"])
+        .args(extra)
+        .arg("-I")
+        .arg(root().join("include"));
+    for s in sources {
+        cmd.arg(root().join(s));
+    }
+    cmd.arg(lib).args(NATIVE_LIBS).arg("-o").arg(&exe);
+    let output = cmd
+        .output()
+        .expect("cannot run cc: the C API tests need a C compiler (apt-get install -y gcc)");
+    let hint = if extra.iter().any(|f| f.starts_with("-fsanitize")) {
+        "\n(the sanitizer build needs gcc's ASan/UBSan runtimes: apt-get install -y gcc libasan8 libubsan1)"
+    } else {
+        ""
+    };
+    assert!(
+        output.status.success(),
+        "compiling {name} failed:\n{}{hint}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    exe
+}
+
+/// Runs a C test binary with the sample record's path and checks it passed.
+fn run(mut cmd: Command, what: &str) -> String {
+    cmd.arg(root().join("examples/data/traveller.json"));
+    let output = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        output.status.success(),
+        "{what} failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    assert!(
+        stdout.lines().any(|l| l.ends_with(" passed, 0 failed")),
+        "{what}: no summary line:\n{stdout}"
+    );
+    stderr
+}
+
+fn test_binary(name: &str, extra: &[&str]) -> PathBuf {
+    compile(name, &["tests/c/test_ffi.c"], extra)
+}
+
+#[test]
+fn c_tests_plain() {
+    let exe = test_binary("test_ffi", &["-O1"]);
+    run(Command::new(exe), "the C tests");
+}
+
+#[test]
+fn c_tests_valgrind() {
+    let probe = Command::new("valgrind").arg("--version").output();
+    assert!(
+        probe.is_ok_and(|o| o.status.success()),
+        "valgrind is required for the C API tests: apt-get install -y valgrind"
+    );
+    let exe = test_binary("test_ffi_valgrind", &["-O0"]);
+    let mut cmd = Command::new("valgrind");
+    cmd.args([
+        "--tool=memcheck",
+        "--error-exitcode=1",
+        "--leak-check=full",
+        "--show-leak-kinds=definite,indirect",
+        "--errors-for-leak-kinds=definite,indirect",
+        "--track-origins=yes",
+        "-q",
+    ])
+    .arg(exe)
+    .env("TRAVELCERT_C_TEST_QUICK", "1");
+    let stderr = run(cmd, "the C tests under valgrind");
+    assert!(
+        !stderr.contains("definitely lost") && !stderr.contains("indirectly lost"),
+        "valgrind reports leaks:\n{stderr}"
+    );
+}
+
+#[test]
+fn c_tests_sanitizers() {
+    let exe = test_binary(
+        "test_ffi_asan",
+        &[
+            "-O1",
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            "-fno-omit-frame-pointer",
+        ],
+    );
+    let mut cmd = Command::new(exe);
+    // LeakSanitizer needs ptrace, which containers often refuse; valgrind is
+    // the authority on leaks.
+    cmd.env(
+        "ASAN_OPTIONS",
+        "detect_leaks=0:abort_on_error=1:strict_string_checks=1",
+    )
+    .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1");
+    let stderr = run(cmd, "the C tests under ASan/UBSan");
+    assert!(
+        !stderr.contains("runtime error") && !stderr.contains("AddressSanitizer"),
+        "sanitizer report:\n{stderr}"
+    );
+}
+
+#[test]
+fn c_example_issues_and_verifies() {
+    let exe = compile("verify_example", &["examples/c/verify.c"], &["-O1"]);
+    let output = Command::new(exe)
+        .current_dir(root().join("examples/c"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the C example failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("TC1:"), "{stdout}");
+    assert!(
+        stdout.contains("verified: WANG XIAOMING (王小明), document E12345678"),
+        "{stdout}"
+    );
+    let tampered = stdout
+        .lines()
+        .find(|l| l.starts_with("tampered: "))
+        .unwrap_or("");
+    assert!(
+        tampered.len() > "tampered: ".len() + 8 && !tampered.ends_with("(code 0)"),
+        "{stdout}"
+    );
+}
+
+/// Every vector through the C entry points, from Rust: the code matches the
+/// error's kind and the error name is the vector's.
+#[test]
+fn vectors_through_the_c_api() {
+    let mut checked = 0;
+    let mut dir: Vec<_> = std::fs::read_dir(root().join("tests/vectors"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    dir.sort();
+    for path in dir {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let store_json = v["trust_store"].to_string();
+        let text = v["qr_text"].as_str().unwrap();
+        let at = v["verify_at"].as_i64().unwrap();
+        let skew = v["clock_skew"].as_i64().unwrap();
+        let mut store = std::ptr::null_mut();
+        let mut err = std::ptr::null_mut();
+        let rc = travelcert_trust_store_from_json(
+            store_json.as_ptr(),
+            store_json.len(),
+            &mut store,
+            &mut err,
+        );
+        assert_eq!(rc, travelcert_result::Ok, "{}", path.display());
+        let mut verifier = std::ptr::null_mut();
+        let rc = travelcert_verifier_new_with_options(store, skew, 64 * 1024, &mut verifier);
+        assert_eq!(rc, travelcert_result::Ok);
+        travelcert_trust_store_free(store);
+        let mut verified = std::ptr::null_mut();
+        let rc = travelcert_verify(
+            verifier,
+            text.as_ptr(),
+            text.len(),
+            at,
+            &mut verified,
+            &mut err,
+        );
+        if v["valid"].as_bool().unwrap() {
+            assert_eq!(rc, travelcert_result::Ok, "{}", path.display());
+            assert!(!verified.is_null() && err.is_null());
+            travelcert_verified_free(verified);
+        } else {
+            let expected = v["error"].as_str().unwrap();
+            assert!(verified.is_null());
+            assert_eq!(travelcert_error_code(err), rc);
+            let (mut name, mut len) = (std::ptr::null(), 0usize);
+            assert_eq!(
+                travelcert_error_name(err, &mut name, &mut len),
+                travelcert_result::Ok
+            );
+            let name = unsafe { std::slice::from_raw_parts(name.cast::<u8>(), len) };
+            assert_eq!(
+                std::str::from_utf8(name).unwrap(),
+                expected,
+                "{}",
+                path.display()
+            );
+            let kind = travelcert_kind_of(rc as u32);
+            let expected_kind = match expected {
+                "SignatureInvalid" => travelcert_result_kind::Signature,
+                "UnknownKid" | "KeyNotValidAtIssue" | "IssuerMismatch" | "RecordKindNotAllowed" => {
+                    travelcert_result_kind::UntrustedKey
+                }
+                "Expired" | "NotYetValid" => travelcert_result_kind::Validity,
+                _ => travelcert_result_kind::Decode,
+            };
+            assert_eq!(kind, expected_kind, "{}: {rc:?}", path.display());
+            travelcert_error_free(err);
+        }
+        travelcert_verifier_free(verifier);
+        checked += 1;
+    }
+    assert!(checked >= 40, "only {checked} vectors");
+}
