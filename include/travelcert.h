@@ -239,6 +239,12 @@ typedef struct travelcert_error travelcert_error;
 // zeroized when it is freed.
 typedef struct travelcert_issuer travelcert_issuer;
 
+// The texts of the QR codes found in one image (`travelcert_scan`).
+//
+// Immutable: safe to read from several threads at once, and to move and
+// free on another thread.
+typedef struct travelcert_texts travelcert_texts;
+
 // A loaded trust store: the issuer public keys a verifier accepts.
 //
 // Immutable once loaded: safe to use from several threads at once, and to
@@ -375,6 +381,54 @@ travelcert_result travelcert_issuer_trust_store_json(const struct travelcert_iss
 
 // Frees an issuer, zeroizing its secret key. NULL does nothing.
 void travelcert_issuer_free(struct travelcert_issuer *issuer);
+
+// Renders certificate text (`text_len` bytes of UTF-8 at `text`) as a PNG
+// QR code: one alphanumeric segment in the smallest version, ECC level Q,
+// quiet zone 4, `pixels_per_module` pixels per module (0 for the default 8).
+//
+// On success `*png_out` receives the PNG bytes as a new buffer (free it with
+// `travelcert_bytes_free`); on failure it is `{NULL, 0}` and `*error_out` (if
+// not NULL) says why (`TRAVELCERT_RESULT_RENDER_FAILED`, e.g. `RenderTooLarge`
+// when the text needs a version above 25). Thread-safe.
+travelcert_result travelcert_render_png(const uint8_t *text,
+                                        size_t text_len,
+                                        uint32_t pixels_per_module,
+                                        struct travelcert_bytes *png_out,
+                                        struct travelcert_error **error_out);
+
+// Renders certificate text as an SVG QR code (same options as
+// `travelcert_render_png`; the SVG scales without loss). On success
+// `*svg_out` receives the SVG document as a new NUL-terminated buffer (free
+// it with `travelcert_bytes_free`). Thread-safe.
+travelcert_result travelcert_render_svg(const uint8_t *text,
+                                        size_t text_len,
+                                        struct travelcert_bytes *svg_out,
+                                        struct travelcert_error **error_out);
+
+// Finds every QR code in an encoded image (PNG or JPEG, `image_len` bytes at
+// `image`). On success `*texts_out` receives a new handle (free it with
+// `travelcert_texts_free`) holding zero or more texts: finding no code is
+// not an error. On failure (`TRAVELCERT_RESULT_SCAN_IMAGE_INVALID`: not a
+// PNG/JPEG, corrupt, or over the size limit) it is NULL. Thread-safe.
+travelcert_result travelcert_scan(const uint8_t *image,
+                                  size_t image_len,
+                                  struct travelcert_texts **texts_out,
+                                  struct travelcert_error **error_out);
+
+// Writes how many texts `texts` holds to `*len_out`.
+travelcert_result travelcert_texts_len(const struct travelcert_texts *texts, size_t *len_out);
+
+// Borrows text `index` (from 0): `*text_out` points at its UTF-8 bytes (not
+// NUL-terminated) and `*len_out` receives their count. The pointer stays
+// valid until `texts` is freed; do not free it.
+// `TRAVELCERT_RESULT_INDEX_OUT_OF_RANGE` when `index` is too large.
+travelcert_result travelcert_texts_get(const struct travelcert_texts *texts,
+                                       size_t index,
+                                       const char **text_out,
+                                       size_t *len_out);
+
+// Frees a texts handle. NULL does nothing.
+void travelcert_texts_free(struct travelcert_texts *texts);
 
 // Loads a trust store from its JSON form (FORMAT.md, "Trust store"),
 // `json_len` bytes at `json`, checking every key.

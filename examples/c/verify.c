@@ -115,6 +115,27 @@ int main(int argc, char **argv) {
   print_field(verified, TRAVELCERT_FIELD_ISSUER);
   printf(", valid %lld..%lld\n", (long long)issued_at, (long long)expires_at);
 
+  /* Render the certificate as a PNG QR code (ECC Q, 8 px per module). */
+  {
+    travelcert_bytes png = {NULL, 0};
+    FILE *f = NULL;
+    rc = travelcert_render_png(text.data, text.len, 8, &png, &err);
+    if (rc != TRAVELCERT_RESULT_OK) {
+      status = fail("render", rc, err);
+      goto out;
+    }
+    f = fopen("certificate.png", "wb");
+    if (f == NULL || fwrite(png.data, 1, png.len, f) != png.len) {
+      fprintf(stderr, "cannot write certificate.png\n");
+      if (f != NULL) fclose(f);
+      travelcert_bytes_free(&png);
+      goto out;
+    }
+    fclose(f);
+    printf("rendered: certificate.png (%zu bytes)\n", png.len);
+    travelcert_bytes_free(&png);
+  }
+
   /* A tampered copy: one character changed near the end (the signature). */
   text.data[text.len - 5] = text.data[text.len - 5] == 'A' ? 'B' : 'A';
   {

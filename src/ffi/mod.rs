@@ -29,6 +29,7 @@
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 mod issue;
+mod qr;
 mod result;
 mod trust;
 mod verify;
@@ -37,6 +38,7 @@ use std::ffi::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 pub use issue::*;
+pub use qr::*;
 pub use result::{travelcert_error, travelcert_result, travelcert_result_kind};
 pub use trust::*;
 pub use verify::*;
