@@ -239,6 +239,16 @@ typedef struct travelcert_error travelcert_error;
 // zeroized when it is freed.
 typedef struct travelcert_issuer travelcert_issuer;
 
+// Border rules (a policy), loaded from JSON.
+//
+// Immutable: safe to share between threads; may be freed on any thread.
+typedef struct travelcert_policy travelcert_policy;
+
+// A verified, current revocation list.
+//
+// Immutable: safe to share between threads; may be freed on any thread.
+typedef struct travelcert_revocation_list travelcert_revocation_list;
+
 // The texts of the QR codes found in one image (`travelcert_scan`).
 //
 // Immutable: safe to read from several threads at once, and to move and
@@ -381,6 +391,84 @@ travelcert_result travelcert_issuer_trust_store_json(const struct travelcert_iss
 
 // Frees an issuer, zeroizing its secret key. NULL does nothing.
 void travelcert_issuer_free(struct travelcert_issuer *issuer);
+
+// Loads a signed trust list (`list_len` bytes of COSE_Sign1 at `list`)
+// signed by one of the root keys in `roots_pem` (`roots_len` bytes of PEM
+// text, one or more `PUBLIC KEY` blocks), valid at `now_unix`, with a
+// sequence number strictly greater than `last_sequence` (0 before the first
+// list; persist the returned one to refuse rollback to older lists).
+//
+// On success `*store_out` receives a new trust store (free it with
+// `travelcert_trust_store_free`) and `*sequence_out` the list's sequence
+// number. Failures: `TRAVELCERT_RESULT_TRUST_LIST_SIGNATURE_INVALID` (no root
+// signed it), `TRAVELCERT_RESULT_TRUST_LIST_EXPIRED` (expired, not yet valid
+// or rolled back; the error name says which), `…_TRUST_STORE_INVALID`
+// (content), `…_KEY_INVALID` (a root key). Thread-safe.
+travelcert_result travelcert_trust_store_from_signed_list(const uint8_t *list,
+                                                          size_t list_len,
+                                                          const uint8_t *roots_pem,
+                                                          size_t roots_len,
+                                                          int64_t now_unix,
+                                                          uint64_t last_sequence,
+                                                          struct travelcert_trust_store **store_out,
+                                                          uint64_t *sequence_out,
+                                                          struct travelcert_error **error_out);
+
+// Loads a signed revocation list, checked like a signed trust list (roots,
+// validity at `now_unix`, sequence above `last_sequence`). On success
+// `*list_out` receives a new handle (free it with
+// `travelcert_revocation_list_free`) and `*sequence_out` its sequence
+// number; content problems give `TRAVELCERT_RESULT_REVOCATION_LIST_INVALID`.
+// Thread-safe.
+travelcert_result travelcert_revocation_list_from_signed(const uint8_t *list,
+                                                         size_t list_len,
+                                                         const uint8_t *roots_pem,
+                                                         size_t roots_len,
+                                                         int64_t now_unix,
+                                                         uint64_t last_sequence,
+                                                         struct travelcert_revocation_list **list_out,
+                                                         uint64_t *sequence_out,
+                                                         struct travelcert_error **error_out);
+
+// Frees a revocation list. NULL does nothing.
+void travelcert_revocation_list_free(struct travelcert_revocation_list *list);
+
+// Like `travelcert_verifier_new`, with a revocation list: certificates on it
+// fail with `TRAVELCERT_RESULT_REVOKED` (error name `CertificateRevoked`).
+// Both inputs are copied; free them whenever convenient.
+travelcert_result travelcert_verifier_new_with_revocations(const struct travelcert_trust_store *store,
+                                                           const struct travelcert_revocation_list *revocations,
+                                                           struct travelcert_verifier **verifier_out);
+
+// Loads border rules from JSON (`json_len` bytes; see examples/policies/).
+// On success `*policy_out` receives a new handle (free it with
+// `travelcert_policy_free`); invalid rules give
+// `TRAVELCERT_RESULT_POLICY_INVALID`. Thread-safe.
+travelcert_result travelcert_policy_from_json(const uint8_t *json,
+                                              size_t json_len,
+                                              struct travelcert_policy **policy_out,
+                                              struct travelcert_error **error_out);
+
+// Frees a policy. NULL does nothing.
+void travelcert_policy_free(struct travelcert_policy *policy);
+
+// Applies `policy` to a verified certificate, checked at `now_unix`, with the
+// boarding time `boarding_unix` as the reference moment for time windows
+// (pass -1 for none: then the journey's departure time, else `now_unix`).
+//
+// `*outcome_out` receives `TRAVELCERT_RESULT_OK` (accepted),
+// `TRAVELCERT_RESULT_POLICY_REFUSED` or `TRAVELCERT_RESULT_NEEDS_REVIEW`, and
+// `*view_json_out` the officer's view as JSON (outcome, reference moment,
+// identity, reasons with their sentences, and only the records the deciding
+// rules looked at; free it with `travelcert_bytes_free`). The function's own
+// return value is `TRAVELCERT_RESULT_OK` when the evaluation ran. Thread-safe.
+travelcert_result travelcert_policy_evaluate(const struct travelcert_policy *policy,
+                                             const struct travelcert_verified *verified,
+                                             int64_t now_unix,
+                                             int64_t boarding_unix,
+                                             travelcert_result *outcome_out,
+                                             struct travelcert_bytes *view_json_out,
+                                             struct travelcert_error **error_out);
 
 // Renders certificate text (`text_len` bytes of UTF-8 at `text`) as a PNG
 // QR code: one alphanumeric segment in the smallest version, ECC level Q,

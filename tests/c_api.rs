@@ -116,9 +116,57 @@ fn compile(name: &str, sources: &[&str], extra: &[&str]) -> PathBuf {
     exe
 }
 
-/// Runs a C test binary with the sample record's path and checks it passed.
+/// Signed lists and a policy for the C tests of the offline-data entry points,
+/// written once: `root.pem` (RFC 8032 key 2, the root), `trust.cose` (CN: key 1,
+/// sequence 5), `revoked.cose` (revokes the C tests' sample, CN 0123456789abcdef,
+/// sequence 3) and `policy.json` (examples/policies/entry-double-nat.json).
+fn fixtures() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        use travelcert::issue::{Ed25519Signer, Signer};
+        use travelcert::keys::PublicKey;
+        use travelcert::model::{CertificateId, CountryCode, Timestamp};
+        use travelcert::trust::{RevocationList, TrustList, TrustedKey};
+        let seed = |hex: &str| -> [u8; 32] { hex::decode(hex).unwrap().try_into().unwrap() };
+        let root = Ed25519Signer::from_seed(&seed(
+            "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+        ));
+        let ts = |s: &str| Timestamp::parse_rfc3339(s).unwrap();
+        let cn = CountryCode::new("CN").unwrap();
+        let key1 =
+            PublicKey::from_hex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+                .unwrap();
+        let mut trust = TrustList::new(ts("2021-03-01T00:00:00Z"), 5, ts("2031-01-01T00:00:00Z"));
+        trust.keys.push(TrustedKey::new(key1, cn));
+        let mut revoked =
+            RevocationList::new(ts("2021-03-10T00:00:00Z"), 3, ts("2021-03-17T00:00:00Z"));
+        revoked.revoke(
+            cn,
+            &CertificateId::new(&hex::decode("0123456789abcdef").unwrap()).unwrap(),
+        );
+        let dir = out_dir().join("fixtures");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("root.pem"), root.public_key().to_spki_pem()).unwrap();
+        std::fs::write(dir.join("trust.cose"), trust.sign(&root).unwrap()).unwrap();
+        std::fs::write(dir.join("revoked.cose"), revoked.sign(&root).unwrap()).unwrap();
+        std::fs::copy(
+            root_dir().join("examples/policies/entry-double-nat.json"),
+            dir.join("policy.json"),
+        )
+        .unwrap();
+        dir
+    })
+}
+
+fn root_dir() -> PathBuf {
+    root().to_path_buf()
+}
+
+/// Runs a C test binary with the sample record's path and the fixtures
+/// directory, and checks it passed.
 fn run(mut cmd: Command, what: &str) -> String {
     cmd.arg(root().join("examples/data/traveller.json"));
+    cmd.arg(fixtures());
     let output = cmd
         .output()
         .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));

@@ -178,6 +178,7 @@ fn record(u: &mut Unstructured) -> Result<HealthRecord> {
     }
     let mut unknown_keys = Extensions::default();
     for _ in 0..u.int_in_range(0..=2)? {
+        // Any key: the issuer must refuse defined ones (checked below).
         unknown_keys.insert(u.int_in_range(6..=i64::MAX)?, RawCbor::new(vec![0x20]));
     }
     Ok(HealthRecord {
@@ -186,6 +187,8 @@ fn record(u: &mut Unstructured) -> Result<HealthRecord> {
         nat_tests,
         antibody_tests,
         vaccinations,
+        infection_history: Vec::new(),
+        recovery_tests: Vec::new(),
         unknown_keys,
     })
 }

@@ -29,6 +29,7 @@
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 mod issue;
+mod offline;
 mod qr;
 mod result;
 mod trust;
@@ -38,6 +39,7 @@ use std::ffi::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 pub use issue::*;
+pub use offline::*;
 pub use qr::*;
 pub use result::{travelcert_error, travelcert_result, travelcert_result_kind};
 pub use trust::*;

@@ -20,7 +20,7 @@ use crate::verify::{inspect, Verified, Verifier, VerifyOptions};
 /// any thread, when no thread uses it any more.
 #[derive(Debug)]
 pub struct travelcert_verifier {
-    inner: Verifier,
+    pub(crate) inner: Verifier,
 }
 
 /// A certificate whose signature, trust and validity all held.
@@ -31,7 +31,7 @@ pub struct travelcert_verifier {
 /// the batch and must not be freed.
 #[derive(Debug)]
 pub struct travelcert_verified {
-    inner: Verified,
+    pub(crate) inner: Verified,
     kid: String,
     certificate_id: String,
     date_of_birth: String,

@@ -37,6 +37,23 @@ pub const MAX_ENTRIES_PER_KIND: usize = 16;
 /// and the claims too (FORMAT.md §5.4). Bounds what decoding keeps.
 pub const MAX_UNKNOWN_ITEMS: usize = 32;
 
+/// The record map keys this version defines (FORMAT.md §6.2).
+const DEFINED_RECORD_KEYS: &[i64] = &[1, 2, 3, 4, 5, 6, 7];
+/// The journey map keys this version defines (FORMAT.md §6.2).
+const DEFINED_JOURNEY_KEYS: &[i64] = &[1, 3, 4, 5, 6];
+
+/// An "unknown" entry under a key this version defines would be written on
+/// the wire with that key's meaning (or fail to decode): refuse it.
+fn check_unknown_keys(path: &str, ext: &Extensions, defined: &[i64]) -> Result<(), RecordError> {
+    match ext.iter().find(|(k, _)| defined.contains(k)) {
+        Some((k, _)) => Err(RecordError::new(
+            format!("{path}.unknown_keys"),
+            format!("key {k} is defined by this format version; use its field instead"),
+        )),
+        None => Ok(()),
+    }
+}
+
 fn check_unknown(path: &str, count: usize) -> Result<(), RecordError> {
     if count > MAX_UNKNOWN_ITEMS {
         return Err(RecordError::new(
@@ -195,11 +212,13 @@ impl HealthRecord {
         if let Some(journey) = &self.journey {
             journey.validate().map_err(|e| e.within("journey"))?;
             check_unknown("journey", journey.unknown_keys.len())?;
+            check_unknown_keys("journey", &journey.unknown_keys, DEFINED_JOURNEY_KEYS)?;
             for t in &journey.transit {
                 check_unknown("journey.transit", t.unknown_elements.len())?;
             }
         }
         check_unknown("record", self.unknown_keys.len())?;
+        check_unknown_keys("record", &self.unknown_keys, DEFINED_RECORD_KEYS)?;
         check_unknown("holder", self.holder.unknown_elements.len())?;
         let entries = self
             .nat_tests
@@ -756,6 +775,23 @@ mod tests {
             r.validate().unwrap_err().path,
             "antibody_tests[0].quantity.exponent"
         );
+    }
+
+    #[test]
+    fn unknown_entries_under_defined_keys_are_refused() {
+        let mut r: HealthRecord =
+            serde_json::from_str(include_str!("../../examples/data/traveller.json")).unwrap();
+        r.unknown_keys.insert(6, RawCbor::new(vec![0x20]));
+        assert_eq!(r.validate().unwrap_err().path, "record.unknown_keys");
+        r.unknown_keys = Extensions::default();
+        r.unknown_keys.insert(10, RawCbor::new(vec![0x20]));
+        assert!(r.validate().is_ok());
+        r.journey
+            .as_mut()
+            .unwrap()
+            .unknown_keys
+            .insert(3, RawCbor::new(vec![0x20]));
+        assert_eq!(r.validate().unwrap_err().path, "journey.unknown_keys");
     }
 
     #[test]
