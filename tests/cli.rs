@@ -1,22 +1,9 @@
 //! The command-line round trip: keygen → issue → verify, and the exit codes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn travelcert(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_travelcert"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn sample_path() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/data/traveller.json")
-        .display()
-        .to_string()
-}
+use common::{repo, travelcert};
 
 #[test]
 fn keygen_issue_verify_and_tamper() {
@@ -52,7 +39,7 @@ fn keygen_issue_verify_and_tamper() {
         "48h",
         "--issued-at",
         "2021-03-10T12:00:00Z",
-        &sample_path(),
+        &repo("examples/data/traveller.json"),
     ]);
     assert!(
         out.status.success(),
@@ -131,9 +118,16 @@ fn keygen_issue_verify_and_tamper() {
     );
     assert_eq!(travelcert(&["frobnicate"]).status.code(), Some(2));
     assert_eq!(
-        travelcert(&["issue", "--key", &key, "--issuer", "China", &sample_path()])
-            .status
-            .code(),
+        travelcert(&[
+            "issue",
+            "--key",
+            &key,
+            "--issuer",
+            "China",
+            &repo("examples/data/traveller.json")
+        ])
+        .status
+        .code(),
         Some(2)
     );
 
@@ -152,8 +146,10 @@ fn bulk_issue_and_verify() {
     assert!(travelcert(&["keygen", "--out-dir", &d, "--country", "CN"])
         .status
         .success());
-    let record: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(sample_path()).unwrap()).unwrap();
+    let record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo("examples/data/traveller.json")).unwrap(),
+    )
+    .unwrap();
     let mut lines = Vec::new();
     for i in 0..20 {
         let mut r = record.clone();

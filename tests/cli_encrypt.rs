@@ -3,31 +3,9 @@
 //! the exit codes and error names when the reader key is missing or wrong.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn travelcert(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_travelcert"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-fn sample_path() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/data/traveller.json")
-        .display()
-        .to_string()
-}
+use common::{ok, repo, travelcert};
 
 #[test]
 fn keygen_reader_issue_encrypted_and_verify_both_modes() {
@@ -75,7 +53,7 @@ fn keygen_reader_issue_encrypted_and_verify_both_modes() {
         if let Some(to) = encrypt_to {
             args.extend(["--encrypt-to", to]);
         }
-        let path = sample_path();
+        let path = repo("examples/data/traveller.json");
         args.push(&path);
         ok(&travelcert(&args)).trim().to_owned()
     };

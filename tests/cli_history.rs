@@ -3,22 +3,9 @@
 //! policy with windows counted from the departure time.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn travelcert(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_travelcert"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn path(rel: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(rel)
-        .display()
-        .to_string()
-}
+use common::{repo, travelcert};
 
 #[test]
 fn history_needs_the_flag_and_round_trips_through_issue_and_verify() {
@@ -33,7 +20,7 @@ fn history_needs_the_flag_and_round_trips_through_issue_and_verify() {
     );
     let key = format!("{d}/issuer.key.pem");
     let trust = format!("{d}/trust.json");
-    let record = path("examples/data/traveller-recovered.json");
+    let record = repo("examples/data/traveller-recovered.json");
     let issue = |extra: &[&str]| {
         let mut args = vec![
             "issue",
@@ -101,7 +88,7 @@ fn history_needs_the_flag_and_round_trips_through_issue_and_verify() {
         "--at",
         "2021-03-11T01:00:00Z",
         "--policy",
-        &path("examples/policies/recovered-traveller.json"),
+        &repo("examples/policies/recovered-traveller.json"),
         text,
     ]);
     assert_eq!(

@@ -6,35 +6,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
 use common::*;
 use travelcert::issue::{Ed25519Signer, Signer};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_travelcert"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn repo(path: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(path)
-        .display()
-        .to_string()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
 
 struct Dir(PathBuf);
 
@@ -73,7 +48,7 @@ fn setup() -> Dir {
 }
 
 fn sign_list(d: &Dir, sequence: &str, out: &str) {
-    ok(&run(&[
+    ok(&travelcert(&[
         "trust",
         "sign",
         "--root-key",
@@ -92,7 +67,7 @@ fn sign_list(d: &Dir, sequence: &str, out: &str) {
 }
 
 fn issue(d: &Dir, record: &str, out: &str) {
-    let text = ok(&run(&[
+    let text = ok(&travelcert(&[
         "issue",
         "--key",
         &d.p("issuer.key.pem"),
@@ -113,13 +88,13 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
     sign_list(&d, "5", "trust.cose");
 
     // Inspect: unverified without a root, verified with one.
-    let out = run(&["trust", "inspect", &d.p("trust.cose")]);
+    let out = travelcert(&["trust", "inspect", &d.p("trust.cose")]);
     let json: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
     assert_eq!(json["verified"], false);
     assert_eq!(json["list"]["sequence"], 5);
     assert_eq!(json["list"]["keys"].as_array().unwrap().len(), 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains("NOT VERIFIED"));
-    let out = run(&[
+    let out = travelcert(&[
         "trust",
         "inspect",
         &d.p("trust.cose"),
@@ -131,7 +106,7 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
     let json: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
     assert_eq!(json["verified"], true);
     // Checked after its expiry: refused with the list error's name, exit 1.
-    let out = run(&[
+    let out = travelcert(&[
         "trust",
         "inspect",
         &d.p("trust.cose"),
@@ -162,7 +137,7 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
             &text,
         ];
         args.extend_from_slice(extra);
-        run(&args)
+        travelcert(&args)
     };
     let board = [
         "--policy",
@@ -199,7 +174,7 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
     assert!(ok(&out).contains("\"key_country\": \"CN\""));
 
     // Revoke the certificate: exit 1 with its own error name.
-    let out = run(&[
+    let out = travelcert(&[
         "revoke",
         "--list",
         &d.p("revoked.cose"),
@@ -211,7 +186,7 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
         "2021-03-10T00:00:00Z",
     ]);
     assert!(ok(&out).contains("1 ids, sequence 1"));
-    let out = run(&[
+    let out = travelcert(&[
         "revoke",
         "--list",
         &d.p("revoked.cose"),
@@ -230,7 +205,7 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
     // Rolled back: a list older than the one accepted beside it is refused, exit 2.
     sign_list(&d, "4", "older.cose");
     std::fs::copy(d.p("trust.cose.state.json"), d.p("older.cose.state.json")).unwrap();
-    let out = run(&[
+    let out = travelcert(&[
         "verify",
         "--trust",
         &d.p("older.cose"),
@@ -245,7 +220,7 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("ListRollback"));
 
     // JSON trust data still works, merged with a signed list; a signed list without --root is a usage error.
-    let out = run(&[
+    let out = travelcert(&[
         "verify",
         "--trust",
         &d.p("keys.json"),
@@ -259,7 +234,7 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
         &d.p("core.txt"),
     ]);
     ok(&out);
-    let out = run(&[
+    let out = travelcert(&[
         "verify",
         "--trust",
         &d.p("trust.cose"),

@@ -7,6 +7,8 @@ mod common;
 
 use std::process::Command;
 
+use common::travelcert;
+
 use travelcert::model::{AntibodyTest, Vaccination};
 use travelcert::render::{self, CardOptions, EccLevel, RenderError, RenderOptions, Scale};
 use travelcert::scan;
@@ -171,24 +173,17 @@ fn card_shows_the_summary_beside_the_code() {
     assert!(!tall.contains("height=\"148.0mm\""));
 }
 
-fn cli(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_travelcert"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn cli_issue_render_and_verify_image_end_to_end() {
     let dir = std::env::temp_dir().join(format!("travelcert-qr-cli-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let d = dir.display().to_string();
-    assert!(cli(&["keygen", "--out-dir", &d, "--country", "CN"])
+    assert!(travelcert(&["keygen", "--out-dir", &d, "--country", "CN"])
         .status
         .success());
     let p = |f: &str| dir.join(f).display().to_string();
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/traveller.json");
-    let out = cli(&[
+    let out = travelcert(&[
         "issue",
         "--key",
         &p("issuer.key.pem"),
@@ -217,7 +212,7 @@ fn cli_issue_render_and_verify_image_end_to_end() {
         .contains("E12345678"));
 
     // verify --image: scan, then verify every code found.
-    let out = cli(&[
+    let out = travelcert(&[
         "verify",
         "--trust",
         &p("trust.json"),
@@ -239,7 +234,7 @@ fn cli_issue_render_and_verify_image_end_to_end() {
     );
 
     // render TEXT --png, as JPEG-free PNG: scans back to the text.
-    let out = cli(&["render", &text, "--png", &p("render.png"), "--ecc", "H"]);
+    let out = travelcert(&["render", &text, "--png", &p("render.png"), "--ecc", "H"]);
     assert!(
         out.status.success(),
         "{}",
@@ -248,11 +243,11 @@ fn cli_issue_render_and_verify_image_end_to_end() {
     let png = std::fs::read(p("render.png")).unwrap();
     assert_eq!(scan::scan(&png).unwrap(), vec![text.clone()]);
     // render to the terminal: half blocks, 2 module rows per line.
-    let out = cli(&["render", &text, "--terminal"]);
+    let out = travelcert(&["render", &text, "--terminal"]);
     let term = String::from_utf8(out.stdout).unwrap();
     assert_eq!(term.lines().count(), (81usize + 8).div_ceil(2));
     // Not alphanumeric: usage error.
-    assert_eq!(cli(&["render", "tc1:lower"]).status.code(), Some(2));
+    assert_eq!(travelcert(&["render", "tc1:lower"]).status.code(), Some(2));
 
     // A code signed by a key the trust store does not hold: exit 1, named error.
     let other = common::issue(&common::sample());
@@ -261,7 +256,7 @@ fn cli_issue_render_and_verify_image_end_to_end() {
         render::png(&other, &RenderOptions::default()).unwrap(),
     )
     .unwrap();
-    let out = cli(&[
+    let out = travelcert(&[
         "verify",
         "--trust",
         &p("trust.json"),
@@ -276,7 +271,7 @@ fn cli_issue_render_and_verify_image_end_to_end() {
     let white = image::GrayImage::from_pixel(img.width(), img.height(), image::Luma([255]));
     white.save(p("blank.png")).unwrap();
     assert_eq!(
-        cli(&[
+        travelcert(&[
             "verify",
             "--trust",
             &p("trust.json"),
@@ -288,7 +283,7 @@ fn cli_issue_render_and_verify_image_end_to_end() {
         Some(1)
     );
     assert_eq!(
-        cli(&[
+        travelcert(&[
             "verify",
             "--trust",
             &p("trust.json"),

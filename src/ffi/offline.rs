@@ -75,6 +75,22 @@ fn timestamp(unix: i64) -> Result<Timestamp, Failure> {
     Timestamp::from_unix(unix).map_err(|e| invalid(e.to_string()))
 }
 
+/// The inputs every signed-list loader checks: the list bytes, the root keys
+/// and the moment of checking.
+fn signed_list_inputs<'a>(
+    list: *const u8,
+    list_len: usize,
+    roots_pem: *const u8,
+    roots_len: usize,
+    now_unix: i64,
+) -> Result<(&'a [u8], Vec<PublicKey>, Timestamp), Failure> {
+    Ok((
+        input(list, list_len, TRAVELCERT_MAX_DOCUMENT_LEN)?,
+        roots(roots_pem, roots_len)?,
+        timestamp(now_unix)?,
+    ))
+}
+
 /// Loads a signed trust list (`list_len` bytes of COSE_Sign1 at `list`)
 /// signed by one of the root keys in `roots_pem` (`roots_len` bytes of PEM
 /// text, one or more `PUBLIC KEY` blocks), valid at `now_unix`, with a
@@ -104,11 +120,10 @@ pub extern "C" fn travelcert_trust_store_from_signed_list(
         clear(store_out, std::ptr::null_mut());
         clear(sequence_out, 0);
         let (store_out, sequence_out) = (out(store_out)?, out(sequence_out)?);
-        let list = input(list, list_len, TRAVELCERT_MAX_DOCUMENT_LEN)?;
-        let roots = roots(roots_pem, roots_len)?;
-        let (store, sequence) =
-            TrustStore::from_signed_list(list, &roots, timestamp(now_unix)?, last_sequence)
-                .map_err(|e| list_error(e, travelcert_result::TrustStoreInvalid))?;
+        let (list, roots, now) =
+            signed_list_inputs(list, list_len, roots_pem, roots_len, now_unix)?;
+        let (store, sequence) = TrustStore::from_signed_list(list, &roots, now, last_sequence)
+            .map_err(|e| list_error(e, travelcert_result::TrustStoreInvalid))?;
         store_out.set(new_handle(travelcert_trust_store { inner: store }));
         sequence_out.set(sequence);
         Ok(())
@@ -138,9 +153,9 @@ pub extern "C" fn travelcert_revocation_list_from_signed(
         clear(list_out, std::ptr::null_mut());
         clear(sequence_out, 0);
         let (list_out, sequence_out) = (out(list_out)?, out(sequence_out)?);
-        let bytes = input(list, list_len, TRAVELCERT_MAX_DOCUMENT_LEN)?;
-        let roots = roots(roots_pem, roots_len)?;
-        let (list, _) = RevocationList::verify(bytes, &roots, timestamp(now_unix)?, last_sequence)
+        let (bytes, roots, now) =
+            signed_list_inputs(list, list_len, roots_pem, roots_len, now_unix)?;
+        let (list, _) = RevocationList::verify(bytes, &roots, now, last_sequence)
             .map_err(|e| list_error(e, travelcert_result::RevocationListInvalid))?;
         sequence_out.set(list.sequence);
         list_out.set(new_handle(travelcert_revocation_list { inner: list }));

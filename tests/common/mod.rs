@@ -79,3 +79,32 @@ pub const TEST1024_SEED: [u8; 32] = [
 ];
 /// RFC 8032 §7.1 test 1024 public key.
 pub const TEST1024_PUB: &str = "278117fc144c72340f67d0f2316e8386ceffbf2b2428c9c51fef7c597f1d426e";
+
+/// Runs the `travelcert` binary (in test targets built with feature `cli`).
+pub fn travelcert(args: &[&str]) -> std::process::Output {
+    // Set only for test targets that the `cli` feature builds the binary for.
+    let Some(exe) = option_env!("CARGO_BIN_EXE_travelcert") else {
+        panic!("the CLI tests need feature `cli`");
+    };
+    std::process::Command::new(exe).args(args).output().unwrap()
+}
+
+/// A path inside the repository, as a string for command lines.
+pub fn repo(rel: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+/// The standard output of a successful run; fails the test with the exit code
+/// and standard error otherwise.
+pub fn ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
