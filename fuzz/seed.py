@@ -84,6 +84,11 @@ def main():
         if payload:
             put("claims_decode", payload)
             put("issue_roundtrip", payload)
+    # The committed sample QR (4 KiB PNG) seeds the scanner; the policies seed
+    # the rules parser.
+    put("scan", (ROOT / "docs" / "sample-certificate.png").read_bytes())
+    for path in sorted((ROOT / "examples" / "policies").glob("*.json")):
+        put("rules", path.read_bytes())
     print(f"seeded {OUT} from {count} vectors")
 
 

@@ -162,14 +162,27 @@ fn root_dir() -> PathBuf {
     root().to_path_buf()
 }
 
+/// Runs a command, retrying while the executable is "busy" (ETXTBSY): when
+/// the tests run in parallel, another thread's fork can briefly hold a write
+/// handle to a binary that was just linked (Cargo retries the same way).
+fn output(cmd: &mut Command, what: &str) -> std::process::Output {
+    for _ in 0..50 {
+        match cmd.output() {
+            Err(e) if e.raw_os_error() == Some(26) => {
+                std::thread::sleep(std::time::Duration::from_millis(100))
+            }
+            result => return result.unwrap_or_else(|e| panic!("cannot run {what}: {e}")),
+        }
+    }
+    panic!("cannot run {what}: the executable stayed busy (ETXTBSY) for 5 s")
+}
+
 /// Runs a C test binary with the sample record's path and the fixtures
 /// directory, and checks it passed.
 fn run(mut cmd: Command, what: &str) -> String {
     cmd.arg(root().join("examples/data/traveller.json"));
     cmd.arg(fixtures());
-    let output = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    let output = output(&mut cmd, what);
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(
@@ -250,10 +263,10 @@ fn c_tests_sanitizers() {
 #[test]
 fn c_example_issues_and_verifies() {
     let exe = compile("verify_example", &["examples/c/verify.c"], &["-O1"]);
-    let output = Command::new(exe)
-        .current_dir(root().join("examples/c"))
-        .output()
-        .unwrap();
+    let output = output(
+        Command::new(exe).current_dir(root().join("examples/c")),
+        "the C example",
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),

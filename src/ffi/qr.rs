@@ -37,7 +37,7 @@ impl From<ScanError> for travelcert_error {
         let name = match &e {
             ScanError::Empty => "ScanEmpty",
             ScanError::UnsupportedFormat => "ScanUnsupportedFormat",
-            ScanError::TooLarge { .. } => "ScanImageTooLarge",
+            ScanError::TooLarge { .. } | ScanError::TooManyPixels { .. } => "ScanImageTooLarge",
             _ => "ScanDecode",
         };
         Failure::new(travelcert_result::ScanImageInvalid, name, e.to_string())

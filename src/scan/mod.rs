@@ -24,6 +24,11 @@ use std::io::Cursor;
 /// The largest image side [`scan`] accepts by default, in pixels.
 pub const DEFAULT_MAX_SIDE: u32 = 12_000;
 
+/// The most pixels [`scan`] decodes by default: 50 megapixels, above any
+/// phone photo. A few kilobytes of PNG or JPEG can declare far more; the
+/// dimensions are checked before any pixel is allocated.
+pub const DEFAULT_MAX_PIXELS: u64 = 50_000_000;
+
 /// Why an image could not be scanned. Finding no code is not an error: it is
 /// an empty result.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -45,6 +50,16 @@ pub enum ScanError {
         /// The limit.
         limit: u32,
     },
+    /// The image has more pixels than the limit.
+    #[error("the image is {width}×{height} pixels; the limit is {limit} pixels in all")]
+    TooManyPixels {
+        /// Its width.
+        width: u32,
+        /// Its height.
+        height: u32,
+        /// The limit.
+        limit: u64,
+    },
     /// The image is corrupt or truncated.
     #[error("the image could not be decoded: {0}")]
     Decode(String),
@@ -57,6 +72,8 @@ pub struct ScanOptions {
     pub fallbacks: bool,
     /// Refuse images with a side longer than this (default [`DEFAULT_MAX_SIDE`]).
     pub max_side: u32,
+    /// Refuse images with more pixels than this (default [`DEFAULT_MAX_PIXELS`]).
+    pub max_pixels: u64,
 }
 
 impl Default for ScanOptions {
@@ -64,6 +81,7 @@ impl Default for ScanOptions {
         Self {
             fallbacks: true,
             max_side: DEFAULT_MAX_SIDE,
+            max_pixels: DEFAULT_MAX_PIXELS,
         }
     }
 }
@@ -104,9 +122,9 @@ impl GreyImage {
     }
 }
 
-/// Decodes PNG or JPEG bytes to greyscale, refusing images larger than
-/// `max_side` before allocating their pixels.
-pub fn decode_image(bytes: &[u8], max_side: u32) -> Result<GreyImage, ScanError> {
+/// Decodes PNG or JPEG bytes to greyscale, refusing images with a side over
+/// `max_side` or more than `max_pixels` pixels before allocating their pixels.
+pub fn decode_image(bytes: &[u8], max_side: u32, max_pixels: u64) -> Result<GreyImage, ScanError> {
     if bytes.is_empty() {
         return Err(ScanError::Empty);
     }
@@ -114,11 +132,25 @@ pub fn decode_image(bytes: &[u8], max_side: u32) -> Result<GreyImage, ScanError>
     if !matches!(format, image::ImageFormat::Png | image::ImageFormat::Jpeg) {
         return Err(ScanError::UnsupportedFormat);
     }
+    // The header alone gives the dimensions; a corrupt header is left to the
+    // full decode below, which reports it.
+    if let Ok((width, height)) =
+        image::ImageReader::with_format(Cursor::new(bytes), format).into_dimensions()
+    {
+        if u64::from(width) * u64::from(height) > max_pixels {
+            return Err(ScanError::TooManyPixels {
+                width,
+                height,
+                limit: max_pixels,
+            });
+        }
+    }
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(max_side);
     limits.max_image_height = Some(max_side);
-    limits.max_alloc = Some(u64::from(max_side) * u64::from(max_side) * 4 + (64 << 20));
+    let pixels = (u64::from(max_side) * u64::from(max_side)).min(max_pixels);
+    limits.max_alloc = Some(pixels * 4 + (64 << 20));
     reader.limits(limits);
     let img = reader.decode().map_err(|e| match e {
         image::ImageError::Limits(_) => {
@@ -150,7 +182,7 @@ pub fn scan(bytes: &[u8]) -> Result<Vec<String>, ScanError> {
 
 /// Every QR text in the image.
 pub fn scan_with(bytes: &[u8], options: &ScanOptions) -> Result<Vec<String>, ScanError> {
-    let img = decode_image(bytes, options.max_side)?;
+    let img = decode_image(bytes, options.max_side, options.max_pixels)?;
     Ok(scan_grey(&img, options))
 }
 
@@ -342,6 +374,18 @@ mod tests {
             Err(ScanError::Decode(_))
         ));
         assert_eq!(scan(&png), Ok(vec![]));
+        let few_pixels = ScanOptions {
+            max_pixels: 15,
+            ..ScanOptions::default()
+        };
+        assert_eq!(
+            scan_with(&png, &few_pixels),
+            Err(ScanError::TooManyPixels {
+                width: 4,
+                height: 4,
+                limit: 15
+            })
+        );
         let small = ScanOptions {
             max_side: 3,
             ..ScanOptions::default()
