@@ -5,6 +5,15 @@
 //! known code is its name (`"rt-pcr"`) and an unknown one its integer (`17`).
 //! FORMAT.md lists every code.
 
+/// What every code list offers generic code (the border rules): its wire code
+/// and whether this version knows it.
+pub(crate) trait Coded: Copy + PartialEq {
+    /// The wire code.
+    fn wire_code(self) -> u32;
+    /// Whether the code is one this version does not know.
+    fn is_unknown(self) -> bool;
+}
+
 /// Defines a code list: an enum with a stable integer code, a JSON name and an
 /// English label for each value, plus `Unknown(u32)`.
 macro_rules! code_list {
@@ -64,6 +73,15 @@ macro_rules! code_list {
                     $( Self::$variant => $label.to_owned(), )+
                     Self::Unknown(n) => format!("unknown code {n}"),
                 }
+            }
+        }
+
+        impl $crate::model::codes::Coded for $name {
+            fn wire_code(self) -> u32 {
+                self.code()
+            }
+            fn is_unknown(self) -> bool {
+                matches!(self, Self::Unknown(_))
             }
         }
 

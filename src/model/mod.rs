@@ -14,7 +14,7 @@
 //! JSON is what the CLI reads when issuing. Items that a later format version adds
 //! and this version does not know are kept in [`Extensions`] and shown in the JSON.
 
-mod codes;
+pub(crate) mod codes;
 mod country;
 mod time;
 

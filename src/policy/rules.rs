@@ -10,6 +10,8 @@ use crate::model::{
     NatResult, RecordKind, Timestamp, VaccineProduct,
 };
 
+use crate::model::codes::Coded;
+
 use super::{Reason, RecordRef, Reference, RuleKind, RuleStatus, Why};
 
 /// One rule: a combination of rules or a requirement on one record kind.
@@ -418,20 +420,18 @@ fn lab_key(f: &Facility) -> (String, String) {
     (f.country.to_string(), name)
 }
 
-fn code_check<T: PartialEq + Copy>(
+fn code_check<T: Coded>(
     accepted: Option<&[T]>,
     found: T,
-    is_unknown: bool,
-    code: u32,
     field: &'static str,
     why: impl FnOnce(T) -> Why,
 ) -> Check {
     match accepted {
         None => Check::Ok,
         Some(list) if list.contains(&found) => Check::Ok,
-        Some(_) if is_unknown => Check::Unknown(Why::UnknownCode {
+        Some(_) if found.is_unknown() => Check::Unknown(Why::UnknownCode {
             field: field.to_owned(),
-            code,
+            code: found.wire_code(),
         }),
         Some(_) => Check::Fails(why(found)),
     }
@@ -605,27 +605,15 @@ impl NatRule {
                     code_check(
                         self.disease.as_ref().map(std::slice::from_ref),
                         t.disease,
-                        t.disease.name().is_none(),
-                        t.disease.code(),
                         "disease",
                         |found| Why::Disease { found },
                     ),
-                    code_check(
-                        self.methods.as_deref(),
-                        t.method,
-                        t.method.name().is_none(),
-                        t.method.code(),
-                        "method",
-                        |found| Why::NatMethod { found },
-                    ),
-                    code_check(
-                        Some(&self.results),
-                        t.result,
-                        t.result.name().is_none(),
-                        t.result.code(),
-                        "result",
-                        |found| Why::NatResult { found },
-                    ),
+                    code_check(self.methods.as_deref(), t.method, "method", |found| {
+                        Why::NatMethod { found }
+                    }),
+                    code_check(Some(&self.results), t.result, "result", |found| {
+                        Why::NatResult { found }
+                    }),
                     window_check(t.sampled_at, self.within_hours, reference),
                 ]);
                 (check, &t.laboratory)
@@ -684,19 +672,12 @@ impl AntibodyRule {
                     code_check(
                         Some(std::slice::from_ref(&self.class)),
                         t.class,
-                        t.class.name().is_none(),
-                        t.class.code(),
                         "class",
                         |found| Why::AntibodyClass { found },
                     ),
-                    code_check(
-                        Some(&self.results),
-                        t.result,
-                        t.result.name().is_none(),
-                        t.result.code(),
-                        "result",
-                        |found| Why::AntibodyResult { found },
-                    ),
+                    code_check(Some(&self.results), t.result, "result", |found| {
+                        Why::AntibodyResult { found }
+                    }),
                     window_check(t.sampled_at, self.within_hours, reference),
                 ]);
                 (check, &t.laboratory)
@@ -774,19 +755,12 @@ impl VaccinationRule {
                     code_check(
                         self.disease.as_ref().map(std::slice::from_ref),
                         v.disease,
-                        v.disease.name().is_none(),
-                        v.disease.code(),
                         "disease",
                         |found| Why::Disease { found },
                     ),
-                    code_check(
-                        self.products.as_deref(),
-                        v.product,
-                        v.product.name().is_none(),
-                        v.product.code(),
-                        "product",
-                        |found| Why::Product { found },
-                    ),
+                    code_check(self.products.as_deref(), v.product, "product", |found| {
+                        Why::Product { found }
+                    }),
                     complete,
                     timing,
                 ]);
@@ -882,16 +856,12 @@ impl RecoveredRule {
                 code_check(
                     Some(&[HistoryKind::Diagnosis][..]),
                     h.kind,
-                    h.kind.name().is_none(),
-                    h.kind.code(),
                     "kind",
                     |found| Why::HistoryKind { found },
                 ),
                 code_check(
                     self.disease.as_ref().map(std::slice::from_ref),
                     h.disease,
-                    h.disease.name().is_none(),
-                    h.disease.code(),
                     "disease",
                     |found| Why::Disease { found },
                 ),
@@ -941,16 +911,12 @@ impl RecoveredRule {
                     code_check(
                         self.disease.as_ref().map(std::slice::from_ref),
                         t.disease,
-                        t.disease.name().is_none(),
-                        t.disease.code(),
                         "disease",
                         |found| Why::Disease { found },
                     ),
                     code_check(
                         Some(&[NatResult::Negative][..]),
                         t.result,
-                        t.result.name().is_none(),
-                        t.result.code(),
                         "result",
                         |found| Why::NatResult { found },
                     ),
