@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{repo, travelcert};
+use common::{ok, repo, travelcert};
 
 #[test]
 fn keygen_issue_verify_and_tamper() {
@@ -246,5 +246,331 @@ fn bulk_issue_and_verify() {
         .as_str()
         .unwrap()
         .ends_with("000005.txt"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A fresh directory for one test.
+fn workspace(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("travelcert-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn arg(path: &std::path::Path) -> String {
+    path.display().to_string()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The permission bits of a file (Unix only; elsewhere nothing is checked).
+fn assert_owner_only(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}: mode {mode:o}", path.display());
+    }
+}
+
+fn pem(seed: &[u8; 32]) -> String {
+    travelcert::issue::Ed25519Signer::from_seed(seed)
+        .to_pkcs8_pem()
+        .unwrap()
+        .as_str()
+        .to_owned()
+}
+
+const AT: &str = "2021-03-11T09:00:00Z";
+
+#[test]
+fn verify_batch_on_empty_input_is_a_usage_error() {
+    let dir = workspace("empty-batch");
+    let trust = dir.join("trust.json");
+    std::fs::write(&trust, common::store().to_json()).unwrap();
+    let certs = dir.join("certs");
+    std::fs::create_dir_all(&certs).unwrap();
+    std::fs::write(certs.join("notes.md"), "not a certificate").unwrap();
+    let blank = dir.join("blank.txt");
+    std::fs::write(&blank, "\n  \n\n").unwrap();
+    for input in [&certs, &blank] {
+        let out = travelcert(&["verify", "--trust", &arg(&trust), "--batch", &arg(input)]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&arg(input)) && err.contains("no certificates"),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    // issue --batch on an empty file: the same.
+    let key = dir.join("issuer.key.pem");
+    std::fs::write(&key, pem(&common::TEST1_SEED)).unwrap();
+    let out_dir = dir.join("out");
+    let out = travelcert(&[
+        "issue",
+        "--key",
+        &arg(&key),
+        "--issuer",
+        "CN",
+        "--batch",
+        &arg(&blank),
+        "--out-dir",
+        &arg(&out_dir),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no records"), "{}", stderr(&out));
+    // One certificate in the directory: verified, exit 0.
+    std::fs::write(certs.join("a.txt"), common::issue(&common::sample())).unwrap();
+    let out = travelcert(&[
+        "verify",
+        "--trust",
+        &arg(&trust),
+        "--at",
+        AT,
+        "--batch",
+        &arg(&certs),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn skew_is_limited_to_one_day() {
+    let dir = workspace("skew");
+    let trust = dir.join("trust.json");
+    std::fs::write(&trust, common::store().to_json()).unwrap();
+    let trust = arg(&trust);
+    let text = common::issue(&common::sample());
+    // Issued 2021-03-10T12:00:00Z; checked 12 hours earlier.
+    let early = "2021-03-10T00:00:00Z";
+    for bad in ["86401", "-1", "9223372036854775807"] {
+        let skew = format!("--skew={bad}");
+        let out = travelcert(&["verify", "--trust", &trust, "--at", early, &skew, &text]);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", stderr(&out));
+        assert!(stderr(&out).contains("--skew"), "{}", stderr(&out));
+    }
+    // The largest skew is accepted and applied; the default is not enough.
+    let out = travelcert(&[
+        "verify", "--trust", &trust, "--at", early, "--skew", "86400", &text,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = travelcert(&["verify", "--trust", &trust, "--at", early, &text]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = travelcert(&[
+        "verify", "--trust", &trust, "--at", AT, "--skew", "0", &text,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn keygen_refuses_existing_outputs_without_force_and_never_replaces_a_key() {
+    let dir = workspace("keygen-force");
+    let d = arg(&dir);
+    std::fs::write(dir.join("trust.json"), "old").unwrap();
+    let out = travelcert(&["keygen", "--out-dir", &d, "--country", "CN"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&arg(&dir.join("trust.json"))),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    // Refused before anything was written.
+    assert!(!dir.join("issuer.key.pem").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("trust.json")).unwrap(),
+        "old"
+    );
+    // --force replaces the public outputs.
+    ok(&travelcert(&[
+        "keygen",
+        "--out-dir",
+        &d,
+        "--country",
+        "CN",
+        "--force",
+    ]));
+    assert!(std::fs::read_to_string(dir.join("trust.json"))
+        .unwrap()
+        .contains("\"CN\""));
+    assert_owner_only(&dir.join("issuer.key.pem"));
+    // The private key is never replaced, not even with --force.
+    let key = std::fs::read(dir.join("issuer.key.pem")).unwrap();
+    let out = travelcert(&["keygen", "--out-dir", &d, "--force"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("issuer.key.pem"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(dir.join("issuer.key.pem")).unwrap(), key);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn issue_and_render_refuse_to_overwrite_qr_files_and_write_them_owner_only() {
+    let dir = workspace("issue-force");
+    let key = dir.join("issuer.key.pem");
+    std::fs::write(&key, pem(&common::TEST1_SEED)).unwrap();
+    let key = arg(&key);
+    let record = repo("examples/data/traveller.json");
+    for (flag, name) in [
+        ("--png", "cert.png"),
+        ("--svg", "cert.svg"),
+        ("--card", "card.svg"),
+    ] {
+        let path = dir.join(name);
+        let p = arg(&path);
+        std::fs::write(&path, "precious").unwrap();
+        let args = ["issue", "--key", &key, "--issuer", "CN", flag, &p, &record];
+        let out = travelcert(&args);
+        assert_eq!(out.status.code(), Some(2), "{flag}: {}", stderr(&out));
+        assert!(stderr(&out).contains(&p) && stderr(&out).contains("--force"));
+        assert!(out.stdout.is_empty(), "nothing is issued");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "precious");
+        let mut forced = args.to_vec();
+        forced.push("--force");
+        ok(&travelcert(&forced));
+        assert_ne!(std::fs::read(&path).unwrap(), b"precious");
+        assert_owner_only(&path);
+    }
+    // A new file is owner-only too.
+    let fresh = dir.join("fresh.png");
+    let text = ok(&travelcert(&[
+        "issue",
+        "--key",
+        &key,
+        "--issuer",
+        "CN",
+        "--png",
+        &arg(&fresh),
+        &record,
+    ]));
+    assert_owner_only(&fresh);
+    // render: the same rule.
+    let out = travelcert(&["render", text.trim(), "--png", &arg(&fresh)]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&arg(&fresh)));
+    ok(&travelcert(&[
+        "render",
+        text.trim(),
+        "--png",
+        &arg(&fresh),
+        "--force",
+    ]));
+    assert_owner_only(&fresh);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn issue_batch_refuses_to_overwrite_and_writes_owner_only() {
+    let dir = workspace("batch-force");
+    let key = dir.join("issuer.key.pem");
+    std::fs::write(&key, pem(&common::TEST1_SEED)).unwrap();
+    let record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo("examples/data/traveller.json")).unwrap(),
+    )
+    .unwrap();
+    let records = dir.join("records.jsonl");
+    std::fs::write(&records, format!("{record}\n{record}\n")).unwrap();
+    let out_dir = dir.join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::write(out_dir.join("000002.txt"), "precious").unwrap();
+    let (k, r, o) = (arg(&key), arg(&records), arg(&out_dir));
+    let args = [
+        "issue",
+        "--key",
+        &k,
+        "--issuer",
+        "CN",
+        "--batch",
+        &r,
+        "--out-dir",
+        &o,
+    ];
+    let out = travelcert(&args);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("000002.txt"), "{}", stderr(&out));
+    // Refused before anything was issued.
+    assert!(!out_dir.join("000001.txt").exists());
+    assert!(!out_dir.join("report.jsonl").exists());
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("000002.txt")).unwrap(),
+        "precious"
+    );
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    ok(&travelcert(&forced));
+    for f in ["000001.txt", "000002.txt", "report.jsonl"] {
+        assert_owner_only(&out_dir.join(f));
+    }
+    assert!(std::fs::read_to_string(out_dir.join("000002.txt"))
+        .unwrap()
+        .starts_with("TC1:"));
+    // Run again without --force: the report is in the way now.
+    let out = travelcert(&args);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("report.jsonl"), "{}", stderr(&out));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn trust_sign_refuses_to_overwrite_its_output_without_force() {
+    let dir = workspace("sign-force");
+    let root = dir.join("root.key.pem");
+    std::fs::write(&root, pem(&common::TEST2_SEED)).unwrap();
+    let keys = dir.join("keys.json");
+    std::fs::write(&keys, common::store().to_json()).unwrap();
+    let list = dir.join("trust.cose");
+    std::fs::write(&list, "precious").unwrap();
+    let (r, k, l) = (arg(&root), arg(&keys), arg(&list));
+    let args = [
+        "trust",
+        "sign",
+        "--root-key",
+        &r,
+        "--keys",
+        &k,
+        "--sequence",
+        "1",
+        "--out",
+        &l,
+    ];
+    let out = travelcert(&args);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&l) && stderr(&out).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&list).unwrap(), "precious");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    ok(&travelcert(&forced));
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&travelcert(&["trust", "inspect", &l]))).unwrap();
+    assert_eq!(json["list"]["sequence"], 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn revoke_leaves_a_file_it_cannot_read_as_a_list_untouched() {
+    let dir = workspace("revoke-keep");
+    let root = dir.join("root.key.pem");
+    std::fs::write(&root, pem(&common::TEST2_SEED)).unwrap();
+    let list = dir.join("revoked.cose");
+    std::fs::write(&list, "precious, not a revocation list").unwrap();
+    let out = travelcert(&[
+        "revoke",
+        "--list",
+        &arg(&list),
+        "--root-key",
+        &arg(&root),
+        "--id",
+        "00112233445566778899aabbccddeeff",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&arg(&list)), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&list).unwrap(),
+        "precious, not a revocation list"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

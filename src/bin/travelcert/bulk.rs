@@ -15,7 +15,7 @@ use travelcert::verify::Verifier;
 
 use crate::exit::{usage, Exit, Failure};
 use crate::input::read_text;
-use crate::output::write;
+use crate::output::{create, create_io, describe, refuse_existing, Create};
 
 /// Certificates per `verify_batch` call.
 const CHUNK: usize = 64;
@@ -40,19 +40,46 @@ fn progress(len: usize, what: &str) -> ProgressBar {
 
 /// Splits `items` into one contiguous part per core, runs `f` on each part
 /// on its own thread, and joins the results in input order.
-fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
-    let per = items.len().div_ceil(threads()).max(1);
+fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&[T]) -> Vec<R> + Sync,
+) -> Result<Vec<R>, Failure> {
+    parallel_on(threads(), items, f)
+}
+
+/// [`parallel`] on `threads` threads. A worker's panic is propagated (after
+/// every worker has stopped): no result is dropped, so none can shift to
+/// another input. A part whose result count differs from its input count
+/// stops the run with an error for the same reason.
+fn parallel_on<T: Sync, R: Send>(
+    threads: usize,
+    items: &[T],
+    f: impl Fn(&[T]) -> Vec<R> + Sync,
+) -> Result<Vec<R>, Failure> {
+    let per = items.len().div_ceil(threads.max(1)).max(1);
     let f = &f;
-    std::thread::scope(|scope| {
+    let joined: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(per)
-            .map(|part| scope.spawn(move || f(part)))
+            .map(|part| (part.len(), scope.spawn(move || f(part))))
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .map(|(len, h)| (len, h.join()))
             .collect()
-    })
+    });
+    let mut results = Vec::with_capacity(items.len());
+    for (len, part) in joined {
+        let part = part.unwrap_or_else(|payload| std::panic::resume_unwind(payload));
+        if part.len() != len {
+            return Err(usage(format!(
+                "internal error: a worker returned {} results for {len} inputs; nothing was reported",
+                part.len()
+            )));
+        }
+        results.extend(part);
+    }
+    Ok(results)
 }
 
 fn summary(what: &str, total: usize, errors: &BTreeMap<String, usize>, started: Instant) {
@@ -75,6 +102,7 @@ pub(crate) fn issue(
     params: &IssueParams,
     input: &Path,
     out_dir: &Path,
+    force: bool,
 ) -> Result<(), Failure> {
     let text = read_text(input)?;
     std::fs::create_dir_all(out_dir).map_err(|e| usage(format!("{}: {e}", out_dir.display())))?;
@@ -84,6 +112,15 @@ pub(crate) fn issue(
         .map(|(i, l)| (i + 1, l.trim()))
         .filter(|(_, l)| !l.is_empty())
         .collect();
+    if lines.is_empty() {
+        return Err(usage(format!("{}: no records to issue", input.display())));
+    }
+    // Nothing is issued when an output would be overwritten without --force.
+    let report_path = out_dir.join("report.jsonl");
+    refuse_existing(&report_path, force)?;
+    for (n, _) in &lines {
+        refuse_existing(&out_dir.join(format!("{n:06}.txt")), force)?;
+    }
     let started = Instant::now();
     let bar = progress(lines.len(), "issuing");
     let results = parallel(&lines, |part| {
@@ -100,8 +137,10 @@ pub(crate) fn issue(
                     .and_then(|r| issuer.issue(&r, params).map_err(|e| e.to_string()))
                     .and_then(|issued| {
                         let file = format!("{n:06}.txt");
-                        std::fs::write(out_dir.join(&file), format!("{}\n", issued.text))
-                            .map_err(|e| format!("{file}: {e}"))?;
+                        let path = out_dir.join(&file);
+                        let text = format!("{}\n", issued.text);
+                        create_io(&path, text.as_bytes(), Create::private(force))
+                            .map_err(|e| describe(Path::new(&file), &e))?;
                         Ok(json!({"line": n, "ok": true, "file": file,
                             "certificate_id": issued.certificate.certificate_id.to_string(),
                             "characters": issued.text.len()}))
@@ -110,7 +149,7 @@ pub(crate) fn issue(
                 (*n, result)
             })
             .collect()
-    });
+    })?;
     bar.finish_and_clear();
     let mut report = String::new();
     let mut errors: BTreeMap<String, usize> = BTreeMap::new();
@@ -125,8 +164,7 @@ pub(crate) fn issue(
         report.push_str(&entry.to_string());
         report.push('\n');
     }
-    let report_path = out_dir.join("report.jsonl");
-    write(&report_path, report.as_bytes())?;
+    create(&report_path, report.as_bytes(), Create::private(force))?;
     summary("issued", results.len(), &errors, started);
     if errors.is_empty() {
         Ok(())
@@ -165,6 +203,17 @@ pub(crate) fn verify(verifier: &Verifier, now: Timestamp, input: &Path) -> Resul
             })
             .collect()
     };
+    if sources.is_empty() {
+        return Err(usage(format!(
+            "{}: no certificates to verify ({})",
+            input.display(),
+            if input.is_dir() {
+                "no *.txt file"
+            } else {
+                "no non-empty line"
+            }
+        )));
+    }
     let started = Instant::now();
     let bar = progress(sources.len(), "verifying");
     let results = parallel(&sources, |part| {
@@ -176,7 +225,7 @@ pub(crate) fn verify(verifier: &Verifier, now: Timestamp, input: &Path) -> Resul
                 results
             })
             .collect()
-    });
+    })?;
     bar.finish_and_clear();
     let mut errors: BTreeMap<String, usize> = BTreeMap::new();
     let stdout = std::io::stdout();
@@ -199,5 +248,68 @@ pub(crate) fn verify(verifier: &Verifier, now: Timestamp, input: &Path) -> Resul
         Ok(())
     } else {
         Err(Failure::new(Exit::Invalid, ""))
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::parallel_on;
+
+    #[test]
+    fn results_keep_input_order_across_threads() {
+        let items: Vec<u32> = (0..103).collect();
+        for threads in [1, 2, 3, 4, 16, 200] {
+            let out = parallel_on(threads, &items, |part| {
+                part.iter().map(|n| n * 10).collect::<Vec<_>>()
+            })
+            .ok()
+            .unwrap();
+            assert_eq!(out, items.iter().map(|n| n * 10).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn a_worker_panic_is_propagated_not_swallowed() {
+        let items: Vec<u32> = (0..40).collect();
+        // The third of four parts panics; before, its results silently
+        // vanished and the later parts' results moved up to its inputs.
+        let caught = std::panic::catch_unwind(|| {
+            parallel_on(4, &items, |part| {
+                if part.contains(&25) {
+                    panic!("worker failed on its part");
+                }
+                part.to_vec()
+            })
+        });
+        let payload = caught.err().expect("the panic reaches the caller");
+        assert_eq!(
+            payload.downcast_ref::<&str>(),
+            Some(&"worker failed on its part")
+        );
+    }
+
+    #[test]
+    fn a_worker_returning_too_few_results_stops_the_run() {
+        let items: Vec<u32> = (0..40).collect();
+        let result = parallel_on(4, &items, |part| {
+            if part.contains(&5) {
+                part.iter().skip(1).copied().collect()
+            } else {
+                part.to_vec()
+            }
+        });
+        let failure = result.err().expect("an error, not shifted results");
+        assert_eq!(failure.exit, crate::exit::Exit::Usage);
+        assert!(
+            failure.message.contains("9 results for 10 inputs"),
+            "{}",
+            failure.message
+        );
     }
 }

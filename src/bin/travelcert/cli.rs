@@ -31,6 +31,10 @@ pub(crate) enum Command {
         /// and an X25519 key pair whose public half is published (mode 2).
         #[arg(long)]
         reader: bool,
+        /// Replace existing public outputs (issuer.pub.pem, trust.json,
+        /// reader.pub.json); private keys are never overwritten.
+        #[arg(long)]
+        force: bool,
     },
     /// Issue a certificate from a record JSON file and print its text.
     Issue(IssueArgs),
@@ -93,6 +97,9 @@ pub(crate) struct IssueArgs {
     /// Write a printable certificate card (SVG, A6) to this file.
     #[arg(long, conflicts_with = "batch")]
     pub(crate) card: Option<PathBuf>,
+    /// Overwrite existing output files (--png, --svg, --card, --batch outputs).
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 // `travelcert render`.
@@ -105,6 +112,9 @@ pub(crate) struct RenderArgs {
     /// Also print the code to the terminal (Unicode half blocks).
     #[arg(long)]
     pub(crate) terminal: bool,
+    /// Overwrite existing output files.
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 // `travelcert verify`.
@@ -130,8 +140,9 @@ pub(crate) struct VerifyArgs {
     /// Verify at this instant (RFC 3339); default now.
     #[arg(long)]
     pub(crate) at: Option<String>,
-    /// Allowed clock skew in seconds.
-    #[arg(long, default_value_t = 300)]
+    /// Allowed clock skew in seconds (0 to 86400).
+    #[arg(long, default_value_t = 300,
+          value_parser = clap::value_parser!(i64).range(0..=86_400))]
     pub(crate) skew: i64,
     /// A reader key file (shared or X25519 secret) to read encrypted
     /// certificates with; repeatable.
@@ -199,6 +210,9 @@ pub(crate) enum TrustCommand {
         /// Where to write the signed list.
         #[arg(long)]
         out: PathBuf,
+        /// Overwrite an existing --out file.
+        #[arg(long)]
+        force: bool,
     },
     /// Print a signed trust list as JSON; with --root, check it first.
     Inspect {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use travelcert::issue::Ed25519Signer;
 use travelcert::keys::PublicKey;
 use travelcert::model::Timestamp;
+use zeroize::Zeroizing;
 
 use crate::cli::TextInput;
 use crate::exit::{usage, Failure};
@@ -80,6 +81,31 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
     fs::read_to_string(path).map_err(|e| usage(format!("{}: {e}", path.display())))
 }
 
+/// A secret file's text (a PEM private key), wiped from memory when dropped.
+pub(crate) fn read_secret_text(path: &Path) -> Result<Zeroizing<String>, Failure> {
+    let bytes = read_secret_bytes(path)?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|e| usage(format!("{}: {e}", path.display())))?;
+    // Allocated at its final size: no copy is left behind by growing.
+    let mut owned = Zeroizing::new(String::with_capacity(text.len()));
+    owned.push_str(text);
+    Ok(owned)
+}
+
+/// A secret file's bytes (reader keys), wiped from memory when dropped.
+pub(crate) fn read_secret_bytes(path: &Path) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    let fail = |e: std::io::Error| usage(format!("{}: {e}", path.display()));
+    let mut file = fs::File::open(path).map_err(fail)?;
+    // Sized from the file so the buffer is not reallocated (which would leave
+    // an unwiped copy behind); only a pipe or a growing file makes it grow.
+    let len = file.metadata().map_or(0, |m| m.len());
+    let mut bytes = Zeroizing::new(Vec::with_capacity(
+        usize::try_from(len).unwrap_or(0).saturating_add(1),
+    ));
+    file.read_to_end(&mut bytes).map_err(fail)?;
+    Ok(bytes)
+}
+
 pub(crate) fn read_roots(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Failure> {
     paths
         .iter()
@@ -91,6 +117,6 @@ pub(crate) fn read_roots(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Failure> {
 }
 
 pub(crate) fn read_signer(path: &Path) -> Result<Ed25519Signer, Failure> {
-    Ed25519Signer::from_pkcs8_pem(&read_text(path)?)
+    Ed25519Signer::from_pkcs8_pem(&read_secret_text(path)?)
         .map_err(|e| usage(format!("{}: {e}", path.display())))
 }

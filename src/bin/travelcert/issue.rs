@@ -8,8 +8,8 @@ use travelcert::render::{self, CardOptions};
 use crate::bulk;
 use crate::cli::IssueArgs;
 use crate::exit::{usage, Failure};
-use crate::input::{duration, hex_bytes, instant, read_text};
-use crate::output::write;
+use crate::input::{duration, hex_bytes, instant, read_secret_text, read_text};
+use crate::output::{create, refuse_existing, Create};
 use crate::reader;
 
 pub(crate) fn run(args: IssueArgs) -> Result<(), Failure> {
@@ -26,8 +26,9 @@ pub(crate) fn run(args: IssueArgs) -> Result<(), Failure> {
         card,
         include_history,
         encrypt_to,
+        force,
     } = args;
-    let pem = read_text(&key)?;
+    let pem = read_secret_text(&key)?;
     let signer = Ed25519Signer::from_pkcs8_pem(&pem)
         .map_err(|e| usage(format!("{}: {e}", key.display())))?;
     let country = CountryCode::new(&issuer).map_err(usage)?;
@@ -42,9 +43,14 @@ pub(crate) fn run(args: IssueArgs) -> Result<(), Failure> {
         if outputs.any() {
             return Err(usage("--png/--svg cannot be used with --batch"));
         }
-        return bulk::issue(&pem, country, &params, &batch, &out_dir);
+        return bulk::issue(&pem, country, &params, &batch, &out_dir, force);
     }
     let record_path = record.ok_or_else(|| usage("a RECORD file or --batch is required"))?;
+    // Nothing is issued when an output would be overwritten without --force.
+    outputs.refuse_existing(force)?;
+    if let Some(path) = &card {
+        refuse_existing(path, force)?;
+    }
     let record: HealthRecord = serde_json::from_str(&read_text(&record_path)?)
         .map_err(|e| usage(format!("{}: {e}", record_path.display())))?;
     if let Some(id) = id {
@@ -61,14 +67,14 @@ pub(crate) fn run(args: IssueArgs) -> Result<(), Failure> {
         // Refuses a certificate whose QR code would not fit.
         let options = outputs.options()?;
         let matrix = render::matrix(&text, &options).map_err(usage)?;
-        outputs.write(&matrix, &options)?;
+        outputs.write(&matrix, &options, force)?;
         if let Some(path) = &card {
             let card_options = CardOptions {
                 qr: options,
                 ..CardOptions::default()
             };
             let svg = render::card_svg(&issued.certificate, &text, &card_options).map_err(usage)?;
-            write(path, svg.as_bytes())?;
+            create(path, svg.as_bytes(), Create::private(force))?;
         }
         eprintln!(
             "QR version {} (ECC {}), {} characters",

@@ -8,20 +8,57 @@ use travelcert::model::CountryCode;
 use travelcert::trust::{TrustStore, TrustedKey};
 
 use crate::exit::{usage, Failure};
-use crate::output::{write, write_secret};
+use crate::output::{create, refuse_existing, write_secret, Create};
 
-/// `keygen --out-dir DIR [--country CC]`.
-pub(crate) fn run(dir: &Path, country: &str) -> Result<(), Failure> {
+/// Refuses an existing secret key (always) or public output (unless `force`)
+/// before anything is generated, so a refused keygen writes nothing.
+pub(crate) fn refuse_outputs(
+    dir: &Path,
+    secrets: &[&str],
+    public: &[&str],
+    force: bool,
+) -> Result<(), Failure> {
+    for name in secrets {
+        let path = dir.join(name);
+        if fs::symlink_metadata(&path).is_ok() {
+            return Err(usage(format!(
+                "{}: already exists (keygen never overwrites a key)",
+                path.display()
+            )));
+        }
+    }
+    for name in public {
+        refuse_existing(&dir.join(name), force)?;
+    }
+    Ok(())
+}
+
+/// `keygen --out-dir DIR [--country CC] [--force]`.
+pub(crate) fn run(dir: &Path, country: &str, force: bool) -> Result<(), Failure> {
     let country = CountryCode::new(country).map_err(usage)?;
+    refuse_outputs(
+        dir,
+        &["issuer.key.pem"],
+        &["issuer.pub.pem", "trust.json"],
+        force,
+    )?;
     let signer = Ed25519Signer::generate().map_err(usage)?;
     let public = signer.public_key();
     fs::create_dir_all(dir).map_err(|e| usage(format!("{}: {e}", dir.display())))?;
     let secret = signer.to_pkcs8_pem().map_err(usage)?;
     write_secret(&dir.join("issuer.key.pem"), secret.as_bytes())?;
-    write(&dir.join("issuer.pub.pem"), public.to_spki_pem().as_bytes())?;
+    create(
+        &dir.join("issuer.pub.pem"),
+        public.to_spki_pem().as_bytes(),
+        Create::public(force),
+    )?;
     let mut store = TrustStore::new();
     store.add(TrustedKey::new(public.clone(), country));
-    write(&dir.join("trust.json"), (store.to_json() + "\n").as_bytes())?;
+    create(
+        &dir.join("trust.json"),
+        (store.to_json() + "\n").as_bytes(),
+        Create::public(force),
+    )?;
     println!(
         "kid {} for {country} written to {}",
         public.kid(),

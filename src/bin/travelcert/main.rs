@@ -50,11 +50,15 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Keygen {
             out_dir,
             reader: true,
+            force,
             ..
-        } => reader::keygen(&out_dir),
+        } => reader::keygen(&out_dir, force),
         Command::Keygen {
-            out_dir, country, ..
-        } => keygen::run(&out_dir, &country),
+            out_dir,
+            country,
+            force,
+            ..
+        } => keygen::run(&out_dir, &country, force),
         Command::Issue(args) => issue::run(args),
         Command::Render(args) => render::run(args),
         Command::Verify(args) => verify::run(args),

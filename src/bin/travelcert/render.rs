@@ -10,11 +10,13 @@ pub(crate) fn run(args: RenderArgs) -> Result<(), Failure> {
         input,
         outputs,
         terminal,
+        force,
     } = args;
     let text = input.read()?;
     let options = outputs.options()?;
+    outputs.refuse_existing(force)?;
     let matrix = render::matrix(&text, &options).map_err(usage)?;
-    outputs.write(&matrix, &options)?;
+    outputs.write(&matrix, &options, force)?;
     if terminal || !outputs.any() {
         print!(
             "{}",

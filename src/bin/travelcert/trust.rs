@@ -11,7 +11,7 @@ use travelcert::trust::{ListState, TrustList, TrustStore};
 use crate::cli::TrustCommand;
 use crate::exit::{usage, Exit, Failure};
 use crate::input::{duration, instant, read_bytes, read_roots, read_signer};
-use crate::output::write;
+use crate::output::{create, write, Create};
 
 pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
     match command {
@@ -23,6 +23,7 @@ pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
             issued_at,
             next_root,
             out,
+            force,
         } => {
             let signer = read_signer(&root_key)?;
             let store = TrustStore::from_json(&read_bytes(&keys)?)
@@ -35,7 +36,11 @@ pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
             );
             list.keys = store.keys().cloned().collect();
             list.next_roots = read_roots(&next_root)?;
-            write(&out, &list.sign(&signer).map_err(usage)?)?;
+            create(
+                &out,
+                &list.sign(&signer).map_err(usage)?,
+                Create::public(force),
+            )?;
             println!(
                 "{}: {} keys, sequence {sequence}, signed by root {}",
                 out.display(),
