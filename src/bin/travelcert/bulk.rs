@@ -304,7 +304,7 @@ mod tests {
                 part.to_vec()
             }
         });
-        let failure = result.err().expect("an error, not shifted results");
+        let failure = result.expect_err("an error, not shifted results");
         assert_eq!(failure.exit, crate::exit::Exit::Usage);
         assert!(
             failure.message.contains("9 results for 10 inputs"),
