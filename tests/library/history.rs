@@ -4,9 +4,7 @@
 //! the reference moment, and the privacy views of the new kinds.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use travelcert::issue::IssueParams;
 use travelcert::model::{
     Certificate, CertificateId, CountryCode, Date, Disease, Extensions, HealthRecord, HistoryEntry,

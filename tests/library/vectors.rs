@@ -6,11 +6,9 @@
 //! FORMAT.md alone, in Python.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use travelcert::codec::{base45, claims, zlib};
 use travelcert::cose::{sign1, Algorithm};
