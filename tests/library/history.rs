@@ -18,7 +18,7 @@ use travelcert::verify::Verifier;
 use travelcert::{IssueError, VerifyError};
 
 fn recovered() -> HealthRecord {
-    serde_json::from_str(include_str!("../examples/data/traveller-recovered.json")).unwrap()
+    serde_json::from_str(include_str!("../../examples/data/traveller-recovered.json")).unwrap()
 }
 
 fn policy(name: &str) -> Policy {

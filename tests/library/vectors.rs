@@ -415,7 +415,7 @@ fn cases() -> Vec<Case> {
 // --- issue 10: infection history, recovery NATs, journey details ---
 
 fn recovered() -> HealthRecord {
-    serde_json::from_str(include_str!("../examples/data/traveller-recovered.json")).unwrap()
+    serde_json::from_str(include_str!("../../examples/data/traveller-recovered.json")).unwrap()
 }
 
 /// A store whose key may sign every kind, history and recovery included.
