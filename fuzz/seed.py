@@ -9,7 +9,7 @@
 
 Usage: python3 fuzz/seed.py [CORPUS_DIR]   (default fuzz/corpus; generated, not committed)
 The malformed-input corpus adds its texts with
-  TRAVELCERT_DUMP_CORPUS=fuzz/corpus/verify_text cargo test --features issue --test malformed
+  TRAVELCERT_DUMP_CORPUS=fuzz/corpus/verify_text cargo test --features issue --test library malformed::
 """
 import hashlib
 import json

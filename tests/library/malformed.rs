@@ -2,16 +2,12 @@
 //! exactly the `VerifyError` it names (by `name()`), or verify when it is a
 //! valid case; trust stores with weak keys are refused with `KeyError::WeakKey`.
 //!
-//! `TRAVELCERT_DUMP_CORPUS=DIR cargo test --features issue --test malformed`
+//! `TRAVELCERT_DUMP_CORPUS=DIR cargo test --features issue --test library malformed::`
 //! also writes every case's text to `DIR/<name>` (fuzz seeds; see fuzz/seed.sh).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "malformed/cases.rs"]
-mod cases;
-mod common;
-
-use cases::*;
-use common::*;
+use crate::cases::*;
+use crate::common::*;
 use travelcert::codec::{base45, zlib};
 use travelcert::cose::sign1;
 use travelcert::keys::PublicKey;

@@ -1,9 +1,7 @@
 //! Round trips, determinism, tamper detection, and an independent COSE check.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 use travelcert::codec::{self, base45};
 use travelcert::model::*;

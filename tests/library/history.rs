@@ -4,9 +4,7 @@
 //! the reference moment, and the privacy views of the new kinds.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use travelcert::issue::IssueParams;
 use travelcert::model::{
     Certificate, CertificateId, CountryCode, Date, Disease, Extensions, HealthRecord, HistoryEntry,
@@ -20,7 +18,7 @@ use travelcert::verify::Verifier;
 use travelcert::{IssueError, VerifyError};
 
 fn recovered() -> HealthRecord {
-    serde_json::from_str(include_str!("../examples/data/traveller-recovered.json")).unwrap()
+    serde_json::from_str(include_str!("../../examples/data/traveller-recovered.json")).unwrap()
 }
 
 fn policy(name: &str) -> Policy {

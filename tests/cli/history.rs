@@ -3,9 +3,7 @@
 //! policy with windows counted from the departure time.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{repo, travelcert};
+use crate::common::{repo, travelcert};
 
 #[test]
 fn history_needs_the_flag_and_round_trips_through_issue_and_verify() {

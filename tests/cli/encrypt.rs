@@ -3,9 +3,7 @@
 //! the exit codes and error names when the reader key is missing or wrong.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{ok, repo, travelcert};
+use crate::common::{ok, repo, travelcert};
 
 #[test]
 fn keygen_reader_issue_encrypted_and_verify_both_modes() {

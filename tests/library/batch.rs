@@ -2,9 +2,7 @@
 //! on mixed valid and invalid inputs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 use travelcert::codec::{self, base45, zlib};
 use travelcert::cose::sign1;

@@ -3,11 +3,9 @@
 //! (`issue --png/--svg/--card`, `render`, `verify --image`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::process::Command;
 
-use common::travelcert;
+use crate::common::{self, travelcert};
 
 use travelcert::model::{AntibodyTest, Vaccination};
 use travelcert::render::{self, CardOptions, EccLevel, RenderError, RenderOptions, Scale};

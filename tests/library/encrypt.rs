@@ -4,11 +4,9 @@
 //! are byte-exact (`TRAVELCERT_BLESS=1` rewrites them) and verify as stated.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use travelcert::codec;
 use travelcert::encrypt::cose::{self as ecose, encrypt::Encrypt, encrypt0::Encrypt0};

@@ -4,11 +4,9 @@
 //! 4 needs review.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::*;
+use crate::common::*;
 use travelcert::issue::{Ed25519Signer, Signer};
 
 struct Dir(PathBuf);

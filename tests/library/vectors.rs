@@ -6,11 +6,9 @@
 //! FORMAT.md alone, in Python.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use travelcert::codec::{base45, claims, zlib};
 use travelcert::cose::{sign1, Algorithm};
@@ -417,7 +415,7 @@ fn cases() -> Vec<Case> {
 // --- issue 10: infection history, recovery NATs, journey details ---
 
 fn recovered() -> HealthRecord {
-    serde_json::from_str(include_str!("../examples/data/traveller-recovered.json")).unwrap()
+    serde_json::from_str(include_str!("../../examples/data/traveller-recovered.json")).unwrap()
 }
 
 /// A store whose key may sign every kind, history and recovery included.

@@ -5,11 +5,9 @@
 //! asks for; the other tests pin each property of the signed lists.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use sha2::{Digest, Sha256};
 use travelcert::cose::{sign1, Algorithm, ProtectedHeader};
 use travelcert::issue::{Ed25519Signer, IssueParams, Issuer, Signer};

@@ -1,0 +1,29 @@
+//! Library tests in one binary: the byte-exact vectors, round trips, the
+//! malformed corpus, batch verification, offline data (signed lists,
+//! revocation), encryption, history and journey, and the example border rules.
+//!
+//! One module per area; shared fixtures live in `tests/common`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[cfg(feature = "issue")]
+#[path = "../malformed/cases.rs"]
+mod cases;
+#[cfg(feature = "issue")]
+#[path = "../common/mod.rs"]
+mod common;
+
+#[cfg(feature = "issue")]
+mod batch;
+#[cfg(all(feature = "issue", feature = "encrypt"))]
+mod encrypt;
+#[cfg(feature = "issue")]
+mod history;
+#[cfg(feature = "issue")]
+mod malformed;
+#[cfg(feature = "issue")]
+mod offline_data;
+mod policies;
+#[cfg(feature = "issue")]
+mod roundtrip;
+#[cfg(feature = "issue")]
+mod vectors;
