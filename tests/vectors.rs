@@ -515,7 +515,10 @@ fn corner_cases() -> Vec<Case> {
     // holding an indefinite-length array (a CBOR fault): the first fault wins.
     let semantic_first = {
         let p = with_unknown_claim(&[0x9f, 0x01, 0xff]);
-        let at = p.windows(4).position(|w| w == [0x01, 0x62, b'C', b'N']).unwrap();
+        let at = p
+            .windows(4)
+            .position(|w| w == [0x01, 0x62, b'C', b'N'])
+            .unwrap();
         [&p[..at], &[0x01, 0x62, b'c', b'n'][..], &p[at + 4..]].concat()
     };
     // Dose 0 (a record fault) followed, in the record, by an unknown record key
@@ -680,7 +683,10 @@ fn each_invalid_vector_fails_for_its_own_reason() {
         ("61-unknown-item-duplicate-key", "CborDuplicateKey"),
         ("62-unknown-item-short-simple", "CborMalformed"),
         ("63-claim-fault-before-cbor-fault", "ClaimInvalid"),
-        ("64-record-cbor-fault-after-content-fault", "CborIndefiniteLength"),
+        (
+            "64-record-cbor-fault-after-content-fault",
+            "CborIndefiniteLength",
+        ),
         ("65-int-below-i64", "CborMalformed"),
         ("66-int-at-i64-min", "InvalidRecord"),
     ];

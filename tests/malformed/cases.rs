@@ -201,7 +201,12 @@ fn without_claim(key: i64) -> Vec<(i64, Vec<u8>)> {
 }
 
 /// `[tag 18] [protected, unprotected, payload, signature]` from parts.
-fn cose_parts(protected_bstr: &[u8], unprotected: &[u8], payload: &[u8], sig: &[u8]) -> Vec<u8> {
+pub fn cose_parts(
+    protected_bstr: &[u8],
+    unprotected: &[u8],
+    payload: &[u8],
+    sig: &[u8],
+) -> Vec<u8> {
     let mut out = vec![0xd2, 0x84];
     out.extend_from_slice(protected_bstr);
     out.extend_from_slice(unprotected);

@@ -270,7 +270,9 @@ fn cose_key(item: &[u8]) -> Result<[u8; 32], VerifyError> {
     })
     .map_err(|e| invalid(format!("not an X25519 OKP key: {e}")))?;
     if let Some(l) = other {
-        return Err(invalid(format!("label {l} is not part of an X25519 OKP key")));
+        return Err(invalid(format!(
+            "label {l} is not part of an X25519 OKP key"
+        )));
     }
     if kty != Some(1) {
         return Err(invalid(format!("kty {kty:?}, not 1 (OKP)")));
