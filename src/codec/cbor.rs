@@ -64,6 +64,17 @@ impl<'b> Reader<'b> {
 
     /// The type of the next item.
     pub(crate) fn peek(&self) -> Result<Type> {
+        let at = self.position();
+        // A two-byte simple value below 32 is not well-formed (RFC 8949 §3.3);
+        // the decoder underneath would read it as a simple value.
+        if let [0xf8, n, ..] = self.dec.input().get(at..).unwrap_or_default() {
+            if *n < 32 {
+                return Err(VerifyError::CborMalformed {
+                    offset: at,
+                    reason: format!("a two-byte simple value below 32 ({n})"),
+                });
+            }
+        }
         self.dec.datatype().map_err(|e| self.err(e, "a data item"))
     }
 
@@ -234,8 +245,11 @@ impl<'b> Reader<'b> {
                 }
             }
             Type::Map => {
-                for _ in 0..self.map("a map")? {
-                    self.skip(depth + 1)?;
+                let n = self.map("a map")?;
+                let mut seen = KeySet::default();
+                for _ in 0..n {
+                    let key = self.any_key(depth + 1)?;
+                    seen.insert(key)?;
                     self.skip(depth + 1)?;
                 }
             }
@@ -263,16 +277,98 @@ impl<'b> Reader<'b> {
         F: FnMut(&mut Self, i64) -> Result<()>,
     {
         let n = self.map(what)?;
-        let mut seen: Vec<i64> = Vec::with_capacity(n.min(32));
+        let mut seen = KeySet::default();
         for _ in 0..n {
             let key = self.i64("an integer map key")?;
-            if seen.contains(&key) {
-                return Err(VerifyError::CborDuplicateKey { key });
-            }
-            seen.push(key);
+            seen.insert(Key::Int(i128::from(key)))?;
             entry(self, key)?;
         }
         Ok(())
+    }
+
+    /// A map key inside an unknown item (FORMAT.md §5.4): an integer, a text
+    /// string or a byte string, compared by decoded value.
+    fn any_key(&mut self, depth: usize) -> Result<Key<'b>> {
+        if depth > MAX_DEPTH {
+            return Err(VerifyError::CborTooDeep { limit: MAX_DEPTH });
+        }
+        self.check_definite()?;
+        match self.peek()? {
+            Type::U8
+            | Type::U16
+            | Type::U32
+            | Type::U64
+            | Type::I8
+            | Type::I16
+            | Type::I32
+            | Type::I64
+            | Type::Int => {
+                let n = self.dec.int().map_err(|e| self.err(e, "an integer"))?;
+                Ok(Key::Int(i128::from(n)))
+            }
+            Type::String => self.text("a text key").map(|t| Key::Text(t.as_bytes())),
+            Type::Bytes => self.bytes("a byte-string key").map(Key::Bytes),
+            _ => Err(self.mismatch("a map key (an integer, a text string or a byte string)")),
+        }
+    }
+}
+
+/// A decoded map key: integers compare by value (whatever the head's width),
+/// strings by their bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Key<'b> {
+    Int(i128),
+    Text(&'b [u8]),
+    Bytes(&'b [u8]),
+}
+
+impl Key<'_> {
+    fn duplicate(self) -> VerifyError {
+        let key = match self {
+            // Keys outside i64 only occur inside unknown items; report the
+            // nearest i64 there (the name of the error is what matters).
+            Key::Int(n) => i64::try_from(n).unwrap_or(if n < 0 { i64::MIN } else { i64::MAX }),
+            Key::Text(_) | Key::Bytes(_) => 0,
+        };
+        VerifyError::CborDuplicateKey { key }
+    }
+}
+
+/// The keys of one map seen so far. An ordered set: each key costs O(log n)
+/// comparisons, so checking a map of n entries is O(n log n) however its keys
+/// are ordered (a list searched linearly made a 300,000-entry header take
+/// seconds before any signature check).
+#[derive(Default)]
+struct KeySet<'b> {
+    keys: std::collections::BTreeSet<Counted<'b>>,
+}
+
+impl<'b> KeySet<'b> {
+    /// Adds a key, or fails with `CborDuplicateKey` when it was seen before.
+    fn insert(&mut self, key: Key<'b>) -> Result<()> {
+        if self.keys.insert(Counted(key)) {
+            Ok(())
+        } else {
+            Err(key.duplicate())
+        }
+    }
+}
+
+/// A key whose comparisons are counted in tests, to measure the work done.
+#[derive(PartialEq, Eq)]
+struct Counted<'b>(Key<'b>);
+
+impl PartialOrd for Counted<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Counted<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        #[cfg(test)]
+        tests::COMPARISONS.with(|c| c.set(c.get() + 1));
+        self.0.cmp(&other.0)
     }
 }
 
@@ -395,6 +491,119 @@ pub(crate) fn encode(f: impl FnOnce(&mut Writer)) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Key comparisons made by duplicate checks on this thread.
+        pub(super) static COMPARISONS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// A map head for `n` entries (`n` below 2^32).
+    fn map_head(n: usize) -> Vec<u8> {
+        let mut out = vec![0xba];
+        out.extend((n as u32).to_be_bytes());
+        out
+    }
+
+    /// An integer head in shortest form.
+    fn int_bytes(k: i64) -> Vec<u8> {
+        encode(|w| {
+            w.int(k);
+        })
+    }
+
+    /// Comparisons made while checking a map of `n` distinct integer keys in
+    /// an order that defeats any sorted-input shortcut (alternating signs,
+    /// growing magnitudes), read by `int_map` or skipped as an unknown item.
+    fn comparisons(n: usize, skipped: bool) -> u64 {
+        let mut bytes = map_head(n);
+        for i in 0..n as i64 {
+            bytes.extend(int_bytes(if i % 2 == 0 { i } else { -i }));
+            bytes.push(0xf6);
+        }
+        COMPARISONS.with(|c| c.set(0));
+        let mut r = Reader::new(&bytes);
+        if skipped {
+            r.raw_item(0).unwrap();
+        } else {
+            r.int_map("m", |r, _| r.null().map(|_| ())).unwrap();
+        }
+        r.finish().unwrap();
+        COMPARISONS.with(Cell::get)
+    }
+
+    #[test]
+    fn duplicate_checks_do_n_log_n_comparisons() {
+        for skipped in [false, true] {
+            let small = comparisons(20_000, skipped);
+            let large = comparisons(80_000, skipped);
+            // n log n: 4n entries cost about 4.6 times as many comparisons
+            // (log2 80000 / log2 20000 is about 1.14); a list searched
+            // linearly would cost 16 times as many.
+            assert!(small >= 20_000, "{small}");
+            assert!(large > small * 3, "{skipped}: {small} then {large}");
+            assert!(large < small * 8, "{skipped}: {small} then {large}");
+        }
+    }
+
+    #[test]
+    fn unknown_items_refuse_duplicates_and_short_simple_values() {
+        let check = |hex_item: &str| {
+            Reader::new(&hex::decode(hex_item).unwrap())
+                .raw_item(1)
+                .map(<[u8]>::to_vec)
+        };
+        // {1: 0, 1: 0}, also with the second key in a non-shortest head.
+        assert_eq!(
+            check("a201000100"),
+            Err(VerifyError::CborDuplicateKey { key: 1 })
+        );
+        assert_eq!(
+            check("a20100180100"),
+            Err(VerifyError::CborDuplicateKey { key: 1 })
+        );
+        // {"a": 0, "a": 0} nested in an array; {h'61': 0, "a": 0} is fine.
+        assert!(matches!(
+            check("81a2616100616100"),
+            Err(VerifyError::CborDuplicateKey { .. })
+        ));
+        assert!(check("a2416100616100").is_ok());
+        // Keys at the ends of the CBOR integer range are distinct.
+        assert!(check("a21bffffffffffffffff003bffffffffffffffff00").is_ok());
+        // A key that is not an integer or a string.
+        assert!(matches!(
+            check("a1f500"),
+            Err(VerifyError::CborMalformed { .. })
+        ));
+        // F8 10: a two-byte simple value below 32, anywhere.
+        assert!(matches!(
+            check("8201f810"),
+            Err(VerifyError::CborMalformed { .. })
+        ));
+        assert!(matches!(
+            Reader::new(&[0xf8, 0x14]).bool("b"),
+            Err(VerifyError::CborMalformed { .. })
+        ));
+        assert_eq!(check("f820").unwrap(), vec![0xf8, 0x20]);
+    }
+
+    #[test]
+    fn int_fields_take_exactly_the_i64_range() {
+        let read = |hex_item: &str| Reader::new(&hex::decode(hex_item).unwrap()).i64("n");
+        assert_eq!(read("1b7fffffffffffffff"), Ok(i64::MAX));
+        assert_eq!(read("3b7fffffffffffffff"), Ok(i64::MIN));
+        assert!(matches!(
+            read("1b8000000000000000"),
+            Err(VerifyError::CborMalformed { .. })
+        ));
+        assert!(matches!(
+            read("3b8000000000000000"),
+            Err(VerifyError::CborMalformed { .. })
+        ));
+        let read = |hex_item: &str| Reader::new(&hex::decode(hex_item).unwrap()).u64("n");
+        assert_eq!(read("1bffffffffffffffff"), Ok(u64::MAX));
+        assert!(matches!(read("20"), Err(VerifyError::CborMalformed { .. })));
+    }
 
     #[test]
     fn heads_are_shortest_form() {

@@ -3,6 +3,8 @@
 //! `{1: iss, 4: exp, 6: iat, 7: cti, -65537: record}`; the record claim uses a
 //! private-use key (below -65536). Unknown claims are kept.
 
+use minicbor::data::Type;
+
 use crate::codec::cbor::{encode, Reader, Result, Writer};
 use crate::codec::payload::{decode_record, encode_record, with_extensions};
 use crate::model::{Certificate, CertificateId, CountryCode, Extensions, RawCbor, Timestamp};
@@ -69,16 +71,23 @@ pub fn decode_claims(bytes: &[u8]) -> Result<Certificate> {
     r.int_map("the CWT claims", |r, k| {
         match k {
             key::ISS => {
-                let text = claim(r, "iss", |r| r.text("iss"))?;
+                let text = claim(r, "iss", TEXT, |r| r.text("iss"))?;
                 iss = Some(CountryCode::new(text).map_err(|e| invalid("iss", e.to_string()))?);
             }
             key::EXP => exp = Some(instant(r, "exp")?),
             key::IAT => iat = Some(instant(r, "iat")?),
             key::CTI => {
-                let bytes = claim(r, "cti", |r| r.bytes("cti"))?;
+                let bytes = claim(r, "cti", BYTES, |r| r.bytes("cti"))?;
                 cti = Some(CertificateId::new(bytes).map_err(|e| invalid("cti", e.reason))?);
             }
-            key::RECORD => record = Some(decode_record(r, 1)?),
+            key::RECORD => {
+                // Decode, then check (FORMAT.md §5.1): the record is first read
+                // as one well-formed item, so a CBOR fault anywhere in it wins
+                // over a fault of its content.
+                let item = r.raw_item(1)?;
+                let mut inner = Reader::new(item);
+                record = Some(decode_record(&mut inner, 1)?);
+            }
             other => {
                 if unknown_claims.len() >= crate::model::MAX_UNKNOWN_ITEMS {
                     return Err(invalid(
@@ -125,20 +134,29 @@ fn invalid(claim: &'static str, reason: impl Into<String>) -> VerifyError {
     }
 }
 
-/// Reads a claim value, reporting a wrongly typed value as `ClaimInvalid`.
+/// Reads a claim value, reporting a value of another type as `ClaimInvalid`.
+/// Only the type is a claim fault: a value of the right type that is not
+/// well-formed (invalid UTF-8, an indefinite length, a length beyond the input)
+/// stays the CBOR fault it is (FORMAT.md §5.1).
 fn claim<'b, T>(
     r: &mut Reader<'b>,
     name: &'static str,
+    types: &[Type],
     f: impl FnOnce(&mut Reader<'b>) -> Result<T>,
 ) -> Result<T> {
-    f(r).map_err(|e| match e {
-        VerifyError::CborMalformed { reason, .. } => invalid(name, reason),
-        other => other,
-    })
+    let found = r.peek()?;
+    if !types.contains(&found) {
+        return Err(invalid(name, format!("a value of type {found}")));
+    }
+    f(r)
 }
 
+const TEXT: &[Type] = &[Type::String, Type::StringIndef];
+const BYTES: &[Type] = &[Type::Bytes, Type::BytesIndef];
+const UINT: &[Type] = &[Type::U8, Type::U16, Type::U32, Type::U64];
+
 fn instant(r: &mut Reader<'_>, name: &'static str) -> Result<Timestamp> {
-    let n = claim(r, name, |r| r.u64(name))?;
+    let n = claim(r, name, UINT, |r| r.u64(name))?;
     i64::try_from(n)
         .ok()
         .and_then(|s| Timestamp::from_unix(s).ok())

@@ -43,9 +43,9 @@ impl<'a> CoseSign1<'a> {
         }
         let protected = r.bytes("the protected header (bstr)").map_err(structure)?;
         // The unprotected header must be an empty map; an algorithm moved there
-        // gets its own error because it would escape the signature.
-        let mut alg_unprotected = false;
-        let mut entries = 0usize;
+        // gets its own error because it would escape the signature. Nothing is
+        // allowed there, so only its first label is read: the rest of a
+        // non-empty header is never decoded (it is unauthenticated input).
         // An indefinite-length map is still a map: let the reader refuse it
         // with `CborIndefiniteLength` (FORMAT.md §5.1), not `CoseStructure`.
         if !matches!(
@@ -57,12 +57,8 @@ impl<'a> CoseSign1<'a> {
                 reason: "the unprotected header must be a map".to_owned(),
             }));
         }
-        r.int_map("the unprotected header", |r, l| {
-            entries += 1;
-            alg_unprotected |= l == label::ALG;
-            r.raw_item(2).map(|_| ())
-        })?;
-        if alg_unprotected {
+        let entries = r.map("the unprotected header")?;
+        if entries > 0 && r.i64("an integer map key")? == label::ALG {
             return Err(VerifyError::AlgNotProtected);
         }
         let header = ProtectedHeader::decode(protected)?;

@@ -211,6 +211,8 @@ class _Decoder:
             seen = set()
             for _ in range(arg):
                 k = self.item(depth + 1)
+                if k.kind not in ("int", "bytes", "text"):
+                    raise VerifyError("CborMalformed", "a map key that is not an integer or a string")
                 kk = k.key()
                 if kk in seen:
                     raise VerifyError("CborDuplicateKey")
@@ -554,57 +556,98 @@ def load_trust_store(obj):
 # --------------------------------------------------------------------------
 
 
+def _member(dec, depth, kind, error):
+    """Decodes one member; a definite item of another kind raises `error`."""
+    item = dec.item(depth)
+    if item.kind != kind:
+        raise VerifyError(error)
+    return item
+
+
 def parse_cose(body):
-    top = cbor_decode(body)
-    if top.kind != "tag" or top.value[0] != 18:
+    # Section 4: checks in the stated order, members decoded one at a time.
+    dec = _Decoder(bytes(body))
+    major, ai, tag = dec.head()
+    if major != 6 or tag != 18:
         raise VerifyError("NotCoseSign1")
-    arr = top.value[1]
-    if arr.kind != "array" or len(arr.value) != 4:
+    major, ai, n = dec.head()
+    if ai == 31 and major == 4:
+        raise VerifyError("CborIndefiniteLength")
+    if ai == 31 or major != 4:
         raise VerifyError("CoseStructure")
-    prot, unprot, payload, sig = arr.value
-    if prot.kind != "bytes" or unprot.kind != "map":
+    if n > dec.remaining():
+        raise VerifyError("CborLengthExceedsInput")
+    if n != 4:
         raise VerifyError("CoseStructure")
-    if not (payload.kind == "bytes" or payload.is_null()):
+    prot = _member(dec, 1, "bytes", "CoseStructure")
+    # The unprotected header allows nothing: its map head and first label only.
+    major, ai, entries = dec.head()
+    if ai == 31 and major == 5:
+        raise VerifyError("CborIndefiniteLength")
+    if ai == 31 or major != 5:
         raise VerifyError("CoseStructure")
-    if sig.kind != "bytes":
-        raise VerifyError("CoseStructure")
+    if entries > dec.remaining() // 2:
+        raise VerifyError("CborLengthExceedsInput")
+    if entries > 0:
+        label = dec.item(2)
+        if label.kind != "int" or not I64_MIN <= label.value <= I64_MAX:
+            raise VerifyError("CborMalformed", "a header label that is not an integer")
+        if label.value == 1:
+            raise VerifyError("AlgNotProtected")
 
-    # Protected header: bstr .cbor map (an empty bstr is an empty map, RFC 9052).
+    # Protected header: bstr .cbor map (an empty bstr is an empty map, RFC 9052),
+    # labels checked in encoded order.
     if len(prot.value) == 0:
-        ph = []
-    else:
-        phi = cbor_decode(prot.value)
-        if phi.kind != "map":
-            raise VerifyError("CborMalformed", "protected header is not a map")
-        ph = phi.value
-
-    unprot_labels = [k for k, _ in unprot.value]
-    if any(k.kind == "int" and k.value == 1 for k in unprot_labels):
-        raise VerifyError("AlgNotProtected")
-    if unprot.value:
-        raise VerifyError("UnprotectedHeaderNotEmpty")
-
+        raise VerifyError("AlgMissing")
+    phd = _Decoder(prot.value)
+    major, ai, count = phd.head()
+    if ai == 31 and major == 5:
+        raise VerifyError("CborIndefiniteLength")
+    if ai == 31 or major != 5:
+        raise VerifyError("CborMalformed", "protected header is not a map")
+    if count > phd.remaining() // 2:
+        raise VerifyError("CborLengthExceedsInput")
     alg = kid = None
-    for k, v in ph:
-        if k.kind != "int" or k.value not in (1, 4):
+    seen = set()
+    for _ in range(count):
+        k = phd.item(1)
+        if k.kind != "int" or not I64_MIN <= k.value <= I64_MAX:
+            raise VerifyError("CborMalformed", "a header label that is not an integer")
+        if k.value in seen:
+            raise VerifyError("CborDuplicateKey")
+        seen.add(k.value)
+        if k.value not in (1, 4):
             raise VerifyError("UnsupportedHeader")
+        v = phd.item(1)
         if k.value == 1:
-            alg = v
+            alg = want_int(v, "alg")
         else:
-            kid = v
+            if v.kind != "bytes":
+                raise VerifyError("CborMalformed", "kid is not a bstr")
+            kid = v.value
+    if phd.remaining():
+        raise VerifyError("CborTrailingBytes")
     if alg is None:
         raise VerifyError("AlgMissing")
-    if alg.kind != "int" or alg.value not in (-19, -8):
+    if alg not in (-19, -8):
         raise VerifyError("AlgUnsupported")
     if kid is None:
         raise VerifyError("KidMissing")
-    if kid.kind != "bytes" or len(kid.value) != 8:
+    if len(kid) != 8:
         raise VerifyError("KidLength")
+    if entries > 0:
+        raise VerifyError("UnprotectedHeaderNotEmpty")
+    payload = dec.item(1)
     if payload.is_null():
         raise VerifyError("PayloadMissing")
+    if payload.kind != "bytes":
+        raise VerifyError("CoseStructure")
+    sig = _member(dec, 1, "bytes", "CoseStructure")
     if len(sig.value) != 64:
         raise VerifyError("SignatureLength")
-    return prot.value, kid.value, payload.value, sig.value
+    if dec.remaining():
+        raise VerifyError("CborTrailingBytes")
+    return prot.value, kid, payload.value, sig.value
 
 
 def sig_structure(protected, payload):
@@ -625,13 +668,16 @@ def invalid(why):
     return VerifyError("InvalidRecord", why)
 
 
+I64_MIN, I64_MAX = -2 ** 63, 2 ** 63 - 1
+
+
 def int_keyed_map(item, what):
     if item.kind != "map":
         raise malformed(f"{what} is not a map")
     out = {}
     for k, v in item.value:
-        if k.kind != "int":
-            raise malformed(f"{what} has a non-integer key")
+        if k.kind != "int" or not I64_MIN <= k.value <= I64_MAX:
+            raise malformed(f"{what} has a key that is not an int (i64)")
         out[k.value] = v
     return out
 
@@ -649,8 +695,9 @@ def want_uint(item, what):
 
 
 def want_int(item, what):
-    if item.kind != "int":
-        raise malformed(f"{what} is not an integer")
+    # An `int` field takes exactly the i64 range (section 5.1).
+    if item.kind != "int" or not I64_MIN <= item.value <= I64_MAX:
+        raise malformed(f"{what} is not an int (i64)")
     return item.value
 
 
@@ -954,26 +1001,48 @@ CLAIM_ISS, CLAIM_EXP, CLAIM_IAT, CLAIM_CTI, CLAIM_RECORD = 1, 4, 6, 7, -65537
 
 
 def parse_claims(payload):
-    top = cbor_decode(payload)
-    m = int_keyed_map(top, "claims")
+    # Section 5.1 order: the claims are decoded in encoded order and each value
+    # is decoded as a whole (CBOR rules first), then checked as it is met.
+    dec = _Decoder(bytes(payload))
+    major, ai, n = dec.head()
+    if ai == 31 and major == 5:
+        raise VerifyError("CborIndefiniteLength")
+    if ai == 31 or major != 5:
+        raise malformed("claims is not a map")
+    if n > dec.remaining() // 2:
+        raise VerifyError("CborLengthExceedsInput")
+    m = {}
+    cert_parts = {}
+    for _ in range(n):
+        k = dec.item(1)
+        if k.kind != "int" or not I64_MIN <= k.value <= I64_MAX:
+            raise malformed("claims has a key that is not an int (i64)")
+        if k.value in m:
+            raise VerifyError("CborDuplicateKey")
+        v = dec.item(1)
+        m[k.value] = v
+        if k.value == CLAIM_ISS:
+            if v.kind != "text" or not is_country(v.value):
+                raise VerifyError("ClaimInvalid", "iss")
+        elif k.value in (CLAIM_EXP, CLAIM_IAT):
+            if v.kind != "int" or not 0 <= v.value <= MAX_INSTANT:
+                raise VerifyError("ClaimInvalid", "exp/iat")
+        elif k.value == CLAIM_CTI:
+            if v.kind != "bytes" or not 8 <= len(v.value) <= 16:
+                raise VerifyError("ClaimInvalid", "cti")
+        elif k.value == CLAIM_RECORD:
+            cert_parts["record"] = parse_record(v)
+    if dec.remaining():
+        raise VerifyError("CborTrailingBytes")
     for k in (CLAIM_ISS, CLAIM_EXP, CLAIM_IAT, CLAIM_CTI, CLAIM_RECORD):
         if k not in m:
             raise VerifyError("ClaimMissing", str(k))
     iss = m[CLAIM_ISS]
-    if iss.kind != "text" or not is_country(iss.value):
-        raise VerifyError("ClaimInvalid", "iss")
-    times = {}
-    for k, name in ((CLAIM_EXP, "exp"), (CLAIM_IAT, "iat")):
-        v = m[k]
-        if v.kind != "int" or not 0 <= v.value <= MAX_INSTANT:
-            raise VerifyError("ClaimInvalid", name)
-        times[name] = v.value
+    times = {"exp": m[CLAIM_EXP].value, "iat": m[CLAIM_IAT].value}
     cti = m[CLAIM_CTI]
-    if cti.kind != "bytes" or not 8 <= len(cti.value) <= 16:
-        raise VerifyError("ClaimInvalid", "cti")
     if times["exp"] <= times["iat"]:
         raise VerifyError("ExpiresBeforeIssued")
-    record = parse_record(m[CLAIM_RECORD])
+    record = cert_parts["record"]
     cert = {
         "issuer": iss.value,
         "issued_at": format_instant(times["iat"]),

@@ -717,6 +717,36 @@ fn key_json(k: &ReaderKey) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// Mode 1 with `"x": 0` added to the unprotected header.
+fn text_label0(p: &Parts0) -> Vec<u8> {
+    [
+        vec![0xd0, 0x83],
+        bstr(&p.protected),
+        vec![0xa3, 0x04],
+        bstr(&p.kid),
+        vec![0x05],
+        bstr(&p.iv),
+        vec![0x61, b'x', 0x00],
+        bstr(&p.ciphertext),
+    ]
+    .concat()
+}
+
+/// Mode 2 with the ephemeral key's kty written as the text "OKP".
+fn ephemeral_kty_text(p: &Parts) -> Vec<u8> {
+    let good = p.encode();
+    let at = good
+        .windows(7)
+        .position(|w| w == [0x20, 0xa3, 0x01, 0x01, 0x20, 0x04, 0x21])
+        .unwrap();
+    [
+        &good[..at + 3],
+        &[0x63, b'O', b'K', b'P'][..],
+        &good[at + 4..],
+    ]
+    .concat()
+}
+
 fn cases() -> Vec<Case> {
     let sample = sample_vector();
     let plain = sample["qr_text"].as_str().unwrap();
@@ -752,6 +782,7 @@ fn cases() -> Vec<Case> {
         Case { name: "e06-encrypt0-truncated-tag", description: "mode 1: the last 4 bytes of the tag cut off", mode: 1, text: alter0(&|p| p.ciphertext.truncate(n0 - 4)), reader_keys: vec![key_json(&a)], error: Some("AuthTagTruncated") },
         Case { name: "e07-encrypt0-nonce-size", description: "mode 1: an IV of 8 bytes", mode: 1, text: alter0(&|p| p.iv.truncate(8)), reader_keys: vec![key_json(&a)], error: Some("NonceLength") },
         Case { name: "e08-encrypt0-alg", description: "mode 1: alg 1 (A128GCM) in the protected header", mode: 1, text: alter0(&|p| p.protected = vec![0xa1, 0x01, 0x01]), reader_keys: vec![key_json(&a)], error: Some("EncryptAlgUnsupported") },
+        Case { name: "e09-encrypt0-text-label", description: "mode 1: a third unprotected label, the text \"x\" (header labels are integers here: CborMalformed, as in every header map)", mode: 1, text: body_to_text(&text_label0(&m1)), reader_keys: vec![key_json(&a)], error: Some("CborMalformed") },
         Case { name: "e11-encrypt-sample", description: "mode 2: the sample (01-sample) in a COSE_Encrypt to the reader key of RFC 7748 §6.1 (Bob), ephemeral key Alice's", mode: 2, text: m2.text(), reader_keys: vec![key_json(&bob_k)], error: None },
         Case { name: "e12-encrypt-unknown-reader-kid", description: "mode 2: the verifier holds only another reader's X25519 key", mode: 2, text: m2.text(), reader_keys: vec![key_json(&carol_k)], error: Some("ReaderKeyUnknown") },
         Case { name: "e13-encrypt-wrong-key", description: "mode 2: the kid altered to name another reader key the verifier holds", mode: 2, text: alter(&|p| p.kid = carol().kid().0.to_vec()), reader_keys: vec![key_json(&bob_k), key_json(&carol_k)], error: Some("ReaderKeyWrong") },
@@ -760,6 +791,7 @@ fn cases() -> Vec<Case> {
         Case { name: "e16-encrypt-truncated-tag", description: "mode 2: the last 4 bytes of the tag cut off", mode: 2, text: alter(&|p| p.ciphertext.truncate(n - 4)), reader_keys: vec![key_json(&bob_k)], error: Some("AuthTagTruncated") },
         Case { name: "e17-encrypt-nonce-size", description: "mode 2: an IV of 16 bytes", mode: 2, text: alter(&|p| p.iv.extend([0; 4])), reader_keys: vec![key_json(&bob_k)], error: Some("NonceLength") },
         Case { name: "e18-encrypt-ephemeral-small-order", description: "mode 2: the ephemeral key replaced by the small-order point 0", mode: 2, text: alter(&|p| p.x = vec![0; 32]), reader_keys: vec![key_json(&bob_k)], error: Some("EphemeralKeyInvalid") },
+        Case { name: "e19-encrypt-ephemeral-key-type", description: "mode 2: the ephemeral COSE_Key with kty written as the text \"OKP\" instead of the integer 1 (well-formed CBOR, wrong type inside the key)", mode: 2, text: body_to_text(&ephemeral_kty_text(&m2)), reader_keys: vec![key_json(&bob_k)], error: Some("EphemeralKeyInvalid") },
     ]
 }
 

@@ -249,3 +249,44 @@ fn malformed_trust_stores_get_specific_errors() {
         assert!(expected(&err), "{}: {err:?}", &json[..json.len().min(120)]);
     }
 }
+
+/// No superlinear work on unauthenticated input (FORMAT.md §5.1): an
+/// unprotected header of 300,000 entries (600 KB) is refused after its first
+/// label, for certificates and for signed lists alike, before any signature
+/// check. Every entry after the first repeats it, so decoding even one more
+/// entry would give `CborDuplicateKey` instead: the error proves the work done.
+#[test]
+fn a_huge_unprotected_header_is_refused_after_its_first_label() {
+    let n: u32 = 300_000;
+    let mut unprotected = vec![0xba];
+    unprotected.extend(n.to_be_bytes());
+    for _ in 0..n {
+        unprotected.extend([0x05, 0x40]);
+    }
+    let p = protected();
+    let claims = map(&claim_entries());
+    let sig = signature(&p, &claims);
+    let cose = cose_parts(&bstr(&p), &unprotected, &bstr(&claims), &bstr(&sig));
+    assert!(cose.len() > 600_000);
+    assert_eq!(
+        sign1::CoseSign1::parse(&cose).unwrap_err().name(),
+        "UnprotectedHeaderNotEmpty"
+    );
+    let listed = travelcert::trust::TrustList::verify(&cose, &[test1_key()], t(VERIFY_AT), 0);
+    assert!(
+        matches!(
+            listed,
+            Err(travelcert::SignedListError::Malformed(
+                travelcert::VerifyError::UnprotectedHeaderNotEmpty
+            ))
+        ),
+        "{listed:?}"
+    );
+    // The same header with an alg label first: refused at that label.
+    unprotected[5] = 0x01;
+    let cose = cose_parts(&bstr(&p), &unprotected, &bstr(&claims), &bstr(&sig));
+    assert_eq!(
+        sign1::CoseSign1::parse(&cose).unwrap_err().name(),
+        "AlgNotProtected"
+    );
+}

@@ -409,6 +409,7 @@ fn cases() -> Vec<Case> {
         invalid("53-small-order-r", "the signature's R replaced by the identity point", text_of(&small_order_r, true)),
     ]);
     v.extend(history_cases());
+    v.extend(corner_cases());
     v
 }
 
@@ -477,6 +478,64 @@ fn history_cases() -> Vec<Case> {
         history_case("56-history-alone", "infection history and recovery NATs but no NAT, antibody test or vaccination (correctly signed)", signed_claims(&history_claims_with(&recovered, |c| {
             c.record.nat_tests.clear();
         })), history_store()),
+    ]
+}
+
+// --- format corner cases (FORMAT.md §5.1, §5.4) ---
+
+/// The sample's claims with one byte sequence replaced (the first occurrence).
+fn patched_claims(find: &[u8], replace: &[u8]) -> Vec<u8> {
+    let p = claims_with(|_| {});
+    let at = p.windows(find.len()).position(|w| w == find).unwrap();
+    [&p[..at], replace, &p[at + find.len()..]].concat()
+}
+
+/// The sample's claims with an unknown claim -70000 carrying `value` as is.
+fn with_unknown_claim(value: &[u8]) -> Vec<u8> {
+    claims_with(|c| {
+        c.unknown_claims
+            .insert(-70_000, RawCbor::new(value.to_vec()));
+    })
+}
+
+/// The sample's date of birth (5549, `19 15AD`) in the holder.
+const BIRTH_DATE: [u8; 3] = [0x19, 0x15, 0xad];
+
+fn corner_cases() -> Vec<Case> {
+    let case = |name, description, payload: Vec<u8>| Case {
+        name,
+        description,
+        text: signed_claims(&payload),
+        store: default_store(),
+        verify_at: VERIFY_AT,
+    };
+    // iss "cn" (a claim fault) followed, in encoded order, by an unknown claim
+    // holding an indefinite-length array (a CBOR fault): the first fault wins.
+    let semantic_first = {
+        let p = with_unknown_claim(&[0x9f, 0x01, 0xff]);
+        let at = p
+            .windows(4)
+            .position(|w| w == [0x01, 0x62, b'C', b'N'])
+            .unwrap();
+        [&p[..at], &[0x01, 0x62, b'c', b'n'][..], &p[at + 4..]].concat()
+    };
+    // Dose 0 (a record fault) followed, in the record, by an unknown record key
+    // 9 holding an indefinite-length byte string: the record is decoded as one
+    // item before its content is checked, so the CBOR fault wins.
+    let record_cbor_first = claims_with(|c| {
+        c.record.vaccinations[0].dose = 0;
+        c.record
+            .unknown_keys
+            .insert(9, RawCbor::new(vec![0x5f, 0x41, 0x00, 0xff]));
+    });
+    vec![
+        case("60-iss-invalid-utf8", "iss is a text string of two bytes 43 FF, not UTF-8: a CBOR fault (CborMalformed), not a claim fault", patched_claims(&[0x01, 0x62, b'C', b'N'], &[0x01, 0x62, b'C', 0xff])),
+        case("61-unknown-item-duplicate-key", "an unknown claim (-70000) holding the map {1: 0, 1: 0}: duplicate keys are refused inside unknown items too", with_unknown_claim(&[0xa2, 0x01, 0x00, 0x01, 0x00])),
+        case("62-unknown-item-short-simple", "an unknown claim (-70000) holding F8 10, a two-byte simple value below 32 (not well-formed, RFC 8949 §3.3)", with_unknown_claim(&[0xf8, 0x10])),
+        case("63-claim-fault-before-cbor-fault", "iss \"cn\" (ClaimInvalid), then an unknown claim holding an indefinite-length array: claims are decoded in order and checked as met, the first fault wins", semantic_first),
+        case("64-record-cbor-fault-after-content-fault", "dose 0, then an unknown record key (9) holding an indefinite-length byte string: the record is decoded as one item first, so its CBOR fault wins over its content fault", record_cbor_first),
+        case("65-int-below-i64", "the date of birth (an int) encoded as 3B 8000000000000000, i.e. -2^63 - 1: outside i64, CborMalformed", patched_claims(&BIRTH_DATE, &[0x3b, 0x80, 0, 0, 0, 0, 0, 0, 0])),
+        case("66-int-at-i64-min", "the date of birth (an int) encoded as 3B 7FFFFFFFFFFFFFFF, i.e. -2^63: inside i64, so it decodes and fails the date range (InvalidRecord)", patched_claims(&BIRTH_DATE, &[0x3b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])),
     ]
 }
 
@@ -618,6 +677,16 @@ fn each_invalid_vector_fails_for_its_own_reason() {
         ("54-history-kind-not-allowed", "RecordKindNotAllowed"),
         ("55-history-invalid-entry", "InvalidRecord"),
         ("56-history-alone", "InvalidRecord"),
+        ("60-iss-invalid-utf8", "CborMalformed"),
+        ("61-unknown-item-duplicate-key", "CborDuplicateKey"),
+        ("62-unknown-item-short-simple", "CborMalformed"),
+        ("63-claim-fault-before-cbor-fault", "ClaimInvalid"),
+        (
+            "64-record-cbor-fault-after-content-fault",
+            "CborIndefiniteLength",
+        ),
+        ("65-int-below-i64", "CborMalformed"),
+        ("66-int-at-i64-min", "InvalidRecord"),
     ];
     let cases = cases();
     for (name, error) in expect {

@@ -201,7 +201,12 @@ fn without_claim(key: i64) -> Vec<(i64, Vec<u8>)> {
 }
 
 /// `[tag 18] [protected, unprotected, payload, signature]` from parts.
-fn cose_parts(protected_bstr: &[u8], unprotected: &[u8], payload: &[u8], sig: &[u8]) -> Vec<u8> {
+pub fn cose_parts(
+    protected_bstr: &[u8],
+    unprotected: &[u8],
+    payload: &[u8],
+    sig: &[u8],
+) -> Vec<u8> {
     let mut out = vec![0xd2, 0x84];
     out.extend_from_slice(protected_bstr);
     out.extend_from_slice(unprotected);
@@ -500,10 +505,13 @@ pub fn corpus(with_gigabyte_bomb: bool) -> Vec<Case> {
             text_of(&cose[..cose.len() - 1]),
             "CborLengthExceedsInput",
         ),
+        // The unprotected header allows nothing, so only its first label is
+        // read (FORMAT.md §4): a deep value or a duplicate after it is never
+        // decoded, and costs no work before the signature check.
         case(
             "deeply-nested-unprotected-value",
             with_unprotected(map(&[(5, nested(10_000))])),
-            "CborTooDeep",
+            "UnprotectedHeaderNotEmpty",
         ),
         case(
             "wide-unprotected-header",
@@ -531,7 +539,17 @@ pub fn corpus(with_gigabyte_bomb: bool) -> Vec<Case> {
         case(
             "duplicate-unprotected-key",
             with_unprotected(map(&[(5, bstr(&[0])), (5, bstr(&[0]))])),
-            "CborDuplicateKey",
+            "UnprotectedHeaderNotEmpty",
+        ),
+        case(
+            "text-label-first-in-unprotected",
+            with_unprotected(vec![0xa1, 0x61, b'x', 0x00]),
+            "CborMalformed",
+        ),
+        case(
+            "alg-after-another-unprotected-label",
+            with_unprotected(map(&[(4, bstr(&kid())), (1, int(-19))])),
+            "UnprotectedHeaderNotEmpty",
         ),
         case(
             "alg-absent",

@@ -50,7 +50,7 @@ impl<'a> Encrypt<'a> {
         let mut r = Reader::new(bytes);
         open_array(&mut r, TAG, "the COSE_Encrypt array", 4)?;
         let protected = r.bytes("the protected header (bstr)").map_err(structure)?;
-        let h = read_unprotected(&mut r, &[label::IV]).map_err(structure)?;
+        let h = read_unprotected(&mut r, &[label::IV])?;
         let ciphertext = r.bytes("the ciphertext (bstr)").map_err(structure)?;
         let n = r.array("the recipients array").map_err(structure)?;
         if n != 1 {
@@ -65,8 +65,7 @@ impl<'a> Encrypt<'a> {
         let recipient_protected = r
             .bytes("the recipient protected header (bstr)")
             .map_err(structure)?;
-        let rh =
-            read_unprotected(&mut r, &[label::KID, label::EPHEMERAL_KEY]).map_err(structure)?;
+        let rh = read_unprotected(&mut r, &[label::KID, label::EPHEMERAL_KEY])?;
         let rct = r
             .bytes("the recipient ciphertext (bstr)")
             .map_err(structure)?;

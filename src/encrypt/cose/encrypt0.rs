@@ -35,7 +35,7 @@ impl<'a> Encrypt0<'a> {
         let mut r = Reader::new(bytes);
         open_array(&mut r, TAG, "the COSE_Encrypt0 array", 3)?;
         let protected = r.bytes("the protected header (bstr)").map_err(structure)?;
-        let h = read_unprotected(&mut r, &[label::KID, label::IV]).map_err(structure)?;
+        let h = read_unprotected(&mut r, &[label::KID, label::IV])?;
         let ciphertext = r.bytes("the ciphertext (bstr)").map_err(structure)?;
         r.finish()?;
         check_protected(protected, ALG_A256GCM)?;

@@ -217,7 +217,12 @@ pub(crate) fn read_unprotected<'a>(
     allowed: &[i64],
 ) -> Result<Unprotected<'a>, VerifyError> {
     let mut h = Unprotected::default();
-    if r.peek()? != minicbor::data::Type::Map {
+    // An indefinite-length map is still a map: the reader refuses it with
+    // `CborIndefiniteLength` (FORMAT.md §5.1).
+    if !matches!(
+        r.peek()?,
+        minicbor::data::Type::Map | minicbor::data::Type::MapIndef
+    ) {
         return Err(structure_error("the unprotected header must be a map"));
     }
     r.int_map("the unprotected header", |r, l| {
@@ -228,8 +233,8 @@ pub(crate) fn read_unprotected<'a>(
             return Err(VerifyError::UnsupportedHeader { label: l });
         }
         match l {
-            label::KID => h.kid = Some(r.bytes("kid")?),
-            label::IV => h.iv = Some(r.bytes("IV")?),
+            label::KID => h.kid = Some(r.bytes("kid").map_err(structure)?),
+            label::IV => h.iv = Some(r.bytes("IV").map_err(structure)?),
             _ => h.ephemeral = Some(read_cose_key(r)?),
         }
         Ok(())
@@ -237,11 +242,20 @@ pub(crate) fn read_unprotected<'a>(
     Ok(h)
 }
 
-/// Reads the ephemeral COSE_Key `{1: 1 (OKP), -1: 4 (X25519), -2: x}`. CBOR
-/// faults are returned at once; a well-formed key of the wrong content is kept
-/// as an `EphemeralKeyInvalid` to report in its turn.
+/// Reads the ephemeral COSE_Key `{1: 1 (OKP), -1: 4 (X25519), -2: x}`. It must
+/// be one well-formed CBOR item (§5.1, checked as an unknown item): CBOR faults
+/// are returned at once. Anything else wrong with it (not a map, a label or
+/// value of the wrong type, wrong content) is kept as an `EphemeralKeyInvalid`
+/// to report in its turn.
 fn read_cose_key(r: &mut Reader<'_>) -> Result<Result<[u8; 32], VerifyError>, VerifyError> {
+    let item = r.raw_item(2)?;
+    Ok(cose_key(item))
+}
+
+fn cose_key(item: &[u8]) -> Result<[u8; 32], VerifyError> {
+    let invalid = |reason: String| VerifyError::EphemeralKeyInvalid { reason };
     let (mut kty, mut crv, mut x, mut other) = (None, None, None, None);
+    let mut r = Reader::new(item);
     r.int_map("the ephemeral COSE_Key", |r, l| {
         match l {
             1 => kty = Some(r.i64("kty")?),
@@ -253,23 +267,25 @@ fn read_cose_key(r: &mut Reader<'_>) -> Result<Result<[u8; 32], VerifyError>, Ve
             }
         }
         Ok(())
-    })?;
-    let invalid = |reason: String| Ok(Err(VerifyError::EphemeralKeyInvalid { reason }));
+    })
+    .map_err(|e| invalid(format!("not an X25519 OKP key: {e}")))?;
     if let Some(l) = other {
-        return invalid(format!("label {l} is not part of an X25519 OKP key"));
+        return Err(invalid(format!(
+            "label {l} is not part of an X25519 OKP key"
+        )));
     }
     if kty != Some(1) {
-        return invalid(format!("kty {kty:?}, not 1 (OKP)"));
+        return Err(invalid(format!("kty {kty:?}, not 1 (OKP)")));
     }
     if crv != Some(4) {
-        return invalid(format!("crv {crv:?}, not 4 (X25519)"));
+        return Err(invalid(format!("crv {crv:?}, not 4 (X25519)")));
     }
     let Some(x) = x else {
-        return invalid("no x coordinate (-2)".to_owned());
+        return Err(invalid("no x coordinate (-2)".to_owned()));
     };
     match <[u8; 32]>::try_from(x) {
-        Ok(x) => Ok(Ok(x)),
-        Err(_) => invalid(format!("x has {} bytes, not 32", x.len())),
+        Ok(x) => Ok(x),
+        Err(_) => Err(invalid(format!("x has {} bytes, not 32", x.len()))),
     }
 }
 
