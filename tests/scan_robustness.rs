@@ -156,3 +156,22 @@ fn set_is_deterministic_and_complete() {
     assert_eq!(two.expected.len(), 2);
     assert_ne!(two.expected[0], two.expected[1]);
 }
+
+#[path = "degrade/hostile.rs"]
+mod hostile;
+
+#[test]
+#[ignore]
+fn baseline_hostile_times() {
+    let code = degrade::clean("TC1:HELLO", 2);
+    let only = std::env::var("HOSTILE").unwrap_or_default();
+    for h in hostile::hostile_set(&code) {
+        if !only.is_empty() && !h.name.contains(&only) {
+            continue;
+        }
+        let png = h.png();
+        let start = Instant::now();
+        let r = travelcert::scan::scan(&png);
+        println!("{} ({} bytes): {:?} in {:.2?}", h.name, png.len(), r.map(|v| v.len()), start.elapsed());
+    }
+}

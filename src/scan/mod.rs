@@ -21,6 +21,8 @@
 
 use std::io::Cursor;
 
+mod reader;
+
 /// The largest image side [`scan`] accepts by default, in pixels.
 pub const DEFAULT_MAX_SIDE: u32 = 12_000;
 
@@ -28,6 +30,48 @@ pub const DEFAULT_MAX_SIDE: u32 = 12_000;
 /// phone photo. A few kilobytes of PNG or JPEG can declare far more; the
 /// dimensions are checked before any pixel is allocated.
 pub const DEFAULT_MAX_PIXELS: u64 = 50_000_000;
+
+/// The finder-pattern search of one decoder pass stops after this many
+/// patterns. A real image holds three per code; only an image built to make
+/// the decoder work (a sheet tiled with finder patterns) comes near it.
+pub const MAX_FINDER_PATTERNS: usize = 1024;
+
+/// Of the finder patterns found in one decoder pass, at most this many (the
+/// largest) are combined into candidate triples.
+pub const MAX_FINDER_PATTERNS_KEPT: usize = 256;
+
+/// At most this many candidate triples of finder patterns are sampled and
+/// put through error correction in one [`scan`], over all passes together.
+pub const MAX_SAMPLED_SETS: usize = 128;
+
+/// What one scan found and the work it did: every count is bounded by the
+/// limits in the [module documentation](self).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ScanReport {
+    /// The QR texts found, in the order found, each once.
+    pub texts: Vec<String>,
+    /// Decoder passes run (the fast pass and any tolerant passes; each
+    /// covers both polarities).
+    pub passes: usize,
+    /// Finder patterns found, summed over passes and polarities.
+    pub finder_patterns: usize,
+    /// Candidate triples sampled and decoded (at most [`MAX_SAMPLED_SETS`]).
+    pub sets_sampled: usize,
+    /// A limit cut the work short: the image may hold a code that was not
+    /// read.
+    pub truncated: bool,
+    /// Passes in which the decoder failed internally (counted as finding
+    /// nothing).
+    pub decoder_failures: usize,
+    sets_budget: usize,
+}
+
+impl ScanReport {
+    fn sets_left(&self) -> usize {
+        self.sets_budget.saturating_sub(self.sets_sampled)
+    }
+}
 
 /// Why an image could not be scanned. Finding no code is not an error: it is
 /// an empty result.
@@ -188,59 +232,45 @@ pub fn scan_with(bytes: &[u8], options: &ScanOptions) -> Result<Vec<String>, Sca
 
 /// Every QR text in an already decoded greyscale image.
 pub fn scan_grey(img: &GreyImage, options: &ScanOptions) -> Vec<String> {
-    let mut found = Vec::new();
-    detect(img, &mut found);
-    if !found.is_empty() || !options.fallbacks {
-        return found;
-    }
-    let passes: [fn(&GreyImage) -> Option<GreyImage>; 4] = [
-        |i| Some(binarise(i)),
-        |i| downscale(i),
-        |i| upscale(i),
-        |i| downscale(i).map(|d| binarise(&d)),
-    ];
-    for pass in passes {
-        if let Some(variant) = pass(img) {
-            detect(&variant, &mut found);
-            if !found.is_empty() {
-                break;
-            }
-        }
-    }
-    found
+    scan_grey_report(img, options).texts
 }
 
-/// One decoder pass (rxing: hybrid binariser, try-harder, also inverted);
-/// appends texts not yet in `found`. A panic inside the decoder (it is a
-/// large port of ZXing) is contained and counts as "nothing found".
-fn detect(img: &GreyImage, found: &mut Vec<String>) {
-    if img.width == 0 || img.height == 0 {
-        return;
-    }
-    let mut hints = rxing::DecodeHints {
-        PossibleFormats: Some(std::collections::HashSet::from([
-            rxing::BarcodeFormat::QR_CODE,
-        ])),
-        TryHarder: Some(true),
-        AlsoInverted: Some(true),
-        ..rxing::DecodeHints::default()
+/// Every QR text in the image, with an account of the work done.
+pub fn scan_report(bytes: &[u8], options: &ScanOptions) -> Result<ScanReport, ScanError> {
+    let img = decode_image(bytes, options.max_side, options.max_pixels)?;
+    Ok(scan_grey_report(&img, options))
+}
+
+/// Every QR text in an already decoded greyscale image, with an account of
+/// the work done.
+pub fn scan_grey_report(img: &GreyImage, options: &ScanOptions) -> ScanReport {
+    let mut report = ScanReport {
+        sets_budget: MAX_SAMPLED_SETS,
+        ..ScanReport::default()
     };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        rxing::helpers::detect_multiple_in_luma_with_hints(
-            img.pixels.clone(),
-            img.width,
-            img.height,
-            &mut hints,
-        )
-    }));
-    if let Ok(Ok(results)) = result {
-        for r in results {
-            let text = r.getText();
-            if !found.iter().any(|f| f == text) {
-                found.push(text.to_owned());
+    let mut found = Vec::new();
+    reader::read(img, &mut report, &mut found);
+    if found.is_empty() && options.fallbacks {
+        let passes: [fn(&GreyImage) -> Option<GreyImage>; 4] = [
+            |i| Some(binarise(i)),
+            |i| downscale(i),
+            |i| upscale(i),
+            |i| downscale(i).map(|d| binarise(&d)),
+        ];
+        for pass in passes {
+            if report.sets_left() == 0 {
+                break;
+            }
+            if let Some(variant) = pass(img) {
+                reader::read(&variant, &mut report, &mut found);
+                if !found.is_empty() {
+                    break;
+                }
             }
         }
     }
+    report.texts = found;
+    report
 }
 
 #[cfg(test)]
