@@ -5,12 +5,35 @@
 //! pass first and, only when that finds nothing, more tolerant passes
 //! ([`ScanOptions::fallbacks`]): a globally (Otsu) binarised copy (low
 //! contrast), a downscaled copy (large photos, noise), an upscaled copy (codes
-//! at under 2 pixels per module) and a binarised downscaled copy. Inverted
-//! codes are read by the fast pass.
+//! at under 2 pixels per module) and a binarised downscaled copy. Every pass
+//! reads dark-on-light codes and, when it finds none, inverted ones.
 //!
-//! Decoding uses the `rxing` crate (a ZXing port, QR reader only; chosen over
-//! `rqrr` by measurement, see README); no type of it or of `image` appears in
-//! this API.
+//! Decoding uses the detector and decoder of the `rxing` crate (a port of
+//! ZXing and zxing-cpp, QR only; chosen over `rqrr` by measurement, see
+//! README), driven from here; no type of it or of `image` appears in this API.
+//!
+//! # Limits on work
+//!
+//! An image is untrusted input read before any signature is checked, so the
+//! work of a scan is bounded by fixed counts, not by a clock:
+//!
+//! - the image is refused before its pixels are decoded when a side exceeds
+//!   [`DEFAULT_MAX_SIDE`] or it has more than [`DEFAULT_MAX_PIXELS`] pixels;
+//! - at most 5 passes, each linear in the pixels: binarising, and searching
+//!   every third row for finder patterns, where a candidate is compared only
+//!   with the patterns that reach its row;
+//! - a pass stops searching after [`MAX_FINDER_PATTERNS`] finder patterns and
+//!   combines only the [`MAX_FINDER_PATTERNS_KEPT`] largest into candidate
+//!   triples (each with at most 15 nearest partners, as zxing-cpp does);
+//! - at most [`MAX_SAMPLED_SETS`] candidate triples are sampled and put
+//!   through error correction per scan, over all passes, most plausible
+//!   first; when the budget is spent, no further pass runs.
+//!
+//! [`scan_report`] returns these counts with the texts; when a limit cut the
+//! work short, [`ScanReport::truncated`] says so. An image built to exhaust
+//! the decoder (say, tiled with thousands of finder patterns or decoy codes)
+//! then yields no code, quickly, rather than a long search; ordinary photos
+//! and screenshots hold a few finder patterns and stay far below the limits.
 //!
 //! ```
 //! # #[cfg(feature = "render")] {

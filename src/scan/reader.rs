@@ -75,7 +75,11 @@ fn read_matrix(bits: &BitMatrix, report: &mut ScanReport, texts: &mut Vec<String
         patterns.truncate(MAX_FINDER_PATTERNS_KEPT);
         report.truncated = true;
     }
-    let sets = GenerateFinderPatternSets(&mut patterns);
+    let mut sets = GenerateFinderPatternSets(&mut patterns);
+    // Triples of larger patterns first (noise and texture make small ones),
+    // zxing-cpp's plausibility order among equals: a code beside a texture of
+    // small finder patterns is reached within the budget.
+    sets.sort_by_key(|s| std::cmp::Reverse(s.bl.size.min(s.tl.size).min(s.tr.size)));
     let mut used: Vec<ConcentricPattern> = Vec::new();
     for set in sets {
         if used.contains(&set.bl) || used.contains(&set.tl) || used.contains(&set.tr) {
@@ -144,7 +148,10 @@ fn find_finder_patterns(image: &BitMatrix, report: &mut ScanReport) -> Vec<Conce
             }
             let [a, b, c, d, e] = runs(&view);
             let p = Point {
-                x: f32::from(view.pixelsInFront()) + f32::from(a) + f32::from(b) + f32::from(c) / 2.0,
+                x: f32::from(view.pixelsInFront())
+                    + f32::from(a)
+                    + f32::from(b)
+                    + f32::from(c) / 2.0,
                 y: yf,
             };
             let inside = active.iter().any(|i| {

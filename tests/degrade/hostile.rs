@@ -92,9 +92,8 @@ pub fn decoy_codes(side: u32, ppm: u32, seed: u64) -> Hostile {
             let (ox, oy) = (tx * period + 2, ty * period + 2);
             for my in 0..21 {
                 for mx in 0..21 {
-                    let finder = |fx: u32, fy: u32| {
-                        mx >= fx && mx < fx + 7 && my >= fy && my < fy + 7
-                    };
+                    let finder =
+                        |fx: u32, fy: u32| mx >= fx && mx < fx + 7 && my >= fy && my < fy + 7;
                     let d = if finder(0, 0) {
                         is_finder_module(mx, my)
                     } else if finder(14, 0) {
@@ -127,7 +126,11 @@ pub fn decoy_codes(side: u32, ppm: u32, seed: u64) -> Hostile {
 /// A checkerboard of `cell`-pixel squares.
 pub fn checkerboard(side: u32, cell: u32) -> Hostile {
     let img = GrayImage::from_fn(side, side, |x, y| {
-        Luma([if (x / cell + y / cell) % 2 == 0 { 0 } else { 255 }])
+        Luma([if (x / cell + y / cell) % 2 == 0 {
+            0
+        } else {
+            255
+        }])
     });
     Hostile {
         name: format!("checkerboard-{side}-{cell}px"),
@@ -141,7 +144,9 @@ pub fn noise(side: u32, cell: u32, seed: u64) -> Hostile {
     let cells = side.div_ceil(cell);
     let bits: Vec<bool> = (0..cells * cells)
         .map(|_| {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
             (state >> 33) & 1 == 1
         })
         .collect();
