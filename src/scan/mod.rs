@@ -67,6 +67,15 @@ pub const MAX_FINDER_PATTERNS_KEPT: usize = 256;
 /// put through error correction in one [`scan`], over all passes together.
 pub const MAX_SAMPLED_SETS: usize = 128;
 
+/// Images with more pixels than this (16 megapixels) are reduced by an
+/// integer factor before decoding, so that no pass handles more.
+pub const DECODE_PIXELS: usize = 16_000_000;
+
+/// The tolerant pass on a binarised full-resolution copy runs only on images
+/// up to this many pixels (4 megapixels); larger ones get the passes on their
+/// halved copy.
+pub const FULL_RESOLUTION_FALLBACK_PIXELS: usize = 4_000_000;
+
 /// What one scan found and the work it did: every count is bounded by the
 /// limits in the [module documentation](self).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -272,10 +281,16 @@ pub fn scan_grey_report(img: &GreyImage, options: &ScanOptions) -> ScanReport {
         ..ScanReport::default()
     };
     let mut found = Vec::new();
+    // Above the decode resolution, the image is first reduced by an integer
+    // factor (box filter), so no pass handles more than that many pixels.
+    let reduced = reduce_to(img, DECODE_PIXELS);
+    let img = reduced.as_ref().unwrap_or(img);
     reader::read(img, &mut report, &mut found);
-    if found.is_empty() && options.fallbacks {
+    // A fast pass cut short by a limit saw an image built of finder patterns:
+    // the tolerant passes (for faint or blurred codes) would not help.
+    if found.is_empty() && options.fallbacks && !report.truncated {
         let passes: [fn(&GreyImage) -> Option<GreyImage>; 4] = [
-            |i| Some(binarise(i)),
+            |i| (i.pixels.len() <= FULL_RESOLUTION_FALLBACK_PIXELS).then(|| binarise(i)),
             |i| downscale(i),
             |i| upscale(i),
             |i| downscale(i).map(|d| binarise(&d)),
@@ -303,6 +318,39 @@ fn invert(img: &GreyImage) -> GreyImage {
         height: img.height,
         pixels: img.pixels.iter().map(|p| 255 - p).collect(),
     }
+}
+
+/// Reduces an image with more than `max_pixels` pixels by the smallest
+/// integer factor that brings it under (box filter); `None` when it is
+/// already small enough.
+fn reduce_to(img: &GreyImage, max_pixels: usize) -> Option<GreyImage> {
+    let pixels = img.pixels.len();
+    if pixels <= max_pixels {
+        return None;
+    }
+    let mut k = 2usize;
+    while pixels / (k * k) > max_pixels {
+        k += 1;
+    }
+    let (w, h) = (img.width as usize / k, img.height as usize / k);
+    let area = u32::try_from(k * k).unwrap_or(u32::MAX);
+    let mut out = Vec::with_capacity(w * h);
+    for y in 0..h {
+        for x in 0..w {
+            let mut sum = 0u32;
+            for dy in 0..k {
+                for dx in 0..k {
+                    sum += u32::from(img.px(x * k + dx, y * k + dy));
+                }
+            }
+            out.push(u8::try_from(sum / area).unwrap_or(255));
+        }
+    }
+    Some(GreyImage {
+        width: u32::try_from(w).unwrap_or(0),
+        height: u32::try_from(h).unwrap_or(0),
+        pixels: out,
+    })
 }
 
 /// Halves an image whose shorter side exceeds 800 pixels (box filter): removes

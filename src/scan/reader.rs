@@ -35,6 +35,7 @@ pub(super) fn read(img: &GreyImage, report: &mut ScanReport, found: &mut Vec<Str
         return;
     }
     report.passes += 1;
+    let budget = report.sets_left();
     // A panic inside the decoder (a large port of ZXing) is contained and
     // counts as "nothing found".
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -42,8 +43,10 @@ pub(super) fn read(img: &GreyImage, report: &mut ScanReport, found: &mut Vec<Str
         let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
         let mut bits = bitmap.get_black_matrix().clone();
         let mut texts = Vec::new();
-        let mut local = ScanReport::default();
-        local.sets_budget = report.sets_left();
+        let mut local = ScanReport {
+            sets_budget: budget,
+            ..ScanReport::default()
+        };
         read_matrix(&bits, &mut local, &mut texts);
         if texts.is_empty() && local.sets_left() > 0 {
             bits.flip_self();

@@ -1,7 +1,13 @@
 //! Hostile images for the scan work bound (`tests/scan_robustness.rs`,
 //! `benches/qr.rs`): small files built to make a QR decoder do as much work
 //! as possible. Only `image` is used, so the bench can include this file too.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::nonminimal_bool,
+    clippy::manual_is_multiple_of
+)]
 
 use image::{GrayImage, Luma};
 
@@ -190,5 +196,8 @@ pub fn hostile_set(code: &GrayImage) -> Vec<Hostile> {
         noise(1200, 1, 3),
         noise(1200, 2, 4),
         many_codes(1200, code),
+        // Near the 50-megapixel cap: reduced before decoding.
+        checkerboard(7000, 2),
+        finder_tiles(7000, 2),
     ]
 }
