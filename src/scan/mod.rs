@@ -19,6 +19,10 @@
 //!
 //! - the image is refused before its pixels are decoded when a side exceeds
 //!   [`DEFAULT_MAX_SIDE`] or it has more than [`DEFAULT_MAX_PIXELS`] pixels;
+//! - an image with more than [`DECODE_PIXELS`] pixels is first reduced by an
+//!   integer factor (box filter); the tolerant pass on a binarised
+//!   full-resolution copy runs only up to [`FULL_RESOLUTION_FALLBACK_PIXELS`];
+//!   no tolerant pass runs after a fast pass that a limit cut short;
 //! - at most 5 passes, each linear in the pixels: binarising, and searching
 //!   every third row for finder patterns, where a candidate is compared only
 //!   with the patterns that reach its row;
