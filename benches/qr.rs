@@ -9,6 +9,9 @@
 
 use std::hint::black_box;
 
+#[path = "../tests/degrade/hostile.rs"]
+mod hostile;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use travelcert::issue::{Ed25519Signer, IssueParams, Issuer};
 use travelcert::model::{CertificateId, CountryCode, HealthRecord, Timestamp};
@@ -105,6 +108,23 @@ fn scan_benches(c: &mut Criterion) {
     c.bench_function("scan/png_sample_8px", |b| {
         b.iter(|| travelcert::scan::scan(black_box(&png)).unwrap())
     });
+
+    // Hostile images (tiled finder patterns, decoy codes: the work bound in
+    // `travelcert::scan`), to compare with `scan/png_1000x1000_incl_decode`.
+    let mut group = c.benchmark_group("scan/hostile");
+    group.sample_size(10);
+    for h in [
+        hostile::finder_tiles(1200, 1),
+        hostile::finder_tiles(2400, 1),
+        hostile::decoy_codes(2400, 3, 2),
+    ] {
+        let bytes = h.png();
+        assert!(travelcert::scan::scan(&bytes).unwrap().is_empty());
+        group.bench_function(&h.name, |b| {
+            b.iter(|| travelcert::scan::scan(black_box(&bytes)).unwrap())
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, render_benches, scan_benches);

@@ -156,3 +156,74 @@ fn set_is_deterministic_and_complete() {
     assert_eq!(two.expected.len(), 2);
     assert_ne!(two.expected[0], two.expected[1]);
 }
+
+#[path = "degrade/hostile.rs"]
+mod hostile;
+
+/// Images built to make the decoder work as hard as possible (finder
+/// patterns tiled by the thousand, decoy codes, checkerboards, noise, a sheet
+/// of small codes) return promptly: the work is bounded by fixed counts,
+/// asserted here through the scan's report; the time is only printed
+/// (criterion measures it in `benches/qr.rs`, `scan/hostile_*`).
+#[test]
+fn hostile_images_do_bounded_work() {
+    use travelcert::scan::{self, ScanOptions};
+    let code = degrade::clean("TC1:HELLO", 2);
+    let mut limited = 0;
+    for h in hostile::hostile_set(&code) {
+        let png = h.png();
+        let start = Instant::now();
+        let report = scan::scan_report(&png, &ScanOptions::default()).unwrap();
+        println!(
+            "{} ({} bytes PNG): {} code(s), {} pass(es), {} finder patterns, {} triples sampled, truncated {} in {:.2?}",
+            h.name,
+            png.len(),
+            report.texts.len(),
+            report.passes,
+            report.finder_patterns,
+            report.sets_sampled,
+            report.truncated,
+            start.elapsed()
+        );
+        assert!(report.passes <= 5, "{}", h.name);
+        assert!(report.sets_sampled <= scan::MAX_SAMPLED_SETS, "{}", h.name);
+        assert!(
+            report.finder_patterns <= report.passes * 2 * scan::MAX_FINDER_PATTERNS,
+            "{}",
+            h.name
+        );
+        assert_eq!(report.decoder_failures, 0, "{}", h.name);
+        if h.name.starts_with("many-codes") {
+            assert_eq!(report.texts, vec!["TC1:HELLO".to_owned()], "{}", h.name);
+        } else {
+            assert!(report.texts.is_empty(), "{}: {:?}", h.name, report.texts);
+        }
+        if report.truncated {
+            limited += 1;
+        }
+    }
+    // The set really reaches the limits (else it tests nothing).
+    assert!(
+        limited >= 5,
+        "only {limited} hostile images reached a limit"
+    );
+}
+
+/// A real code is still read when the image around it is hostile but within
+/// the limits: a code beside a block of tiled finder patterns.
+#[test]
+fn code_beside_hostile_texture_is_read() {
+    let code = degrade::clean("TC1:HELLO", 4);
+    let tiles = hostile::finder_tiles(300, 2);
+    let mut img = image::GrayImage::from_pixel(
+        code.width() + tiles.img.width() + 40,
+        code.height().max(tiles.img.height()),
+        image::Luma([255]),
+    );
+    image::imageops::overlay(&mut img, &tiles.img, 0, 0);
+    image::imageops::overlay(&mut img, &code, i64::from(tiles.img.width()) + 40, 0);
+    let png = degrade::png_bytes(&img);
+    let report = travelcert::scan::scan_report(&png, &Default::default()).unwrap();
+    assert_eq!(report.texts, vec!["TC1:HELLO".to_owned()]);
+    assert!(report.finder_patterns > 100);
+}

@@ -5,12 +5,39 @@
 //! pass first and, only when that finds nothing, more tolerant passes
 //! ([`ScanOptions::fallbacks`]): a globally (Otsu) binarised copy (low
 //! contrast), a downscaled copy (large photos, noise), an upscaled copy (codes
-//! at under 2 pixels per module) and a binarised downscaled copy. Inverted
-//! codes are read by the fast pass.
+//! at under 2 pixels per module) and a binarised downscaled copy. Every pass
+//! reads dark-on-light codes and, when it finds none, inverted ones.
 //!
-//! Decoding uses the `rxing` crate (a ZXing port, QR reader only; chosen over
-//! `rqrr` by measurement, see README); no type of it or of `image` appears in
-//! this API.
+//! Decoding uses the detector and decoder of the `rxing` crate (a port of
+//! ZXing and zxing-cpp, QR only; chosen over `rqrr` by measurement, see
+//! README), driven from here; no type of it or of `image` appears in this API.
+//!
+//! # Limits on work
+//!
+//! An image is untrusted input read before any signature is checked, so the
+//! work of a scan is bounded by fixed counts, not by a clock:
+//!
+//! - the image is refused before its pixels are decoded when a side exceeds
+//!   [`DEFAULT_MAX_SIDE`] or it has more than [`DEFAULT_MAX_PIXELS`] pixels;
+//! - an image with more than [`DECODE_PIXELS`] pixels is first reduced by an
+//!   integer factor (box filter); the tolerant pass on a binarised
+//!   full-resolution copy runs only up to [`FULL_RESOLUTION_FALLBACK_PIXELS`];
+//!   no tolerant pass runs after a fast pass that a limit cut short;
+//! - at most 5 passes, each linear in the pixels: binarising, and searching
+//!   every third row for finder patterns, where a candidate is compared only
+//!   with the patterns that reach its row;
+//! - a pass stops searching after [`MAX_FINDER_PATTERNS`] finder patterns and
+//!   combines only the [`MAX_FINDER_PATTERNS_KEPT`] largest into candidate
+//!   triples (each with at most 15 nearest partners, as zxing-cpp does);
+//! - at most [`MAX_SAMPLED_SETS`] candidate triples are sampled and put
+//!   through error correction per scan, over all passes, most plausible
+//!   first; when the budget is spent, no further pass runs.
+//!
+//! [`scan_report`] returns these counts with the texts; when a limit cut the
+//! work short, [`ScanReport::truncated`] says so. An image built to exhaust
+//! the decoder (say, tiled with thousands of finder patterns or decoy codes)
+//! then yields no code, quickly, rather than a long search; ordinary photos
+//! and screenshots hold a few finder patterns and stay far below the limits.
 //!
 //! ```
 //! # #[cfg(feature = "render")] {
@@ -21,6 +48,8 @@
 
 use std::io::Cursor;
 
+mod reader;
+
 /// The largest image side [`scan`] accepts by default, in pixels.
 pub const DEFAULT_MAX_SIDE: u32 = 12_000;
 
@@ -28,6 +57,57 @@ pub const DEFAULT_MAX_SIDE: u32 = 12_000;
 /// phone photo. A few kilobytes of PNG or JPEG can declare far more; the
 /// dimensions are checked before any pixel is allocated.
 pub const DEFAULT_MAX_PIXELS: u64 = 50_000_000;
+
+/// The finder-pattern search of one decoder pass stops after this many
+/// patterns. A real image holds three per code; only an image built to make
+/// the decoder work (a sheet tiled with finder patterns) comes near it.
+pub const MAX_FINDER_PATTERNS: usize = 1024;
+
+/// Of the finder patterns found in one decoder pass, at most this many (the
+/// largest) are combined into candidate triples.
+pub const MAX_FINDER_PATTERNS_KEPT: usize = 256;
+
+/// At most this many candidate triples of finder patterns are sampled and
+/// put through error correction in one [`scan`], over all passes together.
+pub const MAX_SAMPLED_SETS: usize = 128;
+
+/// Images with more pixels than this (16 megapixels) are reduced by an
+/// integer factor before decoding, so that no pass handles more.
+pub const DECODE_PIXELS: usize = 16_000_000;
+
+/// The tolerant pass on a binarised full-resolution copy runs only on images
+/// up to this many pixels (4 megapixels); larger ones get the passes on their
+/// halved copy.
+pub const FULL_RESOLUTION_FALLBACK_PIXELS: usize = 4_000_000;
+
+/// What one scan found and the work it did: every count is bounded by the
+/// limits in the [module documentation](self).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ScanReport {
+    /// The QR texts found, in the order found, each once.
+    pub texts: Vec<String>,
+    /// Decoder passes run (the fast pass and any tolerant passes; each
+    /// covers both polarities).
+    pub passes: usize,
+    /// Finder patterns found, summed over passes and polarities.
+    pub finder_patterns: usize,
+    /// Candidate triples sampled and decoded (at most [`MAX_SAMPLED_SETS`]).
+    pub sets_sampled: usize,
+    /// A limit cut the work short: the image may hold a code that was not
+    /// read.
+    pub truncated: bool,
+    /// Passes in which the decoder failed internally (counted as finding
+    /// nothing).
+    pub decoder_failures: usize,
+    sets_budget: usize,
+}
+
+impl ScanReport {
+    fn sets_left(&self) -> usize {
+        self.sets_budget.saturating_sub(self.sets_sampled)
+    }
+}
 
 /// Why an image could not be scanned. Finding no code is not an error: it is
 /// an empty result.
@@ -188,59 +268,51 @@ pub fn scan_with(bytes: &[u8], options: &ScanOptions) -> Result<Vec<String>, Sca
 
 /// Every QR text in an already decoded greyscale image.
 pub fn scan_grey(img: &GreyImage, options: &ScanOptions) -> Vec<String> {
-    let mut found = Vec::new();
-    detect(img, &mut found);
-    if !found.is_empty() || !options.fallbacks {
-        return found;
-    }
-    let passes: [fn(&GreyImage) -> Option<GreyImage>; 4] = [
-        |i| Some(binarise(i)),
-        |i| downscale(i),
-        |i| upscale(i),
-        |i| downscale(i).map(|d| binarise(&d)),
-    ];
-    for pass in passes {
-        if let Some(variant) = pass(img) {
-            detect(&variant, &mut found);
-            if !found.is_empty() {
-                break;
-            }
-        }
-    }
-    found
+    scan_grey_report(img, options).texts
 }
 
-/// One decoder pass (rxing: hybrid binariser, try-harder, also inverted);
-/// appends texts not yet in `found`. A panic inside the decoder (it is a
-/// large port of ZXing) is contained and counts as "nothing found".
-fn detect(img: &GreyImage, found: &mut Vec<String>) {
-    if img.width == 0 || img.height == 0 {
-        return;
-    }
-    let mut hints = rxing::DecodeHints {
-        PossibleFormats: Some(std::collections::HashSet::from([
-            rxing::BarcodeFormat::QR_CODE,
-        ])),
-        TryHarder: Some(true),
-        AlsoInverted: Some(true),
-        ..rxing::DecodeHints::default()
+/// Every QR text in the image, with an account of the work done.
+pub fn scan_report(bytes: &[u8], options: &ScanOptions) -> Result<ScanReport, ScanError> {
+    let img = decode_image(bytes, options.max_side, options.max_pixels)?;
+    Ok(scan_grey_report(&img, options))
+}
+
+/// Every QR text in an already decoded greyscale image, with an account of
+/// the work done.
+pub fn scan_grey_report(img: &GreyImage, options: &ScanOptions) -> ScanReport {
+    let mut report = ScanReport {
+        sets_budget: MAX_SAMPLED_SETS,
+        ..ScanReport::default()
     };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        rxing::helpers::detect_multiple_in_luma_with_hints(
-            img.pixels.clone(),
-            img.width,
-            img.height,
-            &mut hints,
-        )
-    }));
-    if let Ok(Ok(results)) = result {
-        for r in results {
-            let text = r.getText();
-            if !found.iter().any(|f| f == text) {
-                found.push(text.to_owned());
+    let mut found = Vec::new();
+    // Above the decode resolution, the image is first reduced by an integer
+    // factor (box filter), so no pass handles more than that many pixels.
+    let reduced = reduce_to(img, DECODE_PIXELS);
+    let img = reduced.as_ref().unwrap_or(img);
+    reader::read(img, &mut report, &mut found);
+    // A fast pass cut short by a limit saw an image built of finder patterns:
+    // the tolerant passes (for faint or blurred codes) would not help.
+    if found.is_empty() && options.fallbacks && !report.truncated {
+        let passes: [fn(&GreyImage) -> Option<GreyImage>; 4] = [
+            |i| (i.pixels.len() <= FULL_RESOLUTION_FALLBACK_PIXELS).then(|| binarise(i)),
+            |i| downscale(i),
+            |i| upscale(i),
+            |i| downscale(i).map(|d| binarise(&d)),
+        ];
+        for pass in passes {
+            if report.sets_left() == 0 {
+                break;
+            }
+            if let Some(variant) = pass(img) {
+                reader::read(&variant, &mut report, &mut found);
+                if !found.is_empty() {
+                    break;
+                }
             }
         }
     }
+    report.texts = found;
+    report
 }
 
 #[cfg(test)]
@@ -250,6 +322,39 @@ fn invert(img: &GreyImage) -> GreyImage {
         height: img.height,
         pixels: img.pixels.iter().map(|p| 255 - p).collect(),
     }
+}
+
+/// Reduces an image with more than `max_pixels` pixels by the smallest
+/// integer factor that brings it under (box filter); `None` when it is
+/// already small enough.
+fn reduce_to(img: &GreyImage, max_pixels: usize) -> Option<GreyImage> {
+    let pixels = img.pixels.len();
+    if pixels <= max_pixels {
+        return None;
+    }
+    let mut k = 2usize;
+    while pixels / (k * k) > max_pixels {
+        k += 1;
+    }
+    let (w, h) = (img.width as usize / k, img.height as usize / k);
+    let area = u32::try_from(k * k).unwrap_or(u32::MAX);
+    let mut out = Vec::with_capacity(w * h);
+    for y in 0..h {
+        for x in 0..w {
+            let mut sum = 0u32;
+            for dy in 0..k {
+                for dx in 0..k {
+                    sum += u32::from(img.px(x * k + dx, y * k + dy));
+                }
+            }
+            out.push(u8::try_from(sum / area).unwrap_or(255));
+        }
+    }
+    Some(GreyImage {
+        width: u32::try_from(w).unwrap_or(0),
+        height: u32::try_from(h).unwrap_or(0),
+        pixels: out,
+    })
 }
 
 /// Halves an image whose shorter side exceeds 800 pixels (box filter): removes
