@@ -1,7 +1,7 @@
 //! The command-line round trip: keygen → issue → verify, and the exit codes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::common::{ok, repo, travelcert};
+use crate::common::{self, ok, repo, travelcert};
 
 #[test]
 fn keygen_issue_verify_and_tamper() {
