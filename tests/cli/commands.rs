@@ -1,12 +1,11 @@
 //! The command-line round trip: keygen → issue → verify, and the exit codes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::common::{self, ok, repo, travelcert};
+use crate::common::{self, arg, keygen, ok, repo, stderr, travelcert, workspace};
 
 #[test]
 fn keygen_issue_verify_and_tamper() {
-    let dir = std::env::temp_dir().join(format!("travelcert-cli-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = workspace("cli");
     let d = dir.display().to_string();
     let out = travelcert(&["keygen", "--out-dir", &d, "--country", "CN"]);
     assert!(
@@ -138,12 +137,9 @@ fn keygen_issue_verify_and_tamper() {
 
 #[test]
 fn bulk_issue_and_verify() {
-    let dir = std::env::temp_dir().join(format!("travelcert-bulk-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = workspace("bulk");
     let d = dir.display().to_string();
-    assert!(travelcert(&["keygen", "--out-dir", &d, "--country", "CN"])
-        .status
-        .success());
+    keygen(&dir, "CN");
     let record: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(repo("examples/data/traveller.json")).unwrap(),
     )
@@ -245,22 +241,6 @@ fn bulk_issue_and_verify() {
         .unwrap()
         .ends_with("000005.txt"));
     std::fs::remove_dir_all(&dir).unwrap();
-}
-
-/// A fresh directory for one test.
-fn workspace(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("travelcert-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn arg(path: &std::path::Path) -> String {
-    path.display().to_string()
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// The permission bits of a file (Unix only; elsewhere nothing is checked).

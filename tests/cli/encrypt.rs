@@ -3,12 +3,11 @@
 //! the exit codes and error names when the reader key is missing or wrong.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::common::{ok, repo, travelcert};
+use crate::common::{ok, repo, travelcert, workspace};
 
 #[test]
 fn keygen_reader_issue_encrypted_and_verify_both_modes() {
-    let dir = std::env::temp_dir().join(format!("travelcert-cli-enc-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = workspace("cli-enc");
     let d = dir.display().to_string();
     let other = format!("{d}/other");
     ok(&travelcert(&["keygen", "--out-dir", &d, "--country", "CN"]));

@@ -3,12 +3,11 @@
 //! policy with windows counted from the departure time.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::common::{repo, travelcert};
+use crate::common::{repo, travelcert, workspace};
 
 #[test]
 fn history_needs_the_flag_and_round_trips_through_issue_and_verify() {
-    let dir = std::env::temp_dir().join(format!("travelcert-cli-history-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = workspace("cli-history");
     let d = dir.display().to_string();
     let out = travelcert(&["keygen", "--out-dir", &d, "--country", "CN"]);
     assert!(

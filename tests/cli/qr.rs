@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use crate::common::{self, travelcert};
+use crate::common::{self, keygen, travelcert, workspace};
 
 use travelcert::model::{AntibodyTest, Vaccination};
 use travelcert::render::{self, CardOptions, EccLevel, RenderError, RenderOptions, Scale};
@@ -173,12 +173,8 @@ fn card_shows_the_summary_beside_the_code() {
 
 #[test]
 fn cli_issue_render_and_verify_image_end_to_end() {
-    let dir = std::env::temp_dir().join(format!("travelcert-qr-cli-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let d = dir.display().to_string();
-    assert!(travelcert(&["keygen", "--out-dir", &d, "--country", "CN"])
-        .status
-        .success());
+    let dir = workspace("qr-cli");
+    keygen(&dir, "CN");
     let p = |f: &str| dir.join(f).display().to_string();
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/traveller.json");
     let out = travelcert(&[

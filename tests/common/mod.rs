@@ -108,3 +108,33 @@ pub fn ok(out: &std::process::Output) -> String {
     );
     String::from_utf8(out.stdout.clone()).unwrap()
 }
+
+/// A fresh, empty directory for one test (`travelcert-NAME-PID` in the
+/// system's temporary directory); whatever was left there before is removed.
+pub fn workspace(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("travelcert-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A path as a command-line argument.
+pub fn arg(path: &std::path::Path) -> String {
+    path.display().to_string()
+}
+
+/// The standard error of a run, as text.
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `travelcert keygen --out-dir DIR --country COUNTRY`, which must succeed.
+pub fn keygen(dir: &std::path::Path, country: &str) {
+    ok(&travelcert(&[
+        "keygen",
+        "--out-dir",
+        &arg(dir),
+        "--country",
+        country,
+    ]));
+}
