@@ -3,12 +3,12 @@
 
 use crate::model::{AntibodyResult, Certificate, RecordKind};
 
-use super::super::{Reference, RuleKind, Why};
+use super::super::{RuleKind, Why};
 use super::window::{code_check, combine, count_tests, names, window_check, window_text};
-use super::{AntibodyRule, Evaluation};
+use super::{AntibodyRule, Context, Evaluation};
 
 impl AntibodyRule {
-    pub(super) fn evaluate(&self, c: &Certificate, reference: &Reference) -> Evaluation {
+    pub(super) fn evaluate(&self, c: &Certificate, ctx: &Context) -> Evaluation {
         let tests = &c.record.antibody_tests;
         let checks = tests
             .iter()
@@ -23,7 +23,7 @@ impl AntibodyRule {
                     code_check(Some(&self.results), t.result, "result", |found| {
                         Why::AntibodyResult { found }
                     }),
-                    window_check(t.sampled_at, self.within_hours, reference),
+                    window_check(t.sampled_at, self.within_hours, ctx),
                 ]);
                 (check, &t.laboratory)
             })
@@ -39,7 +39,7 @@ impl AntibodyRule {
             } else {
                 ""
             },
-            window_text(self.within_hours, reference)
+            window_text(self.within_hours, ctx)
         );
         let describe = |i: usize| {
             tests.get(i).map_or_else(String::new, |t| {

@@ -3,12 +3,12 @@
 
 use crate::model::Certificate;
 
-use super::super::{Reason, Reference, RuleStatus};
-use super::{Evaluation, Group, Rule};
+use super::super::{Reason, RuleStatus};
+use super::{Context, Evaluation, Group, Rule};
 
 impl Rule {
-    pub(super) fn all_of(&self, g: &Group, c: &Certificate, reference: &Reference) -> Evaluation {
-        let results: Vec<Evaluation> = g.rules.iter().map(|r| r.evaluate(c, reference)).collect();
+    pub(super) fn all_of(&self, g: &Group, c: &Certificate, ctx: &Context) -> Evaluation {
+        let results: Vec<Evaluation> = g.rules.iter().map(|r| r.evaluate(c, ctx)).collect();
         let status = if results.iter().any(|o| o.status == RuleStatus::NotSatisfied) {
             RuleStatus::NotSatisfied
         } else if results.iter().any(|o| o.status == RuleStatus::Undetermined) {
@@ -25,8 +25,8 @@ impl Rule {
         Evaluation { status, reasons }
     }
 
-    pub(super) fn any_of(&self, g: &Group, c: &Certificate, reference: &Reference) -> Evaluation {
-        let results: Vec<Evaluation> = g.rules.iter().map(|r| r.evaluate(c, reference)).collect();
+    pub(super) fn any_of(&self, g: &Group, c: &Certificate, ctx: &Context) -> Evaluation {
+        let results: Vec<Evaluation> = g.rules.iter().map(|r| r.evaluate(c, ctx)).collect();
         if let Some(pos) = results
             .iter()
             .position(|o| o.status == RuleStatus::Satisfied)
@@ -72,8 +72,8 @@ impl Rule {
         Evaluation { status, reasons }
     }
 
-    pub(super) fn none_of(&self, g: &Group, c: &Certificate, reference: &Reference) -> Evaluation {
-        let results: Vec<Evaluation> = g.rules.iter().map(|r| r.evaluate(c, reference)).collect();
+    pub(super) fn none_of(&self, g: &Group, c: &Certificate, ctx: &Context) -> Evaluation {
+        let results: Vec<Evaluation> = g.rules.iter().map(|r| r.evaluate(c, ctx)).collect();
         let held: Vec<&str> = g
             .rules
             .iter()

@@ -13,7 +13,7 @@ mod schema;
 mod vaccination;
 mod window;
 
-use crate::model::Certificate;
+use crate::model::{Certificate, Timestamp};
 
 use super::{Reason, Reference, RuleStatus, Why};
 
@@ -34,16 +34,59 @@ enum Check {
     Fails(Why),
 }
 
+/// Where a rule is evaluated: the reference moment the windows are measured
+/// from, the moment of checking, and whether the rule is an exclusion (under
+/// an odd number of `none_of`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Context {
+    /// The reference moment.
+    pub reference: Reference,
+    /// The moment of checking.
+    pub checked_at: Timestamp,
+    exclusion: bool,
+}
+
+impl Context {
+    /// A rule evaluated for itself (not excluded).
+    pub(crate) fn new(reference: Reference, checked_at: Timestamp) -> Self {
+        Self {
+            reference,
+            checked_at,
+            exclusion: false,
+        }
+    }
+
+    /// The context of the rules inside a `none_of`.
+    fn negated(self) -> Self {
+        Self {
+            exclusion: !self.exclusion,
+            ..self
+        }
+    }
+
+    /// The latest instant at which a record still counts. A requirement
+    /// counts only records up to the reference moment; an exclusion counts
+    /// every record up to the moment of checking as well, so a positive test
+    /// sampled after the departure time still excludes.
+    fn latest(&self) -> Timestamp {
+        if self.exclusion {
+            self.reference.at.max(self.checked_at)
+        } else {
+            self.reference.at
+        }
+    }
+}
+
 impl Rule {
-    pub(crate) fn evaluate(&self, c: &Certificate, reference: &Reference) -> Evaluation {
+    pub(crate) fn evaluate(&self, c: &Certificate, ctx: &Context) -> Evaluation {
         match self {
-            Self::AllOf(g) => self.all_of(g, c, reference),
-            Self::AnyOf(g) => self.any_of(g, c, reference),
-            Self::NoneOf(g) => self.none_of(g, c, reference),
-            Self::Nat(r) => r.evaluate(c, reference),
-            Self::Antibody(r) => r.evaluate(c, reference),
-            Self::Vaccination(r) => r.evaluate(c, reference),
-            Self::Recovered(r) => r.evaluate(c, reference),
+            Self::AllOf(g) => self.all_of(g, c, ctx),
+            Self::AnyOf(g) => self.any_of(g, c, ctx),
+            Self::NoneOf(g) => self.none_of(g, c, &ctx.negated()),
+            Self::Nat(r) => r.evaluate(c, ctx),
+            Self::Antibody(r) => r.evaluate(c, ctx),
+            Self::Vaccination(r) => r.evaluate(c, ctx),
+            Self::Recovered(r) => r.evaluate(c, ctx),
         }
     }
 }

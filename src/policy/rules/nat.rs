@@ -3,12 +3,12 @@
 
 use crate::model::{Certificate, NatMethod, NatResult, RecordKind};
 
-use super::super::{Reference, RuleKind, Why};
+use super::super::{RuleKind, Why};
 use super::window::{code_check, combine, count_tests, names, window_check, window_text};
-use super::{Evaluation, NatRule};
+use super::{Context, Evaluation, NatRule};
 
 impl NatRule {
-    pub(super) fn evaluate(&self, c: &Certificate, reference: &Reference) -> Evaluation {
+    pub(super) fn evaluate(&self, c: &Certificate, ctx: &Context) -> Evaluation {
         let tests = &c.record.nat_tests;
         let checks = tests
             .iter()
@@ -26,7 +26,7 @@ impl NatRule {
                     code_check(Some(&self.results), t.result, "result", |found| {
                         Why::NatResult { found }
                     }),
-                    window_check(t.sampled_at, self.within_hours, reference),
+                    window_check(t.sampled_at, self.within_hours, ctx),
                 ]);
                 (check, &t.laboratory)
             })
@@ -48,7 +48,7 @@ impl NatRule {
             } else {
                 ""
             },
-            window_text(self.within_hours, reference)
+            window_text(self.within_hours, ctx)
         );
         let describe = |i: usize| {
             tests.get(i).map_or_else(String::new, |t| {

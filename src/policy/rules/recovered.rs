@@ -3,42 +3,28 @@
 
 use crate::model::{Certificate, Date, HistoryKind, NatResult, RecordKind};
 
-use super::super::{Mismatch, Reason, RecordRef, Reference, RuleKind, RuleStatus, Why};
+use super::super::{Mismatch, Reason, RecordRef, RuleKind, RuleStatus, Why};
 use super::window::{code_check, combine, count_tests, window_check};
-use super::{Check, Evaluation, RecoveredRule};
+use super::{Check, Context, Evaluation, RecoveredRule};
 
 impl RecoveredRule {
-    pub(super) fn evaluate(&self, c: &Certificate, reference: &Reference) -> Evaluation {
+    pub(super) fn evaluate(&self, c: &Certificate, ctx: &Context) -> Evaluation {
+        let reference = &ctx.reference;
         let today = reference.at.date().days_since_epoch();
         let history = &c.record.infection_history;
         let tests = &c.record.recovery_tests;
+        let record = |index| RecordRef {
+            kind: RecordKind::History,
+            index,
+        };
 
-        // The diagnosis: every history entry is checked; the most recent one
-        // that qualifies counts. Entries of other kinds or diseases are not
+        // The diagnosis: the latest diagnosis of the rule's disease decides,
+        // whatever its date, so an earlier one never stands in for a newer
+        // one that is too recent. Entries of other kinds or diseases are not
         // what the rule is about and are not listed (views do not carry them).
-        let mut diagnosis: Option<(usize, Date)> = None;
-        let mut dx_unknown = false;
-        let mut mismatches = Vec::new();
+        let mut latest: Option<(usize, Date)> = None;
+        let mut unknown = Vec::new();
         for (index, h) in history.iter().enumerate() {
-            let days = today - h.date.days_since_epoch();
-            let timing = if days < 0 {
-                Check::Fails(Why::DiagnosisAfterReference { date: h.date })
-            } else if days < i64::from(self.min_days_since_diagnosis) {
-                Check::Fails(Why::TooSoonAfterDiagnosis {
-                    days,
-                    min_days: self.min_days_since_diagnosis,
-                })
-            } else if let Some(max) = self
-                .max_days_since_diagnosis
-                .filter(|m| days > i64::from(*m))
-            {
-                Check::Fails(Why::TooLongAfterDiagnosis {
-                    days,
-                    max_days: max,
-                })
-            } else {
-                Check::Ok
-            };
             let check = combine(vec![
                 code_check(
                     Some(&[HistoryKind::Diagnosis][..]),
@@ -52,40 +38,66 @@ impl RecoveredRule {
                     "disease",
                     |found| Why::Disease { found },
                 ),
-                timing,
             ]);
-            let record = RecordRef {
-                kind: RecordKind::History,
-                index,
-            };
             match check {
                 Check::Ok => {
-                    if diagnosis.is_none_or(|(_, d)| h.date > d) {
-                        diagnosis = Some((index, h.date));
+                    if latest.is_none_or(|(_, d)| h.date > d) {
+                        latest = Some((index, h.date));
                     }
                 }
-                Check::Unknown(why) => {
-                    dx_unknown = true;
-                    mismatches.push(Mismatch { record, why });
-                }
-                Check::Fails(Why::HistoryKind { .. } | Why::Disease { .. }) => {}
-                Check::Fails(why) => mismatches.push(Mismatch { record, why }),
+                Check::Unknown(why) => unknown.push((index, h.date, why)),
+                Check::Fails(_) => {}
             }
         }
-        let dx_status = if diagnosis.is_some() {
-            RuleStatus::Satisfied
-        } else if dx_unknown {
-            RuleStatus::Undetermined
-        } else {
-            RuleStatus::NotSatisfied
+        let mut mismatches = Vec::new();
+        let known_ok = match latest {
+            Some((index, date)) => match self.timing(date, today, ctx) {
+                None => true,
+                Some(why) => {
+                    mismatches.push(Mismatch {
+                        record: record(index),
+                        why,
+                    });
+                    false
+                }
+            },
+            None => false,
         };
+        // An entry with a code this verifier does not know, dated after the
+        // latest known diagnosis, might be a newer diagnosis: it might defeat
+        // a qualifying one, or qualify where the known one does not.
+        let mut newer_unknown = false;
+        let mut might_qualify = false;
+        for (index, date, why) in unknown {
+            if latest.is_some_and(|(_, d)| date <= d) {
+                continue;
+            }
+            newer_unknown = true;
+            let why = match self.timing(date, today, ctx) {
+                Some(timing) if !known_ok => timing,
+                timing => {
+                    might_qualify |= timing.is_none();
+                    why
+                }
+            };
+            mismatches.push(Mismatch {
+                record: record(index),
+                why,
+            });
+        }
+        let dx_status = match (known_ok, newer_unknown, might_qualify) {
+            (true, false, _) => RuleStatus::Satisfied,
+            (true, true, _) | (false, _, true) => RuleStatus::Undetermined,
+            (false, _, false) => RuleStatus::NotSatisfied,
+        };
+        let diagnosis = latest.filter(|_| known_ok);
 
         // The recovery NATs, counted per laboratory.
         let within_hours = self.within_days.map(|d| d.saturating_mul(24));
         let checks = tests
             .iter()
             .map(|t| {
-                let after_diagnosis = match diagnosis {
+                let after_diagnosis = match latest {
                     Some((_, d)) if t.sampled_at.date() < d => {
                         Check::Fails(Why::SampledBeforeDiagnosis {
                             sampled_at: t.sampled_at,
@@ -107,7 +119,7 @@ impl RecoveredRule {
                         "result",
                         |found| Why::NatResult { found },
                     ),
-                    window_check(t.sampled_at, within_hours, reference),
+                    window_check(t.sampled_at, within_hours, ctx),
                     after_diagnosis,
                 ]);
                 (check, &t.laboratory)
@@ -154,7 +166,7 @@ impl RecoveredRule {
             .map(|d| format!("{} ", d.label()))
             .unwrap_or_default();
         let mut need = format!(
-            "a confirmed {disease}diagnosis at least {} days",
+            "a latest confirmed {disease}diagnosis at least {} days",
             self.min_days_since_diagnosis
         );
         if let Some(max) = self.max_days_since_diagnosis {
@@ -183,7 +195,12 @@ impl RecoveredRule {
                 h.date,
                 today - h.date.days_since_epoch()
             ),
-            None => "no qualifying diagnosis".to_owned(),
+            None => match latest {
+                Some((i, d)) => {
+                    format!("no qualifying diagnosis (the latest is infection_history[{i}] of {d})")
+                }
+                None => "no qualifying diagnosis".to_owned(),
+            },
         };
         let nat_text = if nat_matched.is_empty() {
             "no recovery NAT counted".to_owned()
@@ -245,6 +262,24 @@ impl RecoveredRule {
                 mismatches,
                 message,
             }],
+        }
+    }
+
+    /// Why a diagnosis of `date` does not qualify (too recent, too old, or
+    /// after the reference moment), if it does not.
+    fn timing(&self, date: Date, today: i64, ctx: &Context) -> Option<Why> {
+        let days = today - date.days_since_epoch();
+        if date > ctx.latest().date() {
+            Some(Why::DiagnosisAfterReference { date })
+        } else if days < i64::from(self.min_days_since_diagnosis) {
+            Some(Why::TooSoonAfterDiagnosis {
+                days,
+                min_days: self.min_days_since_diagnosis,
+            })
+        } else {
+            self.max_days_since_diagnosis
+                .filter(|m| days > i64::from(*m))
+                .map(|max_days| Why::TooLongAfterDiagnosis { days, max_days })
         }
     }
 }

@@ -21,6 +21,8 @@ pub enum Rule {
     /// At least one rule in the group holds.
     AnyOf(Group),
     /// No rule in the group holds (e.g. "no positive NAT in the last 14 days").
+    /// Its rules count every record up to the moment of checking, not only
+    /// up to the reference moment.
     NoneOf(Group),
     /// Enough NAT tests meet the criteria.
     Nat(NatRule),
@@ -61,7 +63,8 @@ fn two() -> u8 {
 }
 
 /// At least `count` NAT tests with an accepted disease, method and result,
-/// sampled at most `within_hours` before the reference moment (and not after it).
+/// sampled at most `within_hours` before the reference moment (and not after
+/// it; inside `none_of`, not after the moment of checking when that is later).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NatRule {
@@ -137,12 +140,18 @@ pub struct VaccinationRule {
     pub max_days: Option<u32>,
 }
 
-/// A recovered traveller: a confirmed diagnosis (infection-history entry of kind
-/// `diagnosis`) at least `min_days_since_diagnosis` whole UTC calendar days
-/// before the reference moment, and at least `count` negative recovery NATs
-/// (the record's `recovery_tests`) from different laboratories, sampled on or
-/// after the day of that diagnosis, not after the reference moment and, when
-/// `within_days` is given, at most that many days (× 24 hours) before it.
+/// A recovered traveller: the latest confirmed diagnosis (infection-history
+/// entry of kind `diagnosis`, of the rule's disease) at least
+/// `min_days_since_diagnosis` whole UTC calendar days before the reference
+/// moment, and at least `count` negative recovery NATs (the record's
+/// `recovery_tests`) from different laboratories, sampled on or after the day
+/// of that diagnosis, not after the reference moment and, when `within_days`
+/// is given, at most that many days (× 24 hours) before it.
+///
+/// Only the latest diagnosis counts: a newer one that is too recent (or dated
+/// after the reference moment) is not met, and an older one does not stand in
+/// for it. A history entry with a code this verifier does not know, dated
+/// after the latest diagnosis, might be a newer diagnosis: "needs review".
 ///
 /// ```json
 /// {"kind": "recovered", "id": "recovered", "disease": "sars-cov-2",

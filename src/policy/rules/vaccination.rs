@@ -3,13 +3,15 @@
 
 use crate::model::{Certificate, Facility, RecordKind, VaccineProduct};
 
-use super::super::{Reference, RuleKind, Why};
+use super::super::{RuleKind, Why};
 use super::window::{code_check, combine, count_tests, names};
-use super::{Check, Evaluation, VaccinationRule};
+use super::{Check, Context, Evaluation, VaccinationRule};
 
 impl VaccinationRule {
-    pub(super) fn evaluate(&self, c: &Certificate, reference: &Reference) -> Evaluation {
+    pub(super) fn evaluate(&self, c: &Certificate, ctx: &Context) -> Evaluation {
+        let reference = &ctx.reference;
         let today = reference.at.date().days_since_epoch();
+        let latest = ctx.latest().date();
         let vaccinations = &c.record.vaccinations;
         let checks: Vec<(Check, &Facility)> = vaccinations
             .iter()
@@ -23,7 +25,7 @@ impl VaccinationRule {
                 } else {
                     Check::Ok
                 };
-                let timing = if days < 0 {
+                let timing = if v.date > latest {
                     Check::Fails(Why::DoseAfterReference { date: v.date })
                 } else if self.min_days.is_some_and(|m| days < i64::from(m)) {
                     Check::Fails(Why::TooSoonAfterDose {

@@ -8,8 +8,8 @@ use crate::model::{Facility, RecordKind, Timestamp};
 
 use crate::model::codes::Coded;
 
-use super::super::{Mismatch, Reason, RecordRef, Reference, RuleKind, RuleStatus, Why};
-use super::{Check, Evaluation};
+use super::super::{Mismatch, Reason, RecordRef, RuleKind, RuleStatus, Why};
+use super::{Check, Context, Evaluation};
 
 /// A laboratory's identity for counting: country and name, case-folded, with
 /// runs of white space collapsed.
@@ -40,13 +40,21 @@ pub(super) fn code_check<T: Coded>(
     }
 }
 
+/// The time window: sampled at most `within_hours` before the reference
+/// moment and not after it (for an exclusion: not after the moment of
+/// checking either, when that is later).
 pub(super) fn window_check(
     sampled_at: Timestamp,
     within_hours: Option<u32>,
-    reference: &Reference,
+    ctx: &Context,
 ) -> Check {
-    if sampled_at > reference.at {
-        return Check::Fails(Why::SampledAfterReference { sampled_at });
+    let reference = &ctx.reference;
+    if sampled_at > ctx.latest() {
+        return Check::Fails(if ctx.latest() > reference.at {
+            Why::SampledAfterChecking { sampled_at }
+        } else {
+            Why::SampledAfterReference { sampled_at }
+        });
     }
     if let Some(h) = within_hours {
         let earliest = reference.at.saturating_add(-i64::from(h) * 3600);
@@ -180,8 +188,9 @@ pub(super) fn count_tests(
     }
 }
 
-pub(super) fn window_text(within_hours: Option<u32>, reference: &Reference) -> String {
-    match within_hours {
+pub(super) fn window_text(within_hours: Option<u32>, ctx: &Context) -> String {
+    let reference = &ctx.reference;
+    let mut text = match within_hours {
         Some(h) => format!(
             "sampled at most {h} hours before the {} ({})",
             reference.kind.label(),
@@ -192,7 +201,14 @@ pub(super) fn window_text(within_hours: Option<u32>, reference: &Reference) -> S
             reference.kind.label(),
             reference.at
         ),
+    };
+    if ctx.latest() > reference.at {
+        text.push_str(&format!(
+            " or after it up to the moment of checking ({})",
+            ctx.checked_at
+        ));
     }
+    text
 }
 
 pub(super) fn names<T: Copy>(list: &[T], label: impl Fn(T) -> String) -> String {
