@@ -30,7 +30,12 @@
 //! Time: windows in hours compare UTC instants (an RFC 3339 boarding time with
 //! any offset is converted first); days since a dose are whole UTC calendar days
 //! between the dose date and the reference moment's UTC date, so month ends and
-//! leap days count as the calendar has them.
+//! leap days count as the calendar has them. A requirement counts records up to
+//! the reference moment; an exclusion (a rule inside `none_of`) counts every
+//! record up to the moment of checking as well, so a positive test sampled
+//! after the departure time still excludes. A boarding or departure time more
+//! than [`Policy::reference_within_hours`] (default 72) from the moment of
+//! checking makes an acceptance "needs review".
 //!
 //! Privacy: a [`Verdict`] names records by index; [`VerdictView`] (for the
 //! officer) and [`GateView`] (for an automatic gate) carry only what the rules
@@ -39,6 +44,7 @@
 //! The policy only reads a certificate; verify it first ([`crate::verify::Verifier`]).
 
 mod rules;
+mod stale;
 mod view;
 
 use std::collections::HashSet;
@@ -85,6 +91,11 @@ pub struct Policy {
     /// moment of checking instead).
     #[serde(default)]
     pub require_boarding_time: bool,
+    /// How far (in hours, either way) a boarding or departure time may lie
+    /// from the moment of checking before the windows measured from it are not
+    /// trusted: further away, an acceptance becomes "needs review" (default 72).
+    #[serde(default = "stale::default_hours")]
+    pub reference_within_hours: u32,
     /// The rule that must hold.
     pub rule: Rule,
 }
@@ -104,9 +115,18 @@ impl Policy {
     /// Applies the rules to `certificate` at `moment`.
     pub fn evaluate(&self, certificate: &Certificate, moment: Moment) -> Verdict {
         let reference = moment.reference(certificate);
-        let evaluation = self.rule.evaluate(certificate, &reference);
+        let context = rules::Context::new(reference, moment.checked_at);
+        let evaluation = self.rule.evaluate(certificate, &context);
         let mut status = evaluation.status;
         let mut reasons = evaluation.reasons;
+        if let Some(stale) =
+            stale::check(&reference, moment.checked_at, self.reference_within_hours)
+        {
+            if status == RuleStatus::Satisfied {
+                status = RuleStatus::Undetermined;
+            }
+            reasons.push(stale);
+        }
         if self.require_boarding_time && reference.kind == ReferenceKind::Checking {
             if status == RuleStatus::Satisfied {
                 status = RuleStatus::Undetermined;
@@ -285,6 +305,9 @@ pub enum RuleKind {
     Recovered,
     /// The policy's `require_boarding_time`.
     BoardingTime,
+    /// The policy's `reference_within_hours`: the boarding or departure time
+    /// is too far from the moment of checking.
+    StaleReference,
 }
 
 impl RuleKind {
@@ -299,6 +322,7 @@ impl RuleKind {
             Self::Vaccination => "vaccination",
             Self::Recovered => "recovered",
             Self::BoardingTime => "boarding_time",
+            Self::StaleReference => "stale_reference",
         }
     }
 }
@@ -379,6 +403,12 @@ pub enum Why {
     },
     /// Sampled after the reference moment.
     SampledAfterReference {
+        /// When it was sampled.
+        sampled_at: Timestamp,
+    },
+    /// Sampled after the moment of checking (an exclusion counts records up
+    /// to the moment of checking when that is after the reference moment).
+    SampledAfterChecking {
         /// When it was sampled.
         sampled_at: Timestamp,
     },
@@ -471,6 +501,9 @@ impl fmt::Display for Why {
             ),
             Self::SampledAfterReference { sampled_at } => {
                 write!(f, "sampled {sampled_at}, after the reference moment")
+            }
+            Self::SampledAfterChecking { sampled_at } => {
+                write!(f, "sampled {sampled_at}, after the moment of checking")
             }
             Self::SameLaboratory { as_record } => {
                 write!(f, "same laboratory as {as_record}")

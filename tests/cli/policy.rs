@@ -247,3 +247,66 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&d.0);
 }
+
+#[test]
+fn a_boarding_time_far_from_the_check_needs_review_through_the_cli() {
+    let dir = std::env::temp_dir().join(format!("travelcert-cli-stale-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = |name: &str| dir.join(name).display().to_string();
+    let key = Ed25519Signer::from_seed(&TEST1_SEED)
+        .to_pkcs8_pem()
+        .unwrap();
+    std::fs::write(p("issuer.key.pem"), key.as_bytes()).unwrap();
+    std::fs::write(
+        p("keys.json"),
+        format!(
+            r#"{{"keys": [{{"country": "CN", "public_key": "{TEST1_PUB}", "record_kinds": ["nat", "antibody", "vaccination"]}}]}}"#
+        ),
+    )
+    .unwrap();
+    let text = ok(&travelcert(&[
+        "issue",
+        "--key",
+        &p("issuer.key.pem"),
+        "--issuer",
+        "CN",
+        "--issued-at",
+        "2021-03-10T12:00:00Z",
+        &repo("examples/data/traveller.json"),
+    ]));
+    std::fs::write(p("core.txt"), text).unwrap();
+    let policy = repo("examples/policies/vaccination-only.json");
+    let verify = |boarding: &str| {
+        travelcert(&[
+            "verify",
+            "--trust",
+            &p("keys.json"),
+            "--at",
+            "2021-03-11T01:00:00Z",
+            "--policy",
+            &policy,
+            "--boarding",
+            boarding,
+            "--text-file",
+            &p("core.txt"),
+        ])
+    };
+    // Boarding nine hours after the check: accepted.
+    let view: serde_json::Value =
+        serde_json::from_str(&ok(&verify("2021-03-11T10:00:00Z"))).unwrap();
+    assert_eq!(view["outcome"], "accepted");
+    // Boarding nine days after the check: exit 4, with the reason.
+    let out = verify("2021-03-20T01:00:00Z");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains(
+            "The boarding time (2021-03-20T01:00:00Z) is 216 hours after the moment of checking"
+        ),
+        "{stderr}"
+    );
+    let view: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(view["outcome"], "needs_review");
+    let _ = std::fs::remove_dir_all(&dir);
+}
