@@ -43,6 +43,7 @@
 
 pub mod codec;
 pub mod cose;
+#[cfg(feature = "encrypt")]
 pub mod encrypt;
 mod error;
 // The C API: the only module allowed unsafe code.
@@ -65,14 +66,13 @@ pub mod trust;
 pub mod verify;
 
 #[cfg(feature = "encrypt")]
-pub use encrypt::{EncryptError, ReaderKeyError};
+pub use keys::{EncryptError, ReaderKeyError};
+pub use error::VerifyError;
 #[cfg(feature = "issue")]
-pub use error::IssueError;
+pub use issue::IssueError;
+pub use keys::{KeyError, SignError};
 #[cfg(feature = "verify")]
-pub use error::SignedListError;
-#[cfg(feature = "verify")]
-pub use error::TrustError;
-pub use error::{KeyError, VerifyError};
+pub use trust::{SignedListError, TrustError};
 
 /// The text prefix of every travelcert certificate, format version 1.
 pub const PREFIX: &str = "TC1:";

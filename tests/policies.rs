@@ -35,6 +35,26 @@ fn cert(record: HealthRecord) -> Certificate {
     }
 }
 
+/// Signs `c` with a test key and verifies it through a real verifier: a
+/// policy takes only verified certificates.
+fn verified(c: &Certificate) -> travelcert::verify::Verified {
+    use travelcert::cose::{sign1, Algorithm, ProtectedHeader};
+    use travelcert::keys::{Ed25519Signer, Signer};
+    use travelcert::trust::{TrustStore, TrustedKey};
+    let signer = Ed25519Signer::from_seed(&[9; 32]);
+    let header = ProtectedHeader {
+        alg: Algorithm::Ed25519,
+        kid: signer.public_key().kid(),
+    };
+    let payload = travelcert::codec::claims::encode_claims(c);
+    let cose = sign1::sign(&header, &payload, |m| signer.sign(m)).unwrap();
+    let mut store = TrustStore::new();
+    store.add(TrustedKey::new(signer.public_key(), c.issuer));
+    travelcert::verify::Verifier::new(store)
+        .verify(&travelcert::codec::cose_to_text(&cose, None), c.issued_at)
+        .unwrap()
+}
+
 fn t(rfc3339: &str) -> Timestamp {
     Timestamp::parse_rfc3339(rfc3339).unwrap()
 }
@@ -72,7 +92,7 @@ const NAT1: RecordRef = RecordRef {
 fn entry_rule_accepts_the_double_nat_sample_through_the_vaccinated_igg_exception() {
     let c = cert(record("traveller-double-nat"));
     // 14:00 in Beijing is 06:00 UTC: 45.5 and 43 hours after the two samples.
-    let v = policy("entry-double-nat").evaluate(&c, boarding("2021-03-12T14:00:00+08:00"));
+    let v = policy("entry-double-nat").evaluate(&verified(&c), boarding("2021-03-12T14:00:00+08:00"));
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
     assert_eq!(v.reference.kind, ReferenceKind::Boarding);
     assert_eq!(v.reference.at, t("2021-03-12T06:00:00Z"));
@@ -94,7 +114,7 @@ fn entry_rule_accepts_the_double_nat_sample_through_the_vaccinated_igg_exception
 #[test]
 fn entry_rule_refuses_the_core_sample_naming_the_rules_and_the_record() {
     let c = cert(record("traveller"));
-    let v = policy("entry-double-nat").evaluate(&c, boarding("2021-03-11T10:00:00Z"));
+    let v = policy("entry-double-nat").evaluate(&verified(&c), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     assert_eq!(
         rules(&v),
@@ -127,7 +147,7 @@ fn two_tests_from_one_laboratory_count_once() {
     let mut r = record("traveller-double-nat");
     // Same laboratory, written differently.
     r.nat_tests[1].laboratory.name = "dr.  essa LABORATORY".into();
-    let v = policy("entry-double-nat").evaluate(&cert(r), boarding("2021-03-11T10:00:00Z"));
+    let v = policy("entry-double-nat").evaluate(&verified(&cert(r)), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     let nat = reason(&v, "double-nat");
     assert_eq!(nat.found, Some(1));
@@ -145,10 +165,10 @@ fn the_48_hour_window_is_inclusive_and_measured_from_boarding() {
     let c = cert(record("traveller-double-nat"));
     // First NAT sampled 2021-03-10T08:30Z: exactly 48 h later still counts.
     assert_eq!(
-        p.evaluate(&c, boarding("2021-03-12T08:30:00Z")).outcome,
+        p.evaluate(&verified(&c), boarding("2021-03-12T08:30:00Z")).outcome,
         Outcome::Accepted
     );
-    let v = p.evaluate(&c, boarding("2021-03-12T08:30:01Z"));
+    let v = p.evaluate(&verified(&c), boarding("2021-03-12T08:30:01Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     let nat = reason(&v, "double-nat");
     assert!(matches!(
@@ -156,7 +176,7 @@ fn the_48_hour_window_is_inclusive_and_measured_from_boarding() {
         Why::SampledBeforeWindow { .. }
     ));
     // A boarding time before the sample: sampled after the reference moment.
-    let v = p.evaluate(&c, boarding("2021-03-10T09:00:00Z"));
+    let v = p.evaluate(&verified(&c), boarding("2021-03-10T09:00:00Z"));
     assert!(reason(&v, "double-nat")
         .mismatches
         .iter()
@@ -167,7 +187,7 @@ fn the_48_hour_window_is_inclusive_and_measured_from_boarding() {
 fn positive_igg_is_refused_without_a_complete_vaccination_series() {
     let mut r = record("traveller-double-nat");
     r.vaccinations.truncate(1); // dose 1 of 2 only
-    let v = policy("entry-double-nat").evaluate(&cert(r), boarding("2021-03-11T10:00:00Z"));
+    let v = policy("entry-double-nat").evaluate(&verified(&cert(r)), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     let ids: Vec<_> = rules(&v).into_iter().map(|(r, _)| r).collect();
     assert_eq!(
@@ -191,7 +211,7 @@ fn positive_igg_is_refused_without_a_complete_vaccination_series() {
 #[test]
 fn without_a_boarding_time_the_entry_rule_needs_review_and_says_so() {
     let c = cert(record("traveller-double-nat"));
-    let v = policy("entry-double-nat").evaluate(&c, Moment::checking(t("2021-03-11T10:00:00Z")));
+    let v = policy("entry-double-nat").evaluate(&verified(&c), Moment::checking(t("2021-03-11T10:00:00Z")));
     assert_eq!(v.reference.kind, ReferenceKind::Checking);
     assert_eq!(v.outcome, Outcome::NeedsReview);
     let last = v.reasons.last().unwrap();
@@ -199,7 +219,7 @@ fn without_a_boarding_time_the_entry_rule_needs_review_and_says_so() {
     assert!(last.message.contains("moment of checking"));
     // A refusal stays a refusal.
     let v = policy("entry-double-nat").evaluate(
-        &cert(record("traveller")),
+        &verified(&cert(record("traveller"))),
         Moment::checking(t("2021-03-11T10:00:00Z")),
     );
     assert_eq!(v.outcome, Outcome::Refused);
@@ -211,14 +231,14 @@ fn without_a_boarding_time_the_entry_rule_needs_review_and_says_so() {
 fn vaccination_only_rule_counts_days_since_the_completing_dose() {
     let p = policy("vaccination-only");
     let c = cert(record("traveller")); // dose 2/2 on 2021-01-26
-    let v = p.evaluate(&c, boarding("2021-03-11T10:00:00Z"));
+    let v = p.evaluate(&verified(&c), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
     assert_eq!(
         reason(&v, "vaccinated").matched[0].to_string(),
         "vaccinations[1]"
     );
     // 13 days after the second dose: too soon; dose 1 does not complete the series.
-    let v = p.evaluate(&c, boarding("2021-02-08T23:59:59Z"));
+    let v = p.evaluate(&verified(&c), boarding("2021-02-08T23:59:59Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     let whys: Vec<_> = reason(&v, "vaccinated")
         .mismatches
@@ -239,15 +259,15 @@ fn vaccination_only_rule_counts_days_since_the_completing_dose() {
         ]
     );
     assert_eq!(
-        p.evaluate(&c, boarding("2021-02-09T00:00:00Z")).outcome,
+        p.evaluate(&verified(&c), boarding("2021-02-09T00:00:00Z")).outcome,
         Outcome::Accepted
     );
     // 2022-01-26 is 365 days later: accepted; the next day refused.
     assert_eq!(
-        p.evaluate(&c, boarding("2022-01-26T23:00:00Z")).outcome,
+        p.evaluate(&verified(&c), boarding("2022-01-26T23:00:00Z")).outcome,
         Outcome::Accepted
     );
-    let v = p.evaluate(&c, boarding("2022-01-27T00:00:00Z"));
+    let v = p.evaluate(&verified(&c), boarding("2022-01-27T00:00:00Z"));
     assert!(reason(&v, "vaccinated").mismatches.iter().any(|m| m.why
         == Why::TooLongAfterDose {
             days: 366,
@@ -263,7 +283,7 @@ fn day_counts_follow_the_utc_calendar_across_month_ends_and_leap_days() {
     r.vaccinations[0].dose = 2;
     let mut at = |dose: &str, boarding_at: &str| {
         r.vaccinations[0].date = Date::parse(dose).unwrap();
-        let v = p.evaluate(&cert(r.clone()), boarding(boarding_at));
+        let v = p.evaluate(&verified(&cert(r.clone())), boarding(boarding_at));
         (v.outcome, reason(&v, "vaccinated").clone())
     };
     // Leap year: 2024-02-15 + 14 days = 2024-02-29.
@@ -314,7 +334,7 @@ fn an_unknown_product_code_needs_review_an_unlisted_known_one_is_refused() {
     for v in &mut r.vaccinations {
         v.product = VaccineProduct::Unknown(42);
     }
-    let v = p.evaluate(&cert(r.clone()), boarding("2021-03-11T10:00:00Z"));
+    let v = p.evaluate(&verified(&cert(r.clone())), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::NeedsReview, "{}", v.explain());
     assert!(reason(&v, "vaccinated").mismatches.iter().any(|m| m.why
         == Why::UnknownCode {
@@ -326,7 +346,7 @@ fn an_unknown_product_code_needs_review_an_unlisted_known_one_is_refused() {
     if let travelcert::policy::Rule::Vaccination(rule) = &mut only.rule {
         rule.products = Some(vec![VaccineProduct::Bnt162b2]);
     }
-    let v = only.evaluate(&cert(record("traveller")), boarding("2021-03-11T10:00:00Z"));
+    let v = only.evaluate(&verified(&cert(record("traveller"))), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     assert!(reason(&v, "vaccinated")
         .message
@@ -339,7 +359,7 @@ fn an_unknown_product_code_needs_review_an_unlisted_known_one_is_refused() {
 fn recent_nat_rule_accepts_within_72_hours_and_refuses_after() {
     let p = policy("recent-negative-nat");
     let c = cert(record("traveller")); // NAT sampled 2021-03-10T08:30Z
-    let v = p.evaluate(&c, boarding("2021-03-13T08:30:00Z"));
+    let v = p.evaluate(&verified(&c), boarding("2021-03-13T08:30:00Z"));
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
     assert_eq!(
         rules(&v),
@@ -348,7 +368,7 @@ fn recent_nat_rule_accepts_within_72_hours_and_refuses_after() {
             ("no-recent-positive", RuleStatus::Satisfied)
         ]
     );
-    let v = p.evaluate(&c, boarding("2021-03-13T08:30:01Z"));
+    let v = p.evaluate(&verified(&c), boarding("2021-03-13T08:30:01Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     assert_eq!(rules(&v), [("negative-nat-72h", RuleStatus::NotSatisfied)]);
 }
@@ -361,7 +381,7 @@ fn recent_nat_rule_refuses_a_recent_positive_and_reviews_an_unknown_method() {
     positive.result = NatResult::Positive;
     positive.sampled_at = t("2021-03-05T08:00:00Z");
     r.nat_tests.push(positive);
-    let v = p.evaluate(&cert(r), boarding("2021-03-11T10:00:00Z"));
+    let v = p.evaluate(&verified(&cert(r)), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     assert_eq!(
         rules(&v),
@@ -377,11 +397,11 @@ fn recent_nat_rule_refuses_a_recent_positive_and_reviews_an_unknown_method() {
 
     let mut r = record("traveller");
     r.nat_tests[0].method = NatMethod::Unknown(9);
-    let v = p.evaluate(&cert(r.clone()), boarding("2021-03-11T10:00:00Z"));
+    let v = p.evaluate(&verified(&cert(r.clone())), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::NeedsReview, "{}", v.explain());
     // Other-NAAT is known and not accepted: refused.
     r.nat_tests[0].method = NatMethod::OtherNaat;
-    let v = p.evaluate(&cert(r), boarding("2021-03-11T10:00:00Z"));
+    let v = p.evaluate(&verified(&cert(r)), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::Refused);
 }
 
@@ -405,7 +425,7 @@ fn the_reference_is_boarding_else_checking_time() {
 #[test]
 fn views_carry_only_what_the_rules_needed() {
     let c = cert(record("traveller"));
-    let v = policy("entry-double-nat").evaluate(&c, boarding("2021-03-11T10:00:00Z"));
+    let v = policy("entry-double-nat").evaluate(&verified(&c), boarding("2021-03-11T10:00:00Z"));
     let view = serde_json::to_string(&v.view(&c)).unwrap();
     // Identity for the document check.
     for needed in [
@@ -443,7 +463,7 @@ fn views_carry_only_what_the_rules_needed() {
     }
     // Antibody quantities never appear in a view.
     let c2 = cert(record("traveller-double-nat"));
-    let v2 = policy("entry-double-nat").evaluate(&c2, boarding("2021-03-11T10:00:00Z"));
+    let v2 = policy("entry-double-nat").evaluate(&verified(&c2), boarding("2021-03-11T10:00:00Z"));
     let view2 = serde_json::to_string(&v2.view(&c2)).unwrap();
     assert!(view2.contains("\"igg\"") && !view2.contains("BAU"));
 }

@@ -476,8 +476,8 @@ fn run(command: Command) -> Result<(), Failure> {
             if let Some(b) = boarding.as_deref() {
                 moment = moment.with_boarding(Timestamp::parse_rfc3339(b).map_err(usage)?);
             }
-            let verdict = policy.evaluate(&verified.certificate, moment);
-            print_json(&verdict.view(&verified.certificate))?;
+            let verdict = policy.evaluate(&verified, moment);
+            print_json(&verdict.view(verified.certificate()))?;
             eprintln!("{}", verdict.explain());
             match verdict.outcome {
                 Outcome::Accepted => Ok(()),
@@ -994,8 +994,8 @@ mod bulk {
         for ((source, _), result) in sources.iter().zip(&results) {
             let entry = match result {
                 Ok(v) => json!({"source": source, "valid": true,
-                                "issuer": v.certificate.issuer.to_string(),
-                                "certificate_id": v.certificate.certificate_id.to_string()}),
+                                "issuer": v.certificate().issuer.to_string(),
+                                "certificate_id": v.certificate().certificate_id.to_string()}),
                 Err(e) => {
                     *errors.entry(e.name().to_owned()).or_default() += 1;
                     json!({"source": source, "valid": false, "error": e.name(),

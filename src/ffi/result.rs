@@ -1,6 +1,6 @@
 //! Result codes, their kinds and messages, and the error handle.
 
-use crate::error::{KeyError, TrustError, VerifyError};
+use crate::{KeyError, TrustError, VerifyError};
 #[cfg(feature = "issue")]
 use crate::IssueError;
 
@@ -387,6 +387,7 @@ fn key_name(e: &KeyError) -> &'static str {
         KeyError::InvalidPoint => "KeyInvalidPoint",
         KeyError::NonCanonical => "KeyNonCanonical",
         KeyError::WeakKey => "KeyWeak",
+        KeyError::Random(_) => "KeyRandom",
     }
 }
 

@@ -36,7 +36,8 @@
 //! officer) and [`GateView`] (for an automatic gate) carry only what the rules
 //! needed, see their documentation.
 //!
-//! The policy only reads a certificate; verify it first ([`crate::verify::Verifier`]).
+//! The policy only reads a certificate, and only a verified one: verify it first
+//! ([`crate::verify::Verifier`]).
 
 mod rules;
 mod view;
@@ -46,6 +47,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::verify::Verified;
 use crate::model::{
     AntibodyClass, AntibodyResult, Certificate, Date, Disease, HistoryKind, Journey, NatMethod,
     NatResult, RecordKind, Timestamp, VaccineProduct,
@@ -101,8 +103,11 @@ impl Policy {
         Ok(policy)
     }
 
-    /// Applies the rules to `certificate` at `moment`.
-    pub fn evaluate(&self, certificate: &Certificate, moment: Moment) -> Verdict {
+    /// Applies the rules to a verified certificate at `moment`. It takes a
+    /// [`Verified`], which only a verifier makes, so a certificate decoded
+    /// without checks ([`crate::verify::inspect`]) can never be accepted.
+    pub fn evaluate(&self, verified: &Verified, moment: Moment) -> Verdict {
+        let certificate = verified.certificate();
         let reference = moment.reference(certificate);
         let evaluation = self.rule.evaluate(certificate, &reference);
         let mut status = evaluation.status;

@@ -11,14 +11,13 @@
 
 use zeroize::Zeroizing;
 
-use super::{
+use super::enc::{
     check_protected, check_tag, derive_cek, enc_structure, iv, kid, label, open_array,
     read_unprotected, structure, structure_error, ALG_A256GCM, ALG_ECDH_ES_HKDF_256,
     CONTENT_PROTECTED, IV_LEN, RECIPIENT_PROTECTED,
 };
 use crate::codec::cbor::{encode, Reader, Writer};
-use crate::encrypt::keys::{ReaderPublicKey, ReaderSecretKey};
-use crate::encrypt::{EncryptError, ReaderKey, ReaderKeys};
+use crate::keys::{EncryptError, ReaderKey, ReaderKeys, ReaderPublicKey, ReaderSecretKey};
 use crate::keys::Kid;
 use crate::VerifyError;
 
@@ -111,7 +110,7 @@ impl<'a> Encrypt<'a> {
     fn tag_truncated(&self, key: &ReaderSecretKey) -> bool {
         let cek = self.cek(key, self.recipient_protected);
         let aad = enc_structure(CONTEXT, self.protected);
-        super::tag_truncated(&cek, &self.iv, &aad, self.ciphertext)
+        super::enc::tag_truncated(&cek, &self.iv, &aad, self.ciphertext)
     }
 
     fn decrypt_with(
@@ -121,7 +120,7 @@ impl<'a> Encrypt<'a> {
         recipient_protected: &[u8],
     ) -> Option<Vec<u8>> {
         let cek = self.cek(key, recipient_protected);
-        super::open(
+        super::enc::open(
             &cek,
             &self.iv,
             &enc_structure(CONTEXT, protected),
@@ -193,7 +192,7 @@ pub fn seal(
         ));
     }
     let cek: Zeroizing<[u8; 32]> = derive_cek(shared.as_bytes(), &RECIPIENT_PROTECTED);
-    let ciphertext = super::seal(
+    let ciphertext = super::enc::seal(
         &cek,
         iv,
         &enc_structure(CONTEXT, &CONTENT_PROTECTED),
