@@ -2,7 +2,8 @@
 //! their errors beside them: [`crate::keys::KeyError`], `trust::TrustError`
 //! and `trust::SignedListError`, `issue::IssueError`, `encrypt::EncryptError`.
 
-use crate::model::RecordError;
+use crate::keys::Kid;
+use crate::model::{CertificateId, CountryCode, RecordError, Timestamp};
 
 /// Why a certificate text was not accepted (by [`crate::verify::Verifier`]) or
 /// could not be decoded (by [`crate::verify::inspect`]).
@@ -158,54 +159,54 @@ pub enum VerifyError {
     /// No trusted key has this key id.
     #[error("no trusted key has key id {kid}")]
     UnknownKid {
-        /// The key id, hex.
-        kid: String,
+        /// The key id (displayed as hex).
+        kid: Kid,
     },
     /// The Ed25519 signature does not verify (strictly) under any trusted key with the kid.
     #[error("the signature does not verify under the trusted key {kid}")]
     SignatureInvalid {
-        /// The key id, hex.
-        kid: String,
+        /// The key id (displayed as hex).
+        kid: Kid,
     },
     /// The key was not valid at the certificate's issue time.
     #[error("key {kid} was not valid at the issue time {issued_at}")]
     KeyNotValidAtIssue {
-        /// The key id, hex.
-        kid: String,
+        /// The key id (displayed as hex).
+        kid: Kid,
         /// The certificate's issue time.
-        issued_at: String,
+        issued_at: Timestamp,
     },
     /// The certificate's issuer country differs from the key's country.
     #[error("the certificate claims issuer {claimed} but key {kid} belongs to {key_country}")]
     IssuerMismatch {
         /// The `iss` claim.
-        claimed: String,
+        claimed: CountryCode,
         /// The key's country in the trust store.
-        key_country: String,
-        /// The key id, hex.
-        kid: String,
+        key_country: CountryCode,
+        /// The key id (displayed as hex).
+        kid: Kid,
     },
     // --- revocation (issue 5) ---
     /// The key that signed the certificate is marked revoked in the trust list.
     #[error("key {kid} that signed the certificate has been revoked")]
     KeyRevoked {
-        /// The key id, hex.
-        kid: String,
+        /// The key id (displayed as hex).
+        kid: Kid,
     },
     /// The certificate's id is on the revocation list.
     #[error("certificate {certificate_id} of issuer {issuer} has been revoked")]
     CertificateRevoked {
         /// The `iss` claim.
-        issuer: String,
-        /// The `cti` claim, hex.
-        certificate_id: String,
+        issuer: CountryCode,
+        /// The `cti` claim (displayed as hex).
+        certificate_id: CertificateId,
     },
 
     /// The key may not sign this kind of record.
     #[error("key {kid} may not sign {kind} records")]
     RecordKindNotAllowed {
-        /// The key id, hex.
-        kid: String,
+        /// The key id (displayed as hex).
+        kid: Kid,
         /// The record kind's name.
         kind: String,
     },
@@ -228,22 +229,22 @@ pub enum VerifyError {
     /// `exp` is not after `iat`.
     #[error("the certificate expires ({expires_at}) before it is issued ({issued_at})")]
     ExpiresBeforeIssued {
-        /// `iat`, RFC 3339.
-        issued_at: String,
-        /// `exp`, RFC 3339.
-        expires_at: String,
+        /// `iat` (displayed as RFC 3339).
+        issued_at: Timestamp,
+        /// `exp` (displayed as RFC 3339).
+        expires_at: Timestamp,
     },
     /// The certificate has expired (beyond the allowed clock skew).
     #[error("the certificate expired at {expires_at}")]
     Expired {
-        /// `exp`, RFC 3339.
-        expires_at: String,
+        /// `exp` (displayed as RFC 3339).
+        expires_at: Timestamp,
     },
     /// The certificate's issue time lies in the future (beyond the allowed clock skew).
     #[error("the certificate is not valid before {issued_at}")]
     NotYetValid {
-        /// `iat`, RFC 3339.
-        issued_at: String,
+        /// `iat` (displayed as RFC 3339).
+        issued_at: Timestamp,
     },
     /// The health record breaks a rule of the model.
     #[error("invalid health record: {0}")]
@@ -277,15 +278,15 @@ pub enum VerifyError {
         "the certificate is encrypted for reader key {kid}: not readable with the keys you hold"
     )]
     ReaderKeyUnknown {
-        /// The reader kid, hex.
-        kid: String,
+        /// The reader kid (displayed as hex).
+        kid: Kid,
     },
     /// The reader key named by the kid is not the key the certificate was
     /// encrypted with (another key held decrypts it, or the key is of the wrong kind).
     #[error("reader key {kid} is the wrong key for this certificate: {reason}")]
     ReaderKeyWrong {
-        /// The reader kid in the certificate, hex.
-        kid: String,
+        /// The reader kid in the certificate (displayed as hex).
+        kid: Kid,
         /// Why.
         reason: String,
     },
@@ -315,8 +316,8 @@ pub enum VerifyError {
     /// the ciphertext, IV or ephemeral key was altered.
     #[error("the encrypted certificate does not authenticate under reader key {kid} (ciphertext altered)")]
     DecryptionFailed {
-        /// The reader kid, hex.
-        kid: String,
+        /// The reader kid (displayed as hex).
+        kid: Kid,
     },
 }
 

@@ -132,7 +132,7 @@ impl<'a> Encrypt<'a> {
 /// Decrypts a COSE_Encrypt body with the X25519 reader key its kid names.
 pub fn open(bytes: &[u8], keys: &ReaderKeys) -> Result<Vec<u8>, VerifyError> {
     let e = Encrypt::parse(bytes)?;
-    let kid_hex = e.kid.to_string();
+    let kid_hex = e.kid;
     let key = match keys.get(&e.kid) {
         None => return Err(VerifyError::ReaderKeyUnknown { kid: kid_hex }),
         Some(ReaderKey::Shared(_)) => {

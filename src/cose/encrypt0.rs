@@ -62,7 +62,7 @@ impl<'a> Encrypt0<'a> {
 /// Decrypts a COSE_Encrypt0 body with the shared key its kid names.
 pub fn open(bytes: &[u8], keys: &ReaderKeys) -> Result<Vec<u8>, VerifyError> {
     let e = Encrypt0::parse(bytes)?;
-    let kid_hex = e.kid.to_string();
+    let kid_hex = e.kid;
     let key = match keys.get(&e.kid) {
         None => return Err(VerifyError::ReaderKeyUnknown { kid: kid_hex }),
         Some(ReaderKey::X25519(_)) => {

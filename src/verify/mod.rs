@@ -285,7 +285,7 @@ impl Verifier {
         let kid = sign1.header.kid;
         if self.store.get(&kid).is_empty() {
             return Err(VerifyError::UnknownKid {
-                kid: kid.to_string(),
+                kid,
             });
         }
         Ok(Prepared {
@@ -310,7 +310,7 @@ impl Verifier {
     ) -> Result<Verified, VerifyError> {
         let first = *verifying.first().ok_or_else(|| p.signature_invalid())?;
         let key_revoked = || VerifyError::KeyRevoked {
-            kid: p.kid.to_string(),
+            kid: p.kid,
         };
         if verifying.iter().all(|k| k.revoked) {
             return Err(key_revoked());
@@ -330,8 +330,8 @@ impl Verifier {
         if let Some(list) = &self.revocations {
             if list.is_revoked(certificate.issuer, &certificate.certificate_id) {
                 return Err(VerifyError::CertificateRevoked {
-                    issuer: certificate.issuer.to_string(),
-                    certificate_id: certificate.certificate_id.to_string(),
+                    issuer: certificate.issuer,
+                    certificate_id: certificate.certificate_id.clone(),
                 });
             }
         }
@@ -354,12 +354,12 @@ impl Verifier {
         let skew = self.options.clock_skew;
         if now.unix() > c.expires_at.unix().saturating_add(skew) {
             return Err(VerifyError::Expired {
-                expires_at: c.expires_at.to_string(),
+                expires_at: c.expires_at,
             });
         }
         if now.unix().saturating_add(skew) < c.issued_at.unix() {
             return Err(VerifyError::NotYetValid {
-                issued_at: c.issued_at.to_string(),
+                issued_at: c.issued_at,
             });
         }
         Ok(())
@@ -387,7 +387,7 @@ impl Prepared {
 
     fn signature_invalid(&self) -> VerifyError {
         VerifyError::SignatureInvalid {
-            kid: self.kid.to_string(),
+            kid: self.kid,
         }
     }
 
@@ -414,18 +414,18 @@ impl Prepared {
 
 /// The checks that tie a verified signature to what the certificate claims.
 fn check_trust(key: &TrustedKey, c: &Certificate) -> Result<(), VerifyError> {
-    let kid = key.key.kid().to_string();
+    let kid = key.key.kid();
     if key.country != c.issuer {
         return Err(VerifyError::IssuerMismatch {
-            claimed: c.issuer.to_string(),
-            key_country: key.country.to_string(),
+            claimed: c.issuer,
+            key_country: key.country,
             kid,
         });
     }
     if !key.valid_at(c.issued_at) {
         return Err(VerifyError::KeyNotValidAtIssue {
             kid,
-            issued_at: c.issued_at.to_string(),
+            issued_at: c.issued_at,
         });
     }
     if let Some(kind) = c.record.kinds().into_iter().find(|k| !key.allows(*k)) {
