@@ -84,11 +84,11 @@ pub mod trust;
 #[cfg(feature = "verify")]
 pub mod verify;
 
-#[cfg(feature = "encrypt")]
-pub use keys::{EncryptError, ReaderKeyError};
 pub use error::VerifyError;
 #[cfg(feature = "issue")]
 pub use issue::IssueError;
+#[cfg(feature = "encrypt")]
+pub use keys::{EncryptError, ReaderKeyError};
 pub use keys::{KeyError, SignError};
 #[cfg(feature = "verify")]
 pub use trust::{SignedListError, TrustError};

@@ -336,8 +336,10 @@ fn a_recovered_traveller_is_accepted_with_windows_counted_from_departure() {
         r.message
     );
     // A boarding time given by the officer still wins over the departure time.
-    let v = policy("recovered-traveller")
-        .evaluate(&verified(&c), checking().with_boarding(ts("2021-03-11T05:00:00Z")));
+    let v = policy("recovered-traveller").evaluate(
+        &verified(&c),
+        checking().with_boarding(ts("2021-03-11T05:00:00Z")),
+    );
     assert_eq!(v.reference.kind, ReferenceKind::Boarding);
     assert_eq!(v.outcome, Outcome::Accepted);
 }
@@ -531,9 +533,13 @@ fn recovered_rule_files_are_checked() {
     .unwrap();
     let mut r = recovered();
     r.recovery_tests[1].laboratory.name = "Chughtai Lab".into();
-    assert_eq!(p.evaluate(&verified(&cert(r)), checking()).outcome, Outcome::Refused);
     assert_eq!(
-        p.evaluate(&verified(&cert(recovered())), checking()).outcome,
+        p.evaluate(&verified(&cert(r)), checking()).outcome,
+        Outcome::Refused
+    );
+    assert_eq!(
+        p.evaluate(&verified(&cert(recovered())), checking())
+            .outcome,
         Outcome::Accepted
     );
 }

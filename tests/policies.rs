@@ -92,7 +92,8 @@ const NAT1: RecordRef = RecordRef {
 fn entry_rule_accepts_the_double_nat_sample_through_the_vaccinated_igg_exception() {
     let c = cert(record("traveller-double-nat"));
     // 14:00 in Beijing is 06:00 UTC: 45.5 and 43 hours after the two samples.
-    let v = policy("entry-double-nat").evaluate(&verified(&c), boarding("2021-03-12T14:00:00+08:00"));
+    let v =
+        policy("entry-double-nat").evaluate(&verified(&c), boarding("2021-03-12T14:00:00+08:00"));
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
     assert_eq!(v.reference.kind, ReferenceKind::Boarding);
     assert_eq!(v.reference.at, t("2021-03-12T06:00:00Z"));
@@ -147,7 +148,8 @@ fn two_tests_from_one_laboratory_count_once() {
     let mut r = record("traveller-double-nat");
     // Same laboratory, written differently.
     r.nat_tests[1].laboratory.name = "dr.  essa LABORATORY".into();
-    let v = policy("entry-double-nat").evaluate(&verified(&cert(r)), boarding("2021-03-11T10:00:00Z"));
+    let v =
+        policy("entry-double-nat").evaluate(&verified(&cert(r)), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     let nat = reason(&v, "double-nat");
     assert_eq!(nat.found, Some(1));
@@ -165,7 +167,8 @@ fn the_48_hour_window_is_inclusive_and_measured_from_boarding() {
     let c = cert(record("traveller-double-nat"));
     // First NAT sampled 2021-03-10T08:30Z: exactly 48 h later still counts.
     assert_eq!(
-        p.evaluate(&verified(&c), boarding("2021-03-12T08:30:00Z")).outcome,
+        p.evaluate(&verified(&c), boarding("2021-03-12T08:30:00Z"))
+            .outcome,
         Outcome::Accepted
     );
     let v = p.evaluate(&verified(&c), boarding("2021-03-12T08:30:01Z"));
@@ -187,7 +190,8 @@ fn the_48_hour_window_is_inclusive_and_measured_from_boarding() {
 fn positive_igg_is_refused_without_a_complete_vaccination_series() {
     let mut r = record("traveller-double-nat");
     r.vaccinations.truncate(1); // dose 1 of 2 only
-    let v = policy("entry-double-nat").evaluate(&verified(&cert(r)), boarding("2021-03-11T10:00:00Z"));
+    let v =
+        policy("entry-double-nat").evaluate(&verified(&cert(r)), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     let ids: Vec<_> = rules(&v).into_iter().map(|(r, _)| r).collect();
     assert_eq!(
@@ -211,7 +215,8 @@ fn positive_igg_is_refused_without_a_complete_vaccination_series() {
 #[test]
 fn without_a_boarding_time_the_entry_rule_needs_review_and_says_so() {
     let c = cert(record("traveller-double-nat"));
-    let v = policy("entry-double-nat").evaluate(&verified(&c), Moment::checking(t("2021-03-11T10:00:00Z")));
+    let v = policy("entry-double-nat")
+        .evaluate(&verified(&c), Moment::checking(t("2021-03-11T10:00:00Z")));
     assert_eq!(v.reference.kind, ReferenceKind::Checking);
     assert_eq!(v.outcome, Outcome::NeedsReview);
     let last = v.reasons.last().unwrap();
@@ -259,12 +264,14 @@ fn vaccination_only_rule_counts_days_since_the_completing_dose() {
         ]
     );
     assert_eq!(
-        p.evaluate(&verified(&c), boarding("2021-02-09T00:00:00Z")).outcome,
+        p.evaluate(&verified(&c), boarding("2021-02-09T00:00:00Z"))
+            .outcome,
         Outcome::Accepted
     );
     // 2022-01-26 is 365 days later: accepted; the next day refused.
     assert_eq!(
-        p.evaluate(&verified(&c), boarding("2022-01-26T23:00:00Z")).outcome,
+        p.evaluate(&verified(&c), boarding("2022-01-26T23:00:00Z"))
+            .outcome,
         Outcome::Accepted
     );
     let v = p.evaluate(&verified(&c), boarding("2022-01-27T00:00:00Z"));
@@ -334,7 +341,10 @@ fn an_unknown_product_code_needs_review_an_unlisted_known_one_is_refused() {
     for v in &mut r.vaccinations {
         v.product = VaccineProduct::Unknown(42);
     }
-    let v = p.evaluate(&verified(&cert(r.clone())), boarding("2021-03-11T10:00:00Z"));
+    let v = p.evaluate(
+        &verified(&cert(r.clone())),
+        boarding("2021-03-11T10:00:00Z"),
+    );
     assert_eq!(v.outcome, Outcome::NeedsReview, "{}", v.explain());
     assert!(reason(&v, "vaccinated").mismatches.iter().any(|m| m.why
         == Why::UnknownCode {
@@ -346,7 +356,10 @@ fn an_unknown_product_code_needs_review_an_unlisted_known_one_is_refused() {
     if let travelcert::policy::Rule::Vaccination(rule) = &mut only.rule {
         rule.products = Some(vec![VaccineProduct::Bnt162b2]);
     }
-    let v = only.evaluate(&verified(&cert(record("traveller"))), boarding("2021-03-11T10:00:00Z"));
+    let v = only.evaluate(
+        &verified(&cert(record("traveller"))),
+        boarding("2021-03-11T10:00:00Z"),
+    );
     assert_eq!(v.outcome, Outcome::Refused);
     assert!(reason(&v, "vaccinated")
         .message
@@ -397,7 +410,10 @@ fn recent_nat_rule_refuses_a_recent_positive_and_reviews_an_unknown_method() {
 
     let mut r = record("traveller");
     r.nat_tests[0].method = NatMethod::Unknown(9);
-    let v = p.evaluate(&verified(&cert(r.clone())), boarding("2021-03-11T10:00:00Z"));
+    let v = p.evaluate(
+        &verified(&cert(r.clone())),
+        boarding("2021-03-11T10:00:00Z"),
+    );
     assert_eq!(v.outcome, Outcome::NeedsReview, "{}", v.explain());
     // Other-NAAT is known and not accepted: refused.
     r.nat_tests[0].method = NatMethod::OtherNaat;

@@ -64,7 +64,6 @@ impl Envelope {
     }
 }
 
-
 /// How the body inside a text was carried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -20,7 +20,6 @@ use crate::keys::EncryptError;
 use crate::keys::Kid;
 use crate::VerifyError;
 
-
 /// COSE algorithm 3: AES-GCM with a 256-bit key and a 128-bit tag.
 pub const ALG_A256GCM: i64 = 3;
 /// COSE algorithm -25: ECDH-ES + HKDF-256, direct key agreement.

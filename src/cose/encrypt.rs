@@ -17,8 +17,8 @@ use super::enc::{
     CONTENT_PROTECTED, IV_LEN, RECIPIENT_PROTECTED,
 };
 use crate::codec::cbor::{encode, Reader, Writer};
-use crate::keys::{EncryptError, ReaderKey, ReaderKeys, ReaderPublicKey, ReaderSecretKey};
 use crate::keys::Kid;
+use crate::keys::{EncryptError, ReaderKey, ReaderKeys, ReaderPublicKey, ReaderSecretKey};
 use crate::VerifyError;
 
 /// The CBOR tag of COSE_Encrypt.

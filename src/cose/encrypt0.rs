@@ -6,8 +6,8 @@ use super::enc::{
     structure, ALG_A256GCM, CONTENT_PROTECTED, IV_LEN,
 };
 use crate::codec::cbor::{encode, Reader, Writer};
-use crate::keys::{EncryptError, ReaderKey, ReaderKeys, SharedKey};
 use crate::keys::Kid;
+use crate::keys::{EncryptError, ReaderKey, ReaderKeys, SharedKey};
 use crate::VerifyError;
 
 /// The CBOR tag of COSE_Encrypt0.

@@ -1,8 +1,8 @@
 //! Result codes, their kinds and messages, and the error handle.
 
-use crate::{KeyError, TrustError, VerifyError};
 #[cfg(feature = "issue")]
 use crate::IssueError;
+use crate::{KeyError, TrustError, VerifyError};
 
 /// The result of every fallible `travelcert_` function.
 ///

@@ -29,11 +29,11 @@ use crate::model::{Certificate, CertificateId, CountryCode, Extensions, HealthRe
 
 mod error;
 
-pub use error::IssueError;
 /// Moved to [`crate::keys`]; kept here for existing callers.
 pub use crate::keys::Ed25519Signer;
 /// Moved to [`crate::keys`]; kept here for existing callers.
 pub use crate::keys::Signer;
+pub use error::IssueError;
 
 /// What varies per certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]

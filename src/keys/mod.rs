@@ -29,10 +29,10 @@ pub use error::{KeyError, SignError};
 pub use reader::{ReaderKey, ReaderKeys, ReaderPublicKey, ReaderSecretKey, Recipient, SharedKey};
 #[cfg(feature = "encrypt")]
 pub use reader_error::{EncryptError, ReaderKeyError};
-#[cfg(feature = "issue")]
-pub use signer::Ed25519Signer;
 #[cfg(all(feature = "issue", feature = "verify"))]
 pub(crate) use signer::sign_cose;
+#[cfg(feature = "issue")]
+pub use signer::Ed25519Signer;
 pub use signer::Signer;
 
 /// Key id: the first 8 bytes of SHA-256 of the 32-byte raw public key.

@@ -8,9 +8,9 @@ use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 #[cfg(feature = "issue")]
 use ed25519_dalek::{Signer as _, SigningKey};
 
-use super::PublicKey;
 #[cfg(feature = "issue")]
 use super::KeyError;
+use super::PublicKey;
 
 /// Produces Ed25519 signatures. Implement it for an HSM or KMS; the library
 /// never needs the secret key itself. Issuers ([`crate::issue::Issuer`]) and
@@ -92,5 +92,6 @@ pub(crate) fn sign_cose(
         alg: crate::cose::Algorithm::Ed25519,
         kid: signer.public_key().kid(),
     };
-    crate::cose::sign1::sign(&header, payload, |tbs| signer.sign(tbs)).map_err(super::SignError::new)
+    crate::cose::sign1::sign(&header, payload, |tbs| signer.sign(tbs))
+        .map_err(super::SignError::new)
 }

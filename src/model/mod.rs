@@ -28,15 +28,13 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use self::certificate::{Certificate, CertificateId, Extensions, RawCbor};
 pub use self::codes::{
     AntibodyClass, AntibodyResult, Disease, DocumentType, HistoryKind, Manufacturer, NatMethod,
     NatResult, RecordKind, Sex, VaccineProduct,
 };
-pub use self::certificate::{Certificate, CertificateId, Extensions, RawCbor};
 pub use self::country::{CountryCode, CountryError, Nationality};
-pub use self::entries::{
-    AntibodyTest, Facility, HistoryEntry, NatTest, Quantity, Vaccination,
-};
+pub use self::entries::{AntibodyTest, Facility, HistoryEntry, NatTest, Quantity, Vaccination};
 pub use self::holder::Holder;
 pub use self::journey::{Journey, TransitPoint, MAX_TRANSIT_POINTS};
 pub use self::record::HealthRecord;

@@ -47,11 +47,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::verify::Verified;
 use crate::model::{
     AntibodyClass, AntibodyResult, Certificate, Date, Disease, HistoryKind, Journey, NatMethod,
     NatResult, RecordKind, Timestamp, VaccineProduct,
 };
+use crate::verify::Verified;
 
 pub use rules::{AntibodyRule, Group, NatRule, RecoveredRule, Rule, VaccinationRule};
 pub use view::{GateView, Identity, UsedRecord, VerdictView};

@@ -1,6 +1,6 @@
 //! The trust boundary's errors: loading trust stores and signed lists.
 
-use crate::keys::{Kid, KeyError};
+use crate::keys::{KeyError, Kid};
 use crate::model::Timestamp;
 use crate::VerifyError;
 

@@ -284,9 +284,7 @@ impl Verifier {
         let sign1 = CoseSign1::parse(&cose)?;
         let kid = sign1.header.kid;
         if self.store.get(&kid).is_empty() {
-            return Err(VerifyError::UnknownKid {
-                kid,
-            });
+            return Err(VerifyError::UnknownKid { kid });
         }
         Ok(Prepared {
             tbs: sign1.to_be_signed(),
@@ -309,9 +307,7 @@ impl Verifier {
         now: Timestamp,
     ) -> Result<Verified, VerifyError> {
         let first = *verifying.first().ok_or_else(|| p.signature_invalid())?;
-        let key_revoked = || VerifyError::KeyRevoked {
-            kid: p.kid,
-        };
+        let key_revoked = || VerifyError::KeyRevoked { kid: p.kid };
         if verifying.iter().all(|k| k.revoked) {
             return Err(key_revoked());
         }
@@ -386,9 +382,7 @@ impl Prepared {
     }
 
     fn signature_invalid(&self) -> VerifyError {
-        VerifyError::SignatureInvalid {
-            kid: self.kid,
-        }
+        VerifyError::SignatureInvalid { kid: self.kid }
     }
 
     /// The candidate entries whose key verifies the signature strictly, in
