@@ -80,16 +80,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let verified = verifier.verify(&scanned[0], at)?;
     println!(
         "verified: {} {} ({}), {} NAT, {} antibody, {} vaccination records, key {} of {}",
-        verified.certificate.record.holder.primary_name,
-        verified.certificate.record.holder.secondary_name,
-        verified.certificate.record.holder.document_number,
-        verified.certificate.record.nat_tests.len(),
-        verified.certificate.record.antibody_tests.len(),
-        verified.certificate.record.vaccinations.len(),
-        verified.kid,
-        verified.key_country,
+        verified.certificate().record.holder.primary_name,
+        verified.certificate().record.holder.secondary_name,
+        verified.certificate().record.holder.document_number,
+        verified.certificate().record.nat_tests.len(),
+        verified.certificate().record.antibody_tests.len(),
+        verified.certificate().record.vaccinations.len(),
+        verified.kid(),
+        verified.key_country(),
     );
-    assert_eq!(verified.certificate, issued.certificate);
+    assert_eq!(*verified.certificate(), issued.certificate);
     println!(
         "wrote {0}/certificate.png, {0}/certificate.svg and {0}/card.svg",
         out.display()

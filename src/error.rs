@@ -1,7 +1,9 @@
-//! One error enum per public boundary: verifying/decoding, issuing, key loading
-//! and trust-store loading.
+//! The verifying and decoding boundary's error. The other boundaries keep
+//! their errors beside them: [`crate::keys::KeyError`], `trust::TrustError`
+//! and `trust::SignedListError`, `issue::IssueError`, `encrypt::EncryptError`.
 
-use crate::model::RecordError;
+use crate::keys::Kid;
+use crate::model::{CertificateId, CountryCode, RecordError, Timestamp};
 
 /// Why a certificate text was not accepted (by [`crate::verify::Verifier`]) or
 /// could not be decoded (by [`crate::verify::inspect`]).
@@ -157,54 +159,54 @@ pub enum VerifyError {
     /// No trusted key has this key id.
     #[error("no trusted key has key id {kid}")]
     UnknownKid {
-        /// The key id, hex.
-        kid: String,
+        /// The key id (displayed as hex).
+        kid: Kid,
     },
     /// The Ed25519 signature does not verify (strictly) under any trusted key with the kid.
     #[error("the signature does not verify under the trusted key {kid}")]
     SignatureInvalid {
-        /// The key id, hex.
-        kid: String,
+        /// The key id (displayed as hex).
+        kid: Kid,
     },
     /// The key was not valid at the certificate's issue time.
     #[error("key {kid} was not valid at the issue time {issued_at}")]
     KeyNotValidAtIssue {
-        /// The key id, hex.
-        kid: String,
+        /// The key id (displayed as hex).
+        kid: Kid,
         /// The certificate's issue time.
-        issued_at: String,
+        issued_at: Timestamp,
     },
     /// The certificate's issuer country differs from the key's country.
     #[error("the certificate claims issuer {claimed} but key {kid} belongs to {key_country}")]
     IssuerMismatch {
         /// The `iss` claim.
-        claimed: String,
+        claimed: CountryCode,
         /// The key's country in the trust store.
-        key_country: String,
-        /// The key id, hex.
-        kid: String,
+        key_country: CountryCode,
+        /// The key id (displayed as hex).
+        kid: Kid,
     },
     // --- revocation (issue 5) ---
     /// The key that signed the certificate is marked revoked in the trust list.
     #[error("key {kid} that signed the certificate has been revoked")]
     KeyRevoked {
-        /// The key id, hex.
-        kid: String,
+        /// The key id (displayed as hex).
+        kid: Kid,
     },
     /// The certificate's id is on the revocation list.
     #[error("certificate {certificate_id} of issuer {issuer} has been revoked")]
     CertificateRevoked {
         /// The `iss` claim.
-        issuer: String,
-        /// The `cti` claim, hex.
-        certificate_id: String,
+        issuer: CountryCode,
+        /// The `cti` claim (displayed as hex).
+        certificate_id: CertificateId,
     },
 
     /// The key may not sign this kind of record.
     #[error("key {kid} may not sign {kind} records")]
     RecordKindNotAllowed {
-        /// The key id, hex.
-        kid: String,
+        /// The key id (displayed as hex).
+        kid: Kid,
         /// The record kind's name.
         kind: String,
     },
@@ -227,22 +229,22 @@ pub enum VerifyError {
     /// `exp` is not after `iat`.
     #[error("the certificate expires ({expires_at}) before it is issued ({issued_at})")]
     ExpiresBeforeIssued {
-        /// `iat`, RFC 3339.
-        issued_at: String,
-        /// `exp`, RFC 3339.
-        expires_at: String,
+        /// `iat` (displayed as RFC 3339).
+        issued_at: Timestamp,
+        /// `exp` (displayed as RFC 3339).
+        expires_at: Timestamp,
     },
     /// The certificate has expired (beyond the allowed clock skew).
     #[error("the certificate expired at {expires_at}")]
     Expired {
-        /// `exp`, RFC 3339.
-        expires_at: String,
+        /// `exp` (displayed as RFC 3339).
+        expires_at: Timestamp,
     },
     /// The certificate's issue time lies in the future (beyond the allowed clock skew).
     #[error("the certificate is not valid before {issued_at}")]
     NotYetValid {
-        /// `iat`, RFC 3339.
-        issued_at: String,
+        /// `iat` (displayed as RFC 3339).
+        issued_at: Timestamp,
     },
     /// The health record breaks a rule of the model.
     #[error("invalid health record: {0}")]
@@ -276,15 +278,15 @@ pub enum VerifyError {
         "the certificate is encrypted for reader key {kid}: not readable with the keys you hold"
     )]
     ReaderKeyUnknown {
-        /// The reader kid, hex.
-        kid: String,
+        /// The reader kid (displayed as hex).
+        kid: Kid,
     },
     /// The reader key named by the kid is not the key the certificate was
     /// encrypted with (another key held decrypts it, or the key is of the wrong kind).
     #[error("reader key {kid} is the wrong key for this certificate: {reason}")]
     ReaderKeyWrong {
-        /// The reader kid in the certificate, hex.
-        kid: String,
+        /// The reader kid in the certificate (displayed as hex).
+        kid: Kid,
         /// Why.
         reason: String,
     },
@@ -314,8 +316,8 @@ pub enum VerifyError {
     /// the ciphertext, IV or ephemeral key was altered.
     #[error("the encrypted certificate does not authenticate under reader key {kid} (ciphertext altered)")]
     DecryptionFailed {
-        /// The reader kid, hex.
-        kid: String,
+        /// The reader kid (displayed as hex).
+        kid: Kid,
     },
 }
 
@@ -373,200 +375,4 @@ impl VerifyError {
             Self::DecryptionFailed { .. } => "DecryptionFailed",
         }
     }
-}
-
-/// Why a key could not be loaded.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum KeyError {
-    /// The PEM or DER document could not be parsed, or is not an Ed25519 key.
-    #[error("not an Ed25519 key in PEM/DER form: {0}")]
-    Encoding(String),
-    /// Raw key bytes of the wrong length.
-    #[error("an Ed25519 key has 32 bytes, not {0}")]
-    WrongLength(usize),
-    /// The bytes are not hexadecimal.
-    #[error("the key is not valid hexadecimal")]
-    NotHex,
-    /// The 32 bytes do not decode to a point on the curve.
-    #[error("the public key is not a valid Ed25519 point")]
-    InvalidPoint,
-    /// A non-canonical encoding (y not below p), which RFC 8032 decoding refuses.
-    #[error("the public key is not canonically encoded (y >= p)")]
-    NonCanonical,
-    /// A small-order (weak) public key, under which forged signatures verify.
-    #[error("the public key is a small-order (weak) Ed25519 point and is refused")]
-    WeakKey,
-}
-
-/// Why a trust store could not be loaded.
-#[cfg(feature = "verify")]
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TrustError {
-    /// The document is not valid trust-store JSON.
-    #[error("trust store JSON: {0}")]
-    Json(String),
-    /// A key entry could not be loaded.
-    #[error("trust store key #{index}: {source}")]
-    Key {
-        /// The entry's position (from 0).
-        index: usize,
-        /// Why.
-        source: KeyError,
-    },
-    /// An entry gives both or neither of `public_key` and `public_key_pem`.
-    #[error("trust store key #{index}: give exactly one of public_key (hex) and public_key_pem")]
-    KeyForm {
-        /// The entry's position.
-        index: usize,
-    },
-    /// An entry's declared kid differs from the kid derived from its key.
-    #[error("trust store key #{index}: declared kid {declared} but the key's kid is {derived}")]
-    KidMismatch {
-        /// The entry's position.
-        index: usize,
-        /// The kid written in the file.
-        declared: String,
-        /// SHA-256(key)[..8].
-        derived: String,
-    },
-    /// An entry's validity window ends before it starts.
-    #[error("trust store key #{index}: not_after is before not_before")]
-    Validity {
-        /// The entry's position.
-        index: usize,
-    },
-    /// An entry allows no record kind.
-    #[error("trust store key #{index}: record_kinds must name at least one kind")]
-    NoRecordKinds {
-        /// The entry's position.
-        index: usize,
-    },
-}
-
-/// Why a signed trust list or revocation list (FORMAT.md §12) was refused.
-#[cfg(feature = "verify")]
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum SignedListError {
-    /// The COSE_Sign1 or the CBOR inside it is malformed (the specific decoding error).
-    #[error("malformed signed list: {0}")]
-    Malformed(VerifyError),
-    /// The document is a signed list of another type (a revocation list given
-    /// where a trust list is expected, say).
-    #[error("the document is a {found}, not a {expected}")]
-    WrongDocumentType {
-        /// What the caller asked for.
-        expected: &'static str,
-        /// What the document says it is.
-        found: String,
-    },
-    /// A field is missing or has a value outside its range.
-    #[error("signed list field {field}: {reason}")]
-    Field {
-        /// The field's name (`sequence`, `keys[3].country`, ...).
-        field: String,
-        /// What is wrong.
-        reason: String,
-    },
-    /// No root key has the kid in the list's header.
-    #[error("no root key has key id {kid}")]
-    UnknownRoot {
-        /// The key id, hex.
-        kid: String,
-    },
-    /// The signature does not verify under the root key with that kid.
-    #[error("the list's signature does not verify under root key {kid}")]
-    SignatureInvalid {
-        /// The key id, hex.
-        kid: String,
-    },
-    /// The list is not valid yet (issued after `now`).
-    #[error("the list is issued at {issued_at}, after the moment of checking")]
-    NotYetValid {
-        /// Its issue time.
-        issued_at: String,
-    },
-    /// The list has expired.
-    #[error("the list expired at {expires_at}")]
-    Expired {
-        /// Its expiry.
-        expires_at: String,
-    },
-    /// The list's sequence number is not newer than the last one accepted: a
-    /// rollback to an older (or replay of the same) list.
-    #[error("list sequence {sequence} is not newer than the last accepted {last_sequence} (rollback refused)")]
-    Rollback {
-        /// The list's sequence number.
-        sequence: u64,
-        /// The last sequence number the caller accepted.
-        last_sequence: u64,
-    },
-    /// A listed key could not be loaded (wrong length, invalid or weak point).
-    #[error("trust list key #{index}: {source}")]
-    Key {
-        /// The entry's position (from 0).
-        index: usize,
-        /// Why.
-        source: KeyError,
-    },
-    /// Revocation ids are not a whole number of 16-byte entries, or not sorted
-    /// strictly ascending.
-    #[error("revocation ids: {reason}")]
-    RevocationIds {
-        /// What is wrong.
-        reason: String,
-    },
-}
-
-#[cfg(feature = "verify")]
-impl SignedListError {
-    /// The variant's stable name (FORMAT.md §12.4).
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Malformed(_) => "ListMalformed",
-            Self::WrongDocumentType { .. } => "ListWrongType",
-            Self::Field { .. } => "ListField",
-            Self::UnknownRoot { .. } => "ListUnknownRoot",
-            Self::SignatureInvalid { .. } => "ListSignatureInvalid",
-            Self::NotYetValid { .. } => "ListNotYetValid",
-            Self::Expired { .. } => "ListExpired",
-            Self::Rollback { .. } => "ListRollback",
-            Self::Key { .. } => "ListKey",
-            Self::RevocationIds { .. } => "ListRevocationIds",
-        }
-    }
-}
-
-/// Why a certificate could not be issued.
-#[cfg(feature = "issue")]
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum IssueError {
-    /// The record breaks a rule of the model.
-    #[error("invalid health record: {0}")]
-    InvalidRecord(#[from] RecordError),
-    /// The validity period is empty or ends after 9999-12-31.
-    #[error("invalid validity period: {0}")]
-    InvalidValidity(String),
-    /// The signer failed (an HSM or KMS error, say).
-    #[error("the signer failed: {0}")]
-    Signer(String),
-    /// The operating system's random number generator failed.
-    #[error("no randomness for the certificate id: {0}")]
-    Random(String),
-    /// The record carries infection history or recovery NATs but the issuer did
-    /// not ask for them (`IssueParams::include_history`); they are never dropped
-    /// silently. Remove them from the record or ask for them explicitly.
-    #[error(
-        "the record carries {history} infection-history entries and {recovery_tests} recovery NATs, \
-         which go into a certificate only when asked for (include_history / --include-history)"
-    )]
-    HistoryNotRequested {
-        /// How many infection-history entries the record carries.
-        history: usize,
-        /// How many recovery NATs it carries.
-        recovery_tests: usize,
-    },
 }

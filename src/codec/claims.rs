@@ -113,8 +113,8 @@ pub fn decode_claims(bytes: &[u8]) -> Result<Certificate> {
     let record = record.ok_or(missing("record"))?;
     if expires_at <= issued_at {
         return Err(VerifyError::ExpiresBeforeIssued {
-            issued_at: issued_at.to_string(),
-            expires_at: expires_at.to_string(),
+            issued_at: issued_at,
+            expires_at: expires_at,
         });
     }
     Ok(Certificate {

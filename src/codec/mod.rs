@@ -24,6 +24,45 @@ use crate::{VerifyError, PREFIX};
 /// The first byte of a COSE_Sign1 (CBOR tag 18): a body starting with it is
 /// uncompressed.
 pub const COSE_SIGN1_FIRST_BYTE: u8 = 0xd2;
+/// The first byte of a COSE_Encrypt0 (the CBOR head of tag 16).
+pub const COSE_ENCRYPT0_FIRST_BYTE: u8 = 0xd0;
+/// The first two bytes of a COSE_Encrypt (the CBOR head of tag 96).
+pub const COSE_ENCRYPT_HEAD: [u8; 2] = [0xd8, 0x60];
+
+/// What a certificate body holds, by its CBOR tag head (FORMAT.md §3, §13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Envelope {
+    /// Not encrypted: a COSE_Sign1 (tag 18) or zlib.
+    #[serde(rename = "none")]
+    Plain,
+    /// Mode 1: COSE_Encrypt0 (tag 16) under a shared reader key.
+    #[serde(rename = "cose_encrypt0")]
+    Encrypt0,
+    /// Mode 2: COSE_Encrypt (tag 96) to one reader's X25519 public key.
+    #[serde(rename = "cose_encrypt")]
+    Encrypt,
+}
+
+impl Envelope {
+    /// Dispatches on the first bytes: `D0` is COSE_Encrypt0, `D8 60`
+    /// COSE_Encrypt, anything else (`D2` COSE_Sign1, or zlib) is plain.
+    pub fn of(body: &[u8]) -> Self {
+        match body {
+            [COSE_ENCRYPT0_FIRST_BYTE, ..] => Self::Encrypt0,
+            [a, b, ..] if [*a, *b] == COSE_ENCRYPT_HEAD => Self::Encrypt,
+            _ => Self::Plain,
+        }
+    }
+
+    /// The COSE structure's name for an encrypted body, `None` when plain.
+    pub fn structure(self) -> Option<&'static str> {
+        match self {
+            Self::Plain => None,
+            Self::Encrypt0 => Some("COSE_Encrypt0"),
+            Self::Encrypt => Some("COSE_Encrypt"),
+        }
+    }
+}
 
 /// How the body inside a text was carried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -44,6 +83,11 @@ pub fn cose_to_text(cose: &[u8], compressed: Option<Vec<u8>>) -> String {
     } else {
         cose
     };
+    body_to_text(body)
+}
+
+/// `TC1:` + Base45(body): the text of any body, plain or encrypted.
+pub fn body_to_text(body: &[u8]) -> String {
     let mut text = String::with_capacity(PREFIX.len() + body.len() * 3 / 2 + 2);
     text.push_str(PREFIX);
     text.push_str(&base45::encode(body));
@@ -72,7 +116,7 @@ pub fn body_to_cose(
     inflate_limit: usize,
 ) -> Result<(Cow<'_, [u8]>, BodyForm), VerifyError> {
     // Encrypted bodies (FORMAT.md §13) are opened before this step.
-    if let Some(structure) = crate::encrypt::Envelope::of(body).structure() {
+    if let Some(structure) = Envelope::of(body).structure() {
         return Err(VerifyError::Encrypted { structure });
     }
     match body.first() {
@@ -90,5 +134,62 @@ pub fn body_to_cose(
             BodyForm::Compressed,
         )),
         None => Err(VerifyError::Empty),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(all(feature = "verify", not(feature = "encrypt")))]
+    fn text(body: &[u8]) -> String {
+        format!("{}{}", crate::PREFIX, crate::codec::base45::encode(body))
+    }
+
+    #[test]
+    fn the_tag_head_selects_the_envelope_and_decoding_names_it() {
+        assert_eq!(Envelope::of(&[0xd0, 0x83]), Envelope::Encrypt0);
+        assert_eq!(Envelope::of(&[0xd8, 0x60, 0x84]), Envelope::Encrypt);
+        for plain in [
+            &[0xd2, 0x84][..],
+            &[0x78, 0xda],
+            &[0xd8, 0x12],
+            &[0xd8],
+            &[],
+        ] {
+            assert_eq!(Envelope::of(plain), Envelope::Plain, "{plain:02x?}");
+        }
+        assert_eq!(
+            body_to_cose(&[0xd0, 0x83, 0x40], 1024).unwrap_err(),
+            VerifyError::Encrypted {
+                structure: "COSE_Encrypt0"
+            }
+        );
+        assert_eq!(
+            body_to_cose(&[0xd8, 0x60, 0x84], 1024).unwrap_err(),
+            VerifyError::Encrypted {
+                structure: "COSE_Encrypt"
+            }
+        );
+    }
+
+    /// A build without the `encrypt` feature refuses an encrypted
+    /// certificate with the specific `Encrypted`, not a zlib or signature error.
+    #[cfg(all(feature = "verify", not(feature = "encrypt")))]
+    #[test]
+    fn a_verifier_without_the_feature_says_encrypted() {
+        let verifier = crate::verify::Verifier::new(crate::trust::TrustStore::new());
+        let now = crate::model::Timestamp::from_unix(1_615_453_200).unwrap();
+        for (body, structure) in [
+            (&[0xd0, 0x83, 0x43, 0xa1, 0x01, 0x03][..], "COSE_Encrypt0"),
+            (
+                &[0xd8, 0x60, 0x84, 0x43, 0xa1, 0x01, 0x03][..],
+                "COSE_Encrypt",
+            ),
+        ] {
+            let e = verifier.verify(&text(body), now).unwrap_err();
+            assert_eq!(e, VerifyError::Encrypted { structure });
+            assert_eq!(e.name(), "Encrypted");
+        }
     }
 }

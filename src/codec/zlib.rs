@@ -18,11 +18,20 @@ pub const DEFAULT_INFLATE_LIMIT: usize = 64 * 1024;
 /// Compresses `data` as one zlib stream at [`LEVEL`].
 pub fn compress(data: &[u8]) -> Vec<u8> {
     let mut c = Compress::new(Compression::new(LEVEL), true);
-    compress_with(&mut c, data)
+    compress_reusing(&mut c, data)
+}
+
+/// Compresses `data` with a reusable compressor (reset first), for bulk
+/// issuing. **Feature `hazmat`**: it takes a dependency's type (flate2's
+/// `Compress`), so it is not part of the stable API; the benchmarks use it to
+/// compare compression levels.
+#[cfg(feature = "hazmat")]
+pub fn compress_with(c: &mut Compress, data: &[u8]) -> Vec<u8> {
+    compress_reusing(c, data)
 }
 
 /// Compresses `data` with a reusable compressor (reset first), for bulk issuing.
-pub fn compress_with(c: &mut Compress, data: &[u8]) -> Vec<u8> {
+pub(crate) fn compress_reusing(c: &mut Compress, data: &[u8]) -> Vec<u8> {
     c.reset();
     // zlib's worst case is a few bytes per 16 KiB block plus 11 bytes of framing.
     let mut out = Vec::with_capacity(data.len() + data.len() / 1000 + 64);
@@ -112,8 +121,8 @@ mod tests {
         let data = b"Dr. Essa Laboratory Dr. Essa Laboratory Dr. Essa Laboratory".repeat(3);
         let a = compress(&data);
         let mut c = Compress::new(Compression::new(LEVEL), true);
-        let _ = compress_with(&mut c, b"something else first");
-        assert_eq!(compress_with(&mut c, &data), a);
+        let _ = compress_reusing(&mut c, b"something else first");
+        assert_eq!(compress_reusing(&mut c, &data), a);
         assert_eq!(inflate(&a, 1 << 16).unwrap(), data);
     }
 

@@ -4,15 +4,8 @@ use crate::codec::cbor::{encode, Reader};
 use crate::keys::Kid;
 use crate::VerifyError;
 
-/// Header labels (RFC 9052 §3.1).
-pub mod label {
-    /// Algorithm.
-    pub const ALG: i64 = 1;
-    /// Critical headers.
-    pub const CRIT: i64 = 2;
-    /// Key id.
-    pub const KID: i64 = 4;
-}
+/// The header labels, shared by every COSE structure (see [`crate::cose::label`]).
+pub use super::label;
 
 /// The signature algorithms a verifier accepts. Issuers write [`Algorithm::Ed25519`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -13,71 +13,32 @@
 //!   ephemeral X25519 key to the destination's published reader key
 //!   ([`cose::encrypt`]).
 //!
-//! [`Envelope`] (always compiled) tells which structure a body holds, so a build
-//! without the `encrypt` feature refuses an encrypted certificate with the
-//! specific error `Encrypted`. Everything else here needs the feature:
-//! [`ReaderKey`] / [`Recipient`] (key files, [`keys`]), [`encrypt_text`] (issuers)
-//! and [`open_body`] (used by [`crate::verify::Verifier::with_reader_keys`]).
+//! This module is compiled only with the feature. Which structure a body
+//! holds is decided by [`crate::codec::Envelope`] (always compiled), so a build
+//! without the feature still refuses an encrypted certificate with the specific
+//! error `Encrypted`. The structures themselves are in [`crate::cose`]
+//! (`encrypt0`, `encrypt`), the reader keys and their files in [`crate::keys`]
+//! ([`ReaderKey`] / [`Recipient`]); here are [`encrypt_text`] (issuers) and
+//! [`open_body`] (used by [`crate::verify::Verifier::with_reader_keys`]).
 
-use serde::Serialize;
+pub use crate::codec::{body_to_text, Envelope, COSE_ENCRYPT0_FIRST_BYTE, COSE_ENCRYPT_HEAD};
+pub use crate::keys::{EncryptError, ReaderKey, ReaderKeyError, ReaderKeys, Recipient};
 
-#[cfg(feature = "encrypt")]
-pub mod cose;
-#[cfg(feature = "encrypt")]
-mod error;
-#[cfg(feature = "encrypt")]
-pub mod keys;
+/// The reader keys and their files; moved to [`crate::keys`], kept here for
+/// existing callers.
+pub use crate::keys::reader as keys;
 
-#[cfg(feature = "encrypt")]
-pub use error::{EncryptError, ReaderKeyError};
-#[cfg(feature = "encrypt")]
-pub use keys::{ReaderKey, ReaderKeys, Recipient};
-
-/// The first byte of a COSE_Encrypt0 (the CBOR head of tag 16).
-pub const COSE_ENCRYPT0_FIRST_BYTE: u8 = 0xd0;
-/// The first two bytes of a COSE_Encrypt (the CBOR head of tag 96).
-pub const COSE_ENCRYPT_HEAD: [u8; 2] = [0xd8, 0x60];
-
-/// What a certificate body holds, by its CBOR tag head (FORMAT.md §3, §13).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum Envelope {
-    /// Not encrypted: a COSE_Sign1 (tag 18) or zlib.
-    #[serde(rename = "none")]
-    Plain,
-    /// Mode 1: COSE_Encrypt0 (tag 16) under a shared reader key.
-    #[serde(rename = "cose_encrypt0")]
-    Encrypt0,
-    /// Mode 2: COSE_Encrypt (tag 96) to one reader's X25519 public key.
-    #[serde(rename = "cose_encrypt")]
-    Encrypt,
-}
-
-impl Envelope {
-    /// Dispatches on the first bytes: `D0` is COSE_Encrypt0, `D8 60`
-    /// COSE_Encrypt, anything else (`D2` COSE_Sign1, or zlib) is plain.
-    pub fn of(body: &[u8]) -> Self {
-        match body {
-            [COSE_ENCRYPT0_FIRST_BYTE, ..] => Self::Encrypt0,
-            [a, b, ..] if [*a, *b] == COSE_ENCRYPT_HEAD => Self::Encrypt,
-            _ => Self::Plain,
-        }
-    }
-
-    /// The COSE structure's name for an encrypted body, `None` when plain.
-    pub fn structure(self) -> Option<&'static str> {
-        match self {
-            Self::Plain => None,
-            Self::Encrypt0 => Some("COSE_Encrypt0"),
-            Self::Encrypt => Some("COSE_Encrypt"),
-        }
-    }
+/// The COSE encryption structures; moved to [`crate::cose`], kept here for
+/// existing callers.
+pub mod cose {
+    pub use crate::cose::enc::*;
+    pub use crate::cose::{encrypt, encrypt0};
 }
 
 /// Encrypts a plain certificate text (`TC1:` + Base45(body), as
 /// [`crate::issue::Issuer`] writes it) for `to`: mode 1 for a shared key, mode
 /// 2 for an X25519 reader public key. A fresh random IV (and ephemeral key) is
 /// drawn from the operating system for every call.
-#[cfg(feature = "encrypt")]
 pub fn encrypt_text(text: &str, to: &Recipient) -> Result<String, EncryptError> {
     let body = crate::codec::text_to_body(text).map_err(EncryptError::NotPlain)?;
     let envelope = Envelope::of(&body);
@@ -91,7 +52,6 @@ pub fn encrypt_text(text: &str, to: &Recipient) -> Result<String, EncryptError> 
 }
 
 /// Encrypts a plain body with a fresh random IV (and ephemeral key for mode 2).
-#[cfg(feature = "encrypt")]
 pub fn encrypt_body(body: &[u8], to: &Recipient) -> Result<Vec<u8>, EncryptError> {
     let mut iv = [0u8; 12];
     getrandom::fill(&mut iv).map_err(|e| EncryptError::Random(e.to_string()))?;
@@ -106,9 +66,10 @@ pub fn encrypt_body(body: &[u8], to: &Recipient) -> Result<Vec<u8>, EncryptError
 }
 
 /// Encrypts with a caller-chosen IV and ephemeral secret. **For test vectors
-/// only**: reusing an IV with the same key destroys confidentiality and
-/// authenticity. `ephemeral` is ignored in mode 1 and required in mode 2.
-#[cfg(feature = "encrypt")]
+/// only** (feature `hazmat`): reusing an IV with the same key destroys
+/// confidentiality and authenticity. `ephemeral` is ignored in mode 1 and
+/// required in mode 2.
+#[cfg(feature = "hazmat")]
 pub fn encrypt_body_fixed(
     body: &[u8],
     to: &Recipient,
@@ -126,18 +87,9 @@ pub fn encrypt_body_fixed(
     }
 }
 
-/// `TC1:` + Base45(body).
-#[cfg(feature = "encrypt")]
-pub fn body_to_text(body: &[u8]) -> String {
-    let mut text = String::from(crate::PREFIX);
-    text.push_str(&crate::codec::base45::encode(body));
-    text
-}
-
 /// Opens a body: a plain one is returned as is; an encrypted one is decrypted
 /// with the reader key its kid names (FORMAT.md §13.5) and its plaintext
 /// returned, with the envelope that carried it.
-#[cfg(feature = "encrypt")]
 pub fn open_body(
     body: Vec<u8>,
     keys: &ReaderKeys,
@@ -146,63 +98,5 @@ pub fn open_body(
         Envelope::Plain => Ok((body, Envelope::Plain)),
         Envelope::Encrypt0 => Ok((cose::encrypt0::open(&body, keys)?, Envelope::Encrypt0)),
         Envelope::Encrypt => Ok((cose::encrypt::open(&body, keys)?, Envelope::Encrypt)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::VerifyError;
-
-    #[cfg(all(feature = "verify", not(feature = "encrypt")))]
-    fn text(body: &[u8]) -> String {
-        format!("{}{}", crate::PREFIX, crate::codec::base45::encode(body))
-    }
-
-    #[test]
-    fn the_tag_head_selects_the_envelope_and_decoding_names_it() {
-        assert_eq!(Envelope::of(&[0xd0, 0x83]), Envelope::Encrypt0);
-        assert_eq!(Envelope::of(&[0xd8, 0x60, 0x84]), Envelope::Encrypt);
-        for plain in [
-            &[0xd2, 0x84][..],
-            &[0x78, 0xda],
-            &[0xd8, 0x12],
-            &[0xd8],
-            &[],
-        ] {
-            assert_eq!(Envelope::of(plain), Envelope::Plain, "{plain:02x?}");
-        }
-        assert_eq!(
-            crate::codec::body_to_cose(&[0xd0, 0x83, 0x40], 1024).unwrap_err(),
-            VerifyError::Encrypted {
-                structure: "COSE_Encrypt0"
-            }
-        );
-        assert_eq!(
-            crate::codec::body_to_cose(&[0xd8, 0x60, 0x84], 1024).unwrap_err(),
-            VerifyError::Encrypted {
-                structure: "COSE_Encrypt"
-            }
-        );
-    }
-
-    /// A build without the `encrypt` feature refuses an encrypted
-    /// certificate with the specific `Encrypted`, not a zlib or signature error.
-    #[cfg(all(feature = "verify", not(feature = "encrypt")))]
-    #[test]
-    fn a_verifier_without_the_feature_says_encrypted() {
-        let verifier = crate::verify::Verifier::new(crate::trust::TrustStore::new());
-        let now = crate::model::Timestamp::from_unix(1_615_453_200).unwrap();
-        for (body, structure) in [
-            (&[0xd0, 0x83, 0x43, 0xa1, 0x01, 0x03][..], "COSE_Encrypt0"),
-            (
-                &[0xd8, 0x60, 0x84, 0x43, 0xa1, 0x01, 0x03][..],
-                "COSE_Encrypt",
-            ),
-        ] {
-            let e = verifier.verify(&text(body), now).unwrap_err();
-            assert_eq!(e, VerifyError::Encrypted { structure });
-            assert_eq!(e.name(), "Encrypted");
-        }
     }
 }

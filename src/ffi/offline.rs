@@ -244,12 +244,13 @@ pub extern "C" fn travelcert_policy_evaluate(
         let outcome_out = out(outcome_out)?;
         out(view_json_out)?;
         let policy = handle(policy)?;
-        let certificate = &handle(verified)?.inner.certificate;
+        let verified = &handle(verified)?.inner;
+        let certificate = verified.certificate();
         let mut moment = Moment::checking(timestamp(now_unix)?);
         if boarding_unix != -1 {
             moment = moment.with_boarding(timestamp(boarding_unix)?);
         }
-        let verdict = policy.inner.evaluate(certificate, moment);
+        let verdict = policy.inner.evaluate(verified, moment);
         let view = serde_json::to_string(&verdict.view(certificate))
             .map_err(|e| Failure::new(travelcert_result::Internal, "Internal", e.to_string()))?;
         give_bytes(view_json_out, view.as_bytes())?;

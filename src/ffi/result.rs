@@ -1,8 +1,8 @@
 //! Result codes, their kinds and messages, and the error handle.
 
-use crate::error::{KeyError, TrustError, VerifyError};
 #[cfg(feature = "issue")]
 use crate::IssueError;
+use crate::{KeyError, TrustError, VerifyError};
 
 /// The result of every fallible `travelcert_` function.
 ///
@@ -387,6 +387,7 @@ fn key_name(e: &KeyError) -> &'static str {
         KeyError::InvalidPoint => "KeyInvalidPoint",
         KeyError::NonCanonical => "KeyNonCanonical",
         KeyError::WeakKey => "KeyWeak",
+        KeyError::Random(_) => "KeyRandom",
     }
 }
 

@@ -90,16 +90,16 @@ impl travelcert_field {
 impl travelcert_verified {
     fn new(inner: Verified) -> Self {
         Self {
-            kid: inner.kid.to_string(),
-            certificate_id: inner.certificate.certificate_id.to_string(),
-            date_of_birth: inner.certificate.record.holder.date_of_birth.to_string(),
+            kid: inner.kid().to_string(),
+            certificate_id: inner.certificate().certificate_id.to_string(),
+            date_of_birth: inner.certificate().record.holder.date_of_birth.to_string(),
             inner,
             json: OnceLock::new(),
         }
     }
 
     fn field(&self, field: travelcert_field) -> &str {
-        let holder = &self.inner.certificate.record.holder;
+        let holder = &self.inner.certificate().record.holder;
         match field {
             travelcert_field::HolderNativeName => holder.native_name.as_deref().unwrap_or(""),
             travelcert_field::HolderPrimaryName => &holder.primary_name,
@@ -107,7 +107,7 @@ impl travelcert_verified {
             travelcert_field::DocumentNumber => &holder.document_number,
             travelcert_field::DateOfBirth => &self.date_of_birth,
             travelcert_field::Nationality => holder.nationality.as_str(),
-            travelcert_field::Issuer => self.inner.certificate.issuer.as_str(),
+            travelcert_field::Issuer => self.inner.certificate().issuer.as_str(),
             travelcert_field::CertificateId => &self.certificate_id,
             travelcert_field::Kid => &self.kid,
         }
@@ -388,7 +388,7 @@ pub extern "C" fn travelcert_verified_validity(
         clear(issued_at_out, 0);
         clear(expires_at_out, 0);
         let (issued, expires) = (out(issued_at_out)?, out(expires_at_out)?);
-        let c = &handle(verified)?.inner.certificate;
+        let c = &handle(verified)?.inner.certificate();
         issued.set(c.issued_at.unix());
         expires.set(c.expires_at.unix());
         Ok(())

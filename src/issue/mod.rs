@@ -1,8 +1,10 @@
 //! Issuing: record → signed certificate text.
 //!
-//! An [`Issuer`] holds a [`Signer`] and the issuing country. The signer can be
-//! the in-memory [`Ed25519Signer`] or any HSM / KMS client that implements the
-//! trait: it is handed the bytes to sign and returns a 64-byte signature.
+//! An [`Issuer`] holds a [`Signer`](crate::keys::Signer) and the issuing
+//! country. The signer can be the in-memory
+//! [`Ed25519Signer`](crate::keys::Ed25519Signer) or any HSM / KMS client that
+//! implements the trait: it is handed the bytes to sign and returns a 64-byte
+//! signature (or its own error, kept as the source of [`IssueError::Signer`]).
 //!
 //! ```
 //! use travelcert::issue::{Ed25519Signer, Issuer, IssueParams};
@@ -18,80 +20,20 @@
 
 use std::cell::RefCell;
 
-use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
-use ed25519_dalek::{Signer as _, SigningKey};
 use flate2::{Compress, Compression};
 
 use crate::codec::{self, claims, zlib};
 use crate::cose::{sign1, Algorithm, ProtectedHeader};
-use crate::keys::PublicKey;
+use crate::keys::{PublicKey, SignError};
 use crate::model::{Certificate, CertificateId, CountryCode, Extensions, HealthRecord, Timestamp};
-use crate::{IssueError, KeyError};
 
-/// Produces Ed25519 signatures. Implement it for an HSM or KMS; the library
-/// never needs the secret key itself.
-pub trait Signer {
-    /// The public key that verifies this signer's signatures (its kid goes into
-    /// every certificate).
-    fn public_key(&self) -> PublicKey;
+mod error;
 
-    /// Signs `message` with Ed25519 (RFC 8032, pure). Errors are reported as
-    /// [`IssueError::Signer`] with this text.
-    fn sign(&self, message: &[u8]) -> Result<[u8; 64], String>;
-}
-
-/// An in-memory Ed25519 signing key. The secret is zeroized on drop.
-pub struct Ed25519Signer {
-    key: SigningKey,
-    public: PublicKey,
-}
-
-impl Ed25519Signer {
-    /// A signer from a 32-byte seed (the RFC 8032 secret key).
-    pub fn from_seed(seed: &[u8; 32]) -> Self {
-        let key = SigningKey::from_bytes(seed);
-        Self::from_signing_key(key)
-    }
-
-    fn from_signing_key(key: SigningKey) -> Self {
-        // A public key derived from a clamped secret scalar is never of small
-        // order, so the weak-key check cannot fail here.
-        let public = PublicKey::from_verifying_unchecked(key.verifying_key());
-        Self { key, public }
-    }
-
-    /// A signer from a PKCS#8 PEM document (`-----BEGIN PRIVATE KEY-----`), as
-    /// `openssl genpkey -algorithm ed25519` writes it.
-    pub fn from_pkcs8_pem(pem: &str) -> Result<Self, KeyError> {
-        let key = SigningKey::from_pkcs8_pem(pem).map_err(|e| KeyError::Encoding(e.to_string()))?;
-        Ok(Self::from_signing_key(key))
-    }
-
-    /// A new random key from the operating system's CSPRNG.
-    pub fn generate() -> Result<Self, IssueError> {
-        let mut seed = zeroize::Zeroizing::new([0u8; 32]);
-        getrandom::fill(seed.as_mut()).map_err(|e| IssueError::Random(e.to_string()))?;
-        Ok(Self::from_seed(&seed))
-    }
-
-    /// The secret key as PKCS#8 PEM (for writing a key file).
-    pub fn to_pkcs8_pem(&self) -> Result<zeroize::Zeroizing<String>, KeyError> {
-        self.key
-            .to_pkcs8_pem(LineEnding::LF)
-            .map_err(|e| KeyError::Encoding(e.to_string()))
-    }
-}
-
-impl Signer for Ed25519Signer {
-    fn public_key(&self) -> PublicKey {
-        self.public.clone()
-    }
-
-    fn sign(&self, message: &[u8]) -> Result<[u8; 64], String> {
-        Ok(self.key.sign(message).to_bytes())
-    }
-}
+/// Moved to [`crate::keys`]; kept here for existing callers.
+pub use crate::keys::Ed25519Signer;
+/// Moved to [`crate::keys`]; kept here for existing callers.
+pub use crate::keys::Signer;
+pub use error::IssueError;
 
 /// What varies per certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,8 +150,8 @@ impl<S: Signer> Issuer<S> {
         };
         let payload = claims::encode_claims(&certificate);
         let cose = sign1::sign(&self.header, &payload, |tbs| self.signer.sign(tbs))
-            .map_err(IssueError::Signer)?;
-        let compressed = zlib::compress_with(&mut self.compressor.borrow_mut(), &cose);
+            .map_err(|e| IssueError::Signer(SignError::new(e)))?;
+        let compressed = zlib::compress_reusing(&mut self.compressor.borrow_mut(), &cose);
         let text = codec::cose_to_text(&cose, Some(compressed));
         Ok(Issued {
             text,

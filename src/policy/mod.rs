@@ -41,7 +41,8 @@
 //! officer) and [`GateView`] (for an automatic gate) carry only what the rules
 //! needed, see their documentation.
 //!
-//! The policy only reads a certificate; verify it first ([`crate::verify::Verifier`]).
+//! The policy only reads a certificate, and only a verified one: verify it first
+//! ([`crate::verify::Verifier`]).
 
 mod rules;
 mod stale;
@@ -56,6 +57,7 @@ use crate::model::{
     AntibodyClass, AntibodyResult, Certificate, Date, Disease, HistoryKind, Journey, NatMethod,
     NatResult, RecordKind, Timestamp, VaccineProduct,
 };
+use crate::verify::Verified;
 
 pub use rules::{AntibodyRule, Group, NatRule, RecoveredRule, Rule, VaccinationRule};
 pub use view::{GateView, Identity, UsedRecord, VerdictView};
@@ -112,8 +114,11 @@ impl Policy {
         Ok(policy)
     }
 
-    /// Applies the rules to `certificate` at `moment`.
-    pub fn evaluate(&self, certificate: &Certificate, moment: Moment) -> Verdict {
+    /// Applies the rules to a verified certificate at `moment`. It takes a
+    /// [`Verified`], which only a verifier makes, so a certificate decoded
+    /// without checks ([`crate::verify::inspect`]) can never be accepted.
+    pub fn evaluate(&self, verified: &Verified, moment: Moment) -> Verdict {
+        let certificate = verified.certificate();
         let reference = moment.reference(certificate);
         let context = rules::Context::new(reference, moment.checked_at);
         let evaluation = self.rule.evaluate(certificate, &context);

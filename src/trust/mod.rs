@@ -24,10 +24,12 @@
 //! certificate ids; [`ListState`] remembers sequence numbers (no rollback) and
 //! rotated roots between loads.
 
+mod error;
 mod revocation;
 mod signed;
 mod state;
 
+pub use error::{SignedListError, TrustError};
 pub use revocation::{revocation_id, RevocationId, RevocationList};
 pub use signed::{DocumentType, TrustList};
 pub use state::ListState;
@@ -38,7 +40,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::keys::{Kid, PublicKey};
 use crate::model::{CountryCode, RecordKind, Timestamp};
-use crate::TrustError;
 
 /// One issuer key with what it may be used for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +143,7 @@ impl TrustStore {
         root_keys: &[PublicKey],
         now: Timestamp,
         last_sequence: u64,
-    ) -> Result<(Self, u64), crate::SignedListError> {
+    ) -> Result<(Self, u64), SignedListError> {
         let (list, _) = TrustList::verify(bytes, root_keys, now, last_sequence)?;
         let sequence = list.sequence;
         Ok((list.into_store(), sequence))
@@ -215,7 +216,7 @@ fn key_from_json(index: usize, k: KeyJson) -> Result<TrustedKey, TrustError> {
             return Err(TrustError::KidMismatch {
                 index,
                 declared: declared.clone(),
-                derived: key.kid().to_string(),
+                derived: key.kid(),
             });
         }
     }

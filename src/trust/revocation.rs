@@ -122,8 +122,8 @@ impl RevocationList {
 
     /// Signs the list with a root key: the COSE_Sign1 bytes to distribute.
     #[cfg(feature = "issue")]
-    pub fn sign(&self, root: &impl crate::issue::Signer) -> Result<Vec<u8>, crate::IssueError> {
-        super::signed::sign_payload(root, &self.to_cbor())
+    pub fn sign(&self, root: &impl crate::keys::Signer) -> Result<Vec<u8>, crate::keys::SignError> {
+        crate::keys::sign_cose(root, &self.to_cbor())
     }
 
     /// Loads a signed revocation list: `Ok` only when it is signed by one of

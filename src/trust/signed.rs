@@ -133,15 +133,11 @@ pub(crate) fn open<'a>(
     if let Some(roots) = roots {
         let mut candidates = roots.iter().filter(|k| k.kid() == kid).peekable();
         if candidates.peek().is_none() {
-            return Err(SignedListError::UnknownRoot {
-                kid: kid.to_string(),
-            });
+            return Err(SignedListError::UnknownRoot { kid });
         }
         let tbs = sign1.to_be_signed();
         if !candidates.any(|k| k.verify_strict(&tbs, &sign1.signature)) {
-            return Err(SignedListError::SignatureInvalid {
-                kid: kid.to_string(),
-            });
+            return Err(SignedListError::SignatureInvalid { kid });
         }
     }
     let mut r = Reader::new(sign1.payload);
@@ -210,12 +206,12 @@ pub(crate) fn check_fresh(
 ) -> Result<(), SignedListError> {
     if now < o.issued_at {
         return Err(SignedListError::NotYetValid {
-            issued_at: o.issued_at.to_string(),
+            issued_at: o.issued_at,
         });
     }
     if now > o.expires_at {
         return Err(SignedListError::Expired {
-            expires_at: o.expires_at.to_string(),
+            expires_at: o.expires_at,
         });
     }
     if o.sequence <= last_sequence {
@@ -254,20 +250,6 @@ pub(crate) fn encode_list(
     encode(|w| {
         w.map_sorted(entries);
     })
-}
-
-/// Signs a list payload as a COSE_Sign1 with `signer` (a root key).
-#[cfg(feature = "issue")]
-pub(crate) fn sign_payload(
-    signer: &impl crate::issue::Signer,
-    payload: &[u8],
-) -> Result<Vec<u8>, crate::IssueError> {
-    let header = crate::cose::ProtectedHeader {
-        alg: crate::cose::Algorithm::Ed25519,
-        kid: signer.public_key().kid(),
-    };
-    crate::cose::sign1::sign(&header, payload, |tbs| signer.sign(tbs))
-        .map_err(crate::IssueError::Signer)
 }
 
 impl TrustList {
@@ -309,8 +291,8 @@ impl TrustList {
 
     /// Signs the list with a root key: the COSE_Sign1 bytes to distribute.
     #[cfg(feature = "issue")]
-    pub fn sign(&self, root: &impl crate::issue::Signer) -> Result<Vec<u8>, crate::IssueError> {
-        sign_payload(root, &self.to_cbor())
+    pub fn sign(&self, root: &impl crate::keys::Signer) -> Result<Vec<u8>, crate::keys::SignError> {
+        crate::keys::sign_cose(root, &self.to_cbor())
     }
 
     /// Loads a signed list: `Ok` only when it is signed by one of `roots`, valid

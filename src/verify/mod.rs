@@ -16,9 +16,8 @@
 
 use serde::Serialize;
 
-use crate::codec::{self, claims, zlib, BodyForm};
+use crate::codec::{self, claims, zlib, BodyForm, Envelope};
 use crate::cose::{Algorithm, CoseSign1};
-use crate::encrypt::Envelope;
 use crate::keys::Kid;
 use crate::model::{Certificate, CountryCode, Timestamp};
 use crate::trust::{RevocationList, TrustStore, TrustedKey};
@@ -45,23 +44,96 @@ impl Default for VerifyOptions {
     }
 }
 
-/// A certificate whose signature, trust and validity all held.
+/// A certificate whose signature, trust and validity all held. Only a
+/// [`Verifier`] makes one, so a value of this type is proof that the checks
+/// ran; its fields are read through accessors.
+///
+/// Serialized (the CLI's JSON) as `certificate`, `kid` (hex), `key_country`,
+/// `alg` (the COSE identifier), `body` and `encryption`; the [`Origin`] is not
+/// serialized.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verified {
-    /// The certificate.
-    pub certificate: Certificate,
-    /// The kid of the key that verified it, hex.
+    certificate: Certificate,
     #[serde(serialize_with = "kid_hex")]
-    pub kid: Kid,
-    /// The country of the key that verified it.
-    pub key_country: CountryCode,
-    /// The algorithm identifier in the header (-19 or -8).
+    kid: Kid,
+    key_country: CountryCode,
     #[serde(serialize_with = "alg_id")]
-    pub alg: Algorithm,
+    alg: Algorithm,
+    body: BodyForm,
+    encryption: Envelope,
+    #[serde(skip)]
+    origin: Origin,
+}
+
+impl Verified {
+    /// The certificate.
+    pub fn certificate(&self) -> &Certificate {
+        &self.certificate
+    }
+
+    /// The certificate, owned.
+    pub fn into_certificate(self) -> Certificate {
+        self.certificate
+    }
+
+    /// The kid of the key that verified it.
+    pub fn kid(&self) -> Kid {
+        self.kid
+    }
+
+    /// The country of the key that verified it.
+    pub fn key_country(&self) -> CountryCode {
+        self.key_country
+    }
+
+    /// The algorithm in the header (-19 or -8).
+    pub fn alg(&self) -> Algorithm {
+        self.alg
+    }
+
     /// Whether the body was compressed.
-    pub body: BodyForm,
+    pub fn body(&self) -> BodyForm {
+        self.body
+    }
+
     /// Whether the certificate was encrypted, and how (FORMAT.md §13).
-    pub encryption: Envelope,
+    pub fn encryption(&self) -> Envelope {
+        self.encryption
+    }
+
+    /// Where the certificate came from: its format and the trusted key that
+    /// vouched for it.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+}
+
+/// The wire format a certificate arrived in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// travelcert's own format: `TC1:` + Base45 (FORMAT.md).
+    Travelcert,
+}
+
+/// Where a verified certificate came from: the format it arrived in and the
+/// trust-store entry whose key verified its signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    format: Format,
+    vouched_by: TrustedKey,
+}
+
+impl Origin {
+    /// The format the certificate arrived in.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The trust-store entry (issuer key) that vouched for the certificate.
+    pub fn vouched_by(&self) -> &TrustedKey {
+        &self.vouched_by
+    }
 }
 
 fn kid_hex<S: serde::Serializer>(kid: &Kid, s: S) -> Result<S::Ok, S::Error> {
@@ -80,7 +152,7 @@ pub struct Verifier {
     options: VerifyOptions,
     revocations: Option<Arc<RevocationList>>,
     #[cfg(feature = "encrypt")]
-    reader_keys: Arc<crate::encrypt::ReaderKeys>,
+    reader_keys: Arc<crate::keys::ReaderKeys>,
 }
 
 impl Verifier {
@@ -104,7 +176,7 @@ impl Verifier {
     /// (FORMAT.md §13): the key the certificate's reader kid names decrypts
     /// it, then every check runs as for a plain certificate.
     #[cfg(feature = "encrypt")]
-    pub fn with_reader_keys(mut self, keys: impl Into<Arc<crate::encrypt::ReaderKeys>>) -> Self {
+    pub fn with_reader_keys(mut self, keys: impl Into<Arc<crate::keys::ReaderKeys>>) -> Self {
         self.reader_keys = keys.into();
         self
     }
@@ -212,9 +284,7 @@ impl Verifier {
         let sign1 = CoseSign1::parse(&cose)?;
         let kid = sign1.header.kid;
         if self.store.get(&kid).is_empty() {
-            return Err(VerifyError::UnknownKid {
-                kid: kid.to_string(),
-            });
+            return Err(VerifyError::UnknownKid { kid });
         }
         Ok(Prepared {
             tbs: sign1.to_be_signed(),
@@ -237,9 +307,7 @@ impl Verifier {
         now: Timestamp,
     ) -> Result<Verified, VerifyError> {
         let first = *verifying.first().ok_or_else(|| p.signature_invalid())?;
-        let key_revoked = || VerifyError::KeyRevoked {
-            kid: p.kid.to_string(),
-        };
+        let key_revoked = || VerifyError::KeyRevoked { kid: p.kid };
         if verifying.iter().all(|k| k.revoked) {
             return Err(key_revoked());
         }
@@ -258,8 +326,8 @@ impl Verifier {
         if let Some(list) = &self.revocations {
             if list.is_revoked(certificate.issuer, &certificate.certificate_id) {
                 return Err(VerifyError::CertificateRevoked {
-                    issuer: certificate.issuer.to_string(),
-                    certificate_id: certificate.certificate_id.to_string(),
+                    issuer: certificate.issuer,
+                    certificate_id: certificate.certificate_id.clone(),
                 });
             }
         }
@@ -271,6 +339,10 @@ impl Verifier {
             alg: p.alg,
             body: p.form,
             encryption: p.encryption,
+            origin: Origin {
+                format: Format::Travelcert,
+                vouched_by: key.clone(),
+            },
         })
     }
 
@@ -278,12 +350,12 @@ impl Verifier {
         let skew = self.options.clock_skew;
         if now.unix() > c.expires_at.unix().saturating_add(skew) {
             return Err(VerifyError::Expired {
-                expires_at: c.expires_at.to_string(),
+                expires_at: c.expires_at,
             });
         }
         if now.unix().saturating_add(skew) < c.issued_at.unix() {
             return Err(VerifyError::NotYetValid {
-                issued_at: c.issued_at.to_string(),
+                issued_at: c.issued_at,
             });
         }
         Ok(())
@@ -310,9 +382,7 @@ impl Prepared {
     }
 
     fn signature_invalid(&self) -> VerifyError {
-        VerifyError::SignatureInvalid {
-            kid: self.kid.to_string(),
-        }
+        VerifyError::SignatureInvalid { kid: self.kid }
     }
 
     /// The candidate entries whose key verifies the signature strictly, in
@@ -338,18 +408,18 @@ impl Prepared {
 
 /// The checks that tie a verified signature to what the certificate claims.
 fn check_trust(key: &TrustedKey, c: &Certificate) -> Result<(), VerifyError> {
-    let kid = key.key.kid().to_string();
+    let kid = key.key.kid();
     if key.country != c.issuer {
         return Err(VerifyError::IssuerMismatch {
-            claimed: c.issuer.to_string(),
-            key_country: key.country.to_string(),
+            claimed: c.issuer,
+            key_country: key.country,
             kid,
         });
     }
     if !key.valid_at(c.issued_at) {
         return Err(VerifyError::KeyNotValidAtIssue {
             kid,
-            issued_at: c.issued_at.to_string(),
+            issued_at: c.issued_at,
         });
     }
     if let Some(kind) = c.record.kinds().into_iter().find(|k| !key.allows(*k)) {
@@ -362,21 +432,52 @@ fn check_trust(key: &TrustedKey, c: &Certificate) -> Result<(), VerifyError> {
 }
 
 /// What a code says, decoded WITHOUT checking its signature, its issuer's
-/// trust or its validity. Never base a decision on it.
+/// trust or its validity. Never base a decision on it: it cannot be given to
+/// [`crate::policy::Policy::evaluate`], which takes a [`Verified`].
+///
+/// Serialized with `"verified": false` first, a reminder in the JSON that
+/// nothing was verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unverified {
-    /// Always `false`: a reminder in the JSON that nothing was verified.
-    pub verified: bool,
-    /// The certificate as it claims to be.
-    pub certificate: Certificate,
-    /// The kid in the header, hex.
+    verified: bool,
+    certificate: Certificate,
     #[serde(serialize_with = "kid_hex")]
-    pub kid: Kid,
-    /// The algorithm identifier in the header.
+    kid: Kid,
     #[serde(serialize_with = "alg_id")]
-    pub alg: Algorithm,
+    alg: Algorithm,
+    body: BodyForm,
+}
+
+impl Unverified {
+    /// Always `false`: nothing was verified.
+    pub fn is_verified(&self) -> bool {
+        self.verified
+    }
+
+    /// The certificate as it claims to be.
+    pub fn certificate(&self) -> &Certificate {
+        &self.certificate
+    }
+
+    /// The certificate, owned.
+    pub fn into_certificate(self) -> Certificate {
+        self.certificate
+    }
+
+    /// The kid in the header.
+    pub fn kid(&self) -> Kid {
+        self.kid
+    }
+
+    /// The algorithm in the header.
+    pub fn alg(&self) -> Algorithm {
+        self.alg
+    }
+
     /// Whether the body was compressed.
-    pub body: BodyForm,
+    pub fn body(&self) -> BodyForm {
+        self.body
+    }
 }
 
 /// Decodes `text` without verifying anything (see [`Unverified`]).

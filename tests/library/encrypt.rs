@@ -184,7 +184,7 @@ fn keys_bob() -> ReaderKeys {
 fn both_modes_round_trip_through_the_library() {
     let plain = plain_text();
     let expected = Verifier::new(store()).verify(&plain, t(VERIFY_AT)).unwrap();
-    assert_eq!(expected.encryption, Envelope::Plain);
+    assert_eq!(expected.encryption(), Envelope::Plain);
     for (to, keys, envelope) in [
         (Recipient::Shared(shared_a()), keys_a(), Envelope::Encrypt0),
         (
@@ -198,9 +198,9 @@ fn both_modes_round_trip_through_the_library() {
         let body = codec::text_to_body(&text).unwrap();
         assert_eq!(Envelope::of(&body), envelope);
         let v = verify(&text, keys.clone()).unwrap();
-        assert_eq!(v.certificate, expected.certificate);
-        assert_eq!(v.encryption, envelope);
-        assert_eq!(v.kid, expected.kid);
+        assert_eq!(v.certificate(), expected.certificate());
+        assert_eq!(v.encryption(), envelope);
+        assert_eq!(v.kid(), expected.kid());
         // A fresh IV every time: two encryptions differ.
         let again = encrypt_text(&plain, &to).unwrap();
         assert_ne!(again, text);
@@ -208,10 +208,10 @@ fn both_modes_round_trip_through_the_library() {
         // The batch path decrypts too.
         let results = verifier(keys).verify_batch(&[text.as_str(), plain.as_str()], t(VERIFY_AT));
         assert_eq!(
-            results[0].as_ref().unwrap().certificate,
-            expected.certificate
+            results[0].as_ref().unwrap().certificate(),
+            expected.certificate()
         );
-        assert_eq!(results[1].as_ref().unwrap().encryption, Envelope::Plain);
+        assert_eq!(results[1].as_ref().unwrap().encryption(), Envelope::Plain);
     }
 }
 
@@ -810,7 +810,7 @@ fn outcome(text: &str, reader_keys: &[Value], store: &Value, at: i64) -> Result<
     )
     .with_reader_keys(keys)
     .verify(text, t(at))
-    .map(|v| serde_json::to_value(&v.certificate).unwrap())
+    .map(|v| serde_json::to_value(v.certificate()).unwrap())
     .map_err(|e| e.name().to_owned())
 }
 

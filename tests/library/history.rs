@@ -48,6 +48,26 @@ fn cert(record: HealthRecord) -> Certificate {
     }
 }
 
+/// Signs `c` with a test key and verifies it through a real verifier: a
+/// policy takes only verified certificates.
+fn verified(c: &Certificate) -> travelcert::verify::Verified {
+    use travelcert::cose::{sign1, Algorithm, ProtectedHeader};
+    use travelcert::keys::{Ed25519Signer, Signer};
+    use travelcert::trust::{TrustStore, TrustedKey};
+    let signer = Ed25519Signer::from_seed(&[9; 32]);
+    let header = ProtectedHeader {
+        alg: Algorithm::Ed25519,
+        kid: signer.public_key().kid(),
+    };
+    let payload = travelcert::codec::claims::encode_claims(c);
+    let cose = sign1::sign(&header, &payload, |m| signer.sign(m)).unwrap();
+    let mut store = TrustStore::new();
+    store.add(TrustedKey::new(signer.public_key(), c.issuer));
+    travelcert::verify::Verifier::new(store)
+        .verify(&travelcert::codec::cose_to_text(&cose, None), c.issued_at)
+        .unwrap()
+}
+
 fn history_params() -> IssueParams {
     params().with_history()
 }
@@ -97,8 +117,8 @@ fn the_recovered_sample_round_trips_through_issue_verify_and_json() {
     let verified = Verifier::new(store())
         .verify(&issued.text, t(VERIFY_AT))
         .unwrap();
-    assert_eq!(verified.certificate.record, record);
-    let json = serde_json::to_value(&verified.certificate.record).unwrap();
+    assert_eq!(verified.certificate().record, record);
+    let json = serde_json::to_value(&verified.certificate().record).unwrap();
     assert_eq!(json["infection_history"][1]["kind"], "diagnosis");
     assert_eq!(json["infection_history"][1]["recovered_on"], "2021-01-21");
     assert_eq!(json["infection_history"][0].get("recovered_on"), None);
@@ -137,7 +157,7 @@ fn unknown_items_inside_the_new_records_are_kept() {
     let verified = Verifier::new(store())
         .verify(&issued.text, t(VERIFY_AT))
         .unwrap();
-    assert_eq!(verified.certificate.record, record);
+    assert_eq!(verified.certificate().record, record);
 }
 
 // ---------- minimum necessary data ----------
@@ -299,7 +319,7 @@ fn sample_sizes_are_measured_and_bounded() {
 #[test]
 fn a_recovered_traveller_is_accepted_with_windows_counted_from_departure() {
     let c = cert(recovered());
-    let v = policy("recovered-traveller").evaluate(&c, checking());
+    let v = policy("recovered-traveller").evaluate(&verified(&c), checking());
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
     assert_eq!(v.reference.kind, ReferenceKind::Departure);
     assert_eq!(v.reference.at, ts("2021-03-11T03:00:00Z"));
@@ -314,8 +334,10 @@ fn a_recovered_traveller_is_accepted_with_windows_counted_from_departure() {
         r.message
     );
     // A boarding time given by the officer still wins over the departure time.
-    let v = policy("recovered-traveller")
-        .evaluate(&c, checking().with_boarding(ts("2021-03-11T05:00:00Z")));
+    let v = policy("recovered-traveller").evaluate(
+        &verified(&c),
+        checking().with_boarding(ts("2021-03-11T05:00:00Z")),
+    );
     assert_eq!(v.reference.kind, ReferenceKind::Boarding);
     assert_eq!(v.outcome, Outcome::Accepted);
 }
@@ -330,7 +352,7 @@ fn a_diagnosis_too_recent_is_refused() {
         t.sampled_at = ts("2021-03-05T09:00:00Z");
     }
     let c = cert(r.clone());
-    let v = policy("recovered-traveller").evaluate(&c, checking());
+    let v = policy("recovered-traveller").evaluate(&verified(&c), checking());
     assert_eq!(v.outcome, Outcome::Refused, "{}", v.explain());
     let reason = reason(&v, "recovered");
     assert_eq!(reason.status, RuleStatus::NotSatisfied);
@@ -344,7 +366,7 @@ fn a_diagnosis_too_recent_is_refused() {
     assert!(reason.message.contains("no qualifying diagnosis"));
     // Exactly 14 days is enough.
     r.infection_history[1].date = date("2021-02-25");
-    let v = policy("recovered-traveller").evaluate(&cert(r), checking());
+    let v = policy("recovered-traveller").evaluate(&verified(&cert(r)), checking());
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
 }
 
@@ -352,7 +374,7 @@ fn a_diagnosis_too_recent_is_refused() {
 fn one_laboratory_only_is_refused() {
     let mut r = recovered();
     r.recovery_tests.pop();
-    let v = policy("recovered-traveller").evaluate(&cert(r), checking());
+    let v = policy("recovered-traveller").evaluate(&verified(&cert(r)), checking());
     assert_eq!(v.outcome, Outcome::Refused);
     let reason = reason(&v, "recovered");
     assert_eq!(reason.matched, [history(1), recovery(0)]);
@@ -368,7 +390,7 @@ fn the_same_laboratory_twice_counts_once() {
     let mut r = recovered();
     // Same laboratory written differently: case and spacing do not matter.
     r.recovery_tests[1].laboratory.name = "CHUGHTAI   lab".into();
-    let v = policy("recovered-traveller").evaluate(&cert(r), checking());
+    let v = policy("recovered-traveller").evaluate(&verified(&cert(r)), checking());
     assert_eq!(v.outcome, Outcome::Refused, "{}", v.explain());
     let reason = reason(&v, "recovered");
     assert_eq!(reason.matched, [history(1), recovery(0)]);
@@ -387,7 +409,7 @@ fn the_same_laboratory_twice_counts_once() {
 fn without_a_diagnosis_the_rule_fails_and_other_history_is_not_listed() {
     let mut r = recovered();
     r.infection_history.truncate(1); // only the earlier positive NAT
-    let v = policy("recovered-traveller").evaluate(&cert(r), checking());
+    let v = policy("recovered-traveller").evaluate(&verified(&cert(r)), checking());
     assert_eq!(v.outcome, Outcome::Refused);
     let reason = reason(&v, "recovered");
     assert!(reason.message.contains("no qualifying diagnosis"));
@@ -399,7 +421,7 @@ fn without_a_diagnosis_the_rule_fails_and_other_history_is_not_listed() {
     // No history at all: refused as well.
     let mut r = recovered();
     r.infection_history.clear();
-    let v = policy("recovered-traveller").evaluate(&cert(r), checking());
+    let v = policy("recovered-traveller").evaluate(&verified(&cert(r)), checking());
     assert_eq!(v.outcome, Outcome::Refused);
 }
 
@@ -407,7 +429,7 @@ fn without_a_diagnosis_the_rule_fails_and_other_history_is_not_listed() {
 fn recovery_nats_must_be_negative_after_the_diagnosis_and_inside_the_window() {
     let mut r = recovered();
     r.recovery_tests[0].result = NatResult::Positive;
-    let v = policy("recovered-traveller").evaluate(&cert(r), checking());
+    let v = policy("recovered-traveller").evaluate(&verified(&cert(r)), checking());
     assert_eq!(v.outcome, Outcome::Refused);
     assert_eq!(
         reason(&v, "recovered").mismatches[0].why,
@@ -418,7 +440,7 @@ fn recovery_nats_must_be_negative_after_the_diagnosis_and_inside_the_window() {
 
     let mut r = recovered();
     r.recovery_tests[0].sampled_at = ts("2021-01-02T09:00:00Z");
-    let v = policy("recovered-traveller").evaluate(&cert(r), checking());
+    let v = policy("recovered-traveller").evaluate(&verified(&cert(r)), checking());
     assert_eq!(v.outcome, Outcome::Refused);
     assert_eq!(
         reason(&v, "recovered").mismatches[0].why,
@@ -432,7 +454,7 @@ fn recovery_nats_must_be_negative_after_the_diagnosis_and_inside_the_window() {
     let mut r = recovered();
     r.journey.as_mut().unwrap().departure_at = Some(ts("2021-04-19T09:15:00Z"));
     r.nat_tests[0].sampled_at = ts("2021-04-19T08:00:00Z");
-    let v = policy("recovered-traveller").evaluate(&cert(r), checking());
+    let v = policy("recovered-traveller").evaluate(&verified(&cert(r)), checking());
     assert_eq!(v.outcome, Outcome::Refused, "{}", v.explain());
     assert!(matches!(
         reason(&v, "recovered").mismatches[0].why,
@@ -444,7 +466,7 @@ fn recovery_nats_must_be_negative_after_the_diagnosis_and_inside_the_window() {
 fn an_unknown_history_kind_or_disease_needs_review() {
     let mut r = recovered();
     r.infection_history[1].kind = HistoryKind::Unknown(7);
-    let v = policy("recovered-traveller").evaluate(&cert(r), checking());
+    let v = policy("recovered-traveller").evaluate(&verified(&cert(r)), checking());
     assert_eq!(v.outcome, Outcome::NeedsReview, "{}", v.explain());
     assert_eq!(
         reason(&v, "recovered").mismatches[0].why,
@@ -455,12 +477,12 @@ fn an_unknown_history_kind_or_disease_needs_review() {
     );
     let mut r = recovered();
     r.infection_history[1].disease = Disease::Unknown(40);
-    let v = policy("recovered-traveller").evaluate(&cert(r), checking());
+    let v = policy("recovered-traveller").evaluate(&verified(&cert(r)), checking());
     assert_eq!(v.outcome, Outcome::NeedsReview, "{}", v.explain());
     // A diagnosis of another known disease does not count.
     let mut r = recovered();
     r.infection_history[1].disease = Disease::InfluenzaA;
-    let v = policy("recovered-traveller").evaluate(&cert(r), checking());
+    let v = policy("recovered-traveller").evaluate(&verified(&cert(r)), checking());
     assert_eq!(v.outcome, Outcome::Refused);
 }
 
@@ -474,13 +496,13 @@ fn test_windows_count_from_the_departure_time_when_no_boarding_time_is_given() {
         travelcert::policy::journey_departure(c.record.journey.as_ref().unwrap()),
         Some(ts("2021-03-11T03:00:00Z"))
     );
-    let v = policy("recent-negative-nat").evaluate(&c, late);
+    let v = policy("recent-negative-nat").evaluate(&verified(&c), late);
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
     assert_eq!(v.reference.kind, ReferenceKind::Departure);
     // Without a departure time the same check counts from the moment of checking.
     let mut r = recovered();
     r.journey.as_mut().unwrap().departure_at = None;
-    let v = policy("recent-negative-nat").evaluate(&cert(r), late);
+    let v = policy("recent-negative-nat").evaluate(&verified(&cert(r)), late);
     assert_eq!(v.outcome, Outcome::Refused);
     assert_eq!(v.reference.kind, ReferenceKind::Checking);
 }
@@ -509,9 +531,13 @@ fn recovered_rule_files_are_checked() {
     .unwrap();
     let mut r = recovered();
     r.recovery_tests[1].laboratory.name = "Chughtai Lab".into();
-    assert_eq!(p.evaluate(&cert(r), checking()).outcome, Outcome::Refused);
     assert_eq!(
-        p.evaluate(&cert(recovered()), checking()).outcome,
+        p.evaluate(&verified(&cert(r)), checking()).outcome,
+        Outcome::Refused
+    );
+    assert_eq!(
+        p.evaluate(&verified(&cert(recovered())), checking())
+            .outcome,
         Outcome::Accepted
     );
 }
@@ -521,7 +547,7 @@ fn recovered_rule_files_are_checked() {
 #[test]
 fn views_show_the_diagnosis_and_recovery_nats_but_nothing_else_of_the_history() {
     let c = cert(recovered());
-    let v = policy("recovered-traveller").evaluate(&c, checking());
+    let v = policy("recovered-traveller").evaluate(&verified(&c), checking());
     let view = serde_json::to_string(&v.view(&c)).unwrap();
     for needed in [
         "ZHANG",
@@ -566,7 +592,7 @@ fn views_show_the_diagnosis_and_recovery_nats_but_nothing_else_of_the_history() 
 #[test]
 fn a_policy_without_a_recovered_rule_never_shows_the_history() {
     let c = cert(recovered());
-    let v = policy("recent-negative-nat").evaluate(&c, checking());
+    let v = policy("recent-negative-nat").evaluate(&verified(&c), checking());
     let view = serde_json::to_string(&v.view(&c)).unwrap();
     for private in [
         "diagnosis",

@@ -14,7 +14,7 @@ mod common;
 
 #[cfg(feature = "issue")]
 mod batch;
-#[cfg(all(feature = "issue", feature = "encrypt"))]
+#[cfg(all(feature = "issue", feature = "encrypt", feature = "hazmat"))]
 mod encrypt;
 #[cfg(feature = "issue")]
 mod history;
@@ -22,6 +22,7 @@ mod history;
 mod malformed;
 #[cfg(feature = "issue")]
 mod offline_data;
+#[cfg(feature = "issue")]
 mod policies;
 #[cfg(feature = "issue")]
 mod roundtrip;

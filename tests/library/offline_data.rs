@@ -136,7 +136,7 @@ fn border_check(
         .with_revocations(revoked)
         .verify(text, now)
         .map_err(|e| e.name().to_owned())?;
-    Ok(policy.evaluate(&verified.certificate, moment))
+    Ok(policy.evaluate(&verified, moment))
 }
 
 /// name, trust file, revocation file, state before loading, rules file,
@@ -494,7 +494,7 @@ fn trust_lists_export_and_import_json_and_several_countries_merge() {
     let pk_issuer = Issuer::new(signer(&TEST1_SEED), pk);
     let pk_cert = |r: &HealthRecord| pk_issuer.issue(r, &params()).unwrap().text;
     let ok = verifier.verify(&pk_cert(&vacc_only), t(VERIFY_AT)).unwrap();
-    assert_eq!(ok.key_country, pk);
+    assert_eq!(ok.key_country(), pk);
     assert_eq!(
         verifier
             .verify(&pk_cert(&sample()), t(VERIFY_AT))

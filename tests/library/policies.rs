@@ -38,6 +38,26 @@ fn cert(record: HealthRecord) -> Certificate {
     }
 }
 
+/// Signs `c` with a test key and verifies it through a real verifier: a
+/// policy takes only verified certificates.
+fn verified(c: &Certificate) -> travelcert::verify::Verified {
+    use travelcert::cose::{sign1, Algorithm, ProtectedHeader};
+    use travelcert::keys::{Ed25519Signer, Signer};
+    use travelcert::trust::{TrustStore, TrustedKey};
+    let signer = Ed25519Signer::from_seed(&[9; 32]);
+    let header = ProtectedHeader {
+        alg: Algorithm::Ed25519,
+        kid: signer.public_key().kid(),
+    };
+    let payload = travelcert::codec::claims::encode_claims(c);
+    let cose = sign1::sign(&header, &payload, |m| signer.sign(m)).unwrap();
+    let mut store = TrustStore::new();
+    store.add(TrustedKey::new(signer.public_key(), c.issuer));
+    travelcert::verify::Verifier::new(store)
+        .verify(&travelcert::codec::cose_to_text(&cose, None), c.issued_at)
+        .unwrap()
+}
+
 fn t(rfc3339: &str) -> Timestamp {
     Timestamp::parse_rfc3339(rfc3339).unwrap()
 }
@@ -76,7 +96,8 @@ const NAT1: RecordRef = RecordRef {
 fn entry_rule_accepts_the_double_nat_sample_through_the_vaccinated_igg_exception() {
     let c = cert(record("traveller-double-nat"));
     // 14:00 in Beijing is 06:00 UTC: 45.5 and 43 hours after the two samples.
-    let v = policy("entry-double-nat").evaluate(&c, boarding("2021-03-12T14:00:00+08:00"));
+    let v =
+        policy("entry-double-nat").evaluate(&verified(&c), boarding("2021-03-12T14:00:00+08:00"));
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
     assert_eq!(v.reference.kind, ReferenceKind::Boarding);
     assert_eq!(v.reference.at, t("2021-03-12T06:00:00Z"));
@@ -98,7 +119,7 @@ fn entry_rule_accepts_the_double_nat_sample_through_the_vaccinated_igg_exception
 #[test]
 fn entry_rule_refuses_the_core_sample_naming_the_rules_and_the_record() {
     let c = cert(record("traveller"));
-    let v = policy("entry-double-nat").evaluate(&c, boarding("2021-03-11T10:00:00Z"));
+    let v = policy("entry-double-nat").evaluate(&verified(&c), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     assert_eq!(
         rules(&v),
@@ -131,7 +152,8 @@ fn two_tests_from_one_laboratory_count_once() {
     let mut r = record("traveller-double-nat");
     // Same laboratory, written differently.
     r.nat_tests[1].laboratory.name = "dr.  essa LABORATORY".into();
-    let v = policy("entry-double-nat").evaluate(&cert(r), boarding("2021-03-11T10:00:00Z"));
+    let v =
+        policy("entry-double-nat").evaluate(&verified(&cert(r)), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     let nat = reason(&v, "double-nat");
     assert_eq!(nat.found, Some(1));
@@ -149,10 +171,11 @@ fn the_48_hour_window_is_inclusive_and_measured_from_boarding() {
     let c = cert(record("traveller-double-nat"));
     // First NAT sampled 2021-03-10T08:30Z: exactly 48 h later still counts.
     assert_eq!(
-        p.evaluate(&c, boarding("2021-03-12T08:30:00Z")).outcome,
+        p.evaluate(&verified(&c), boarding("2021-03-12T08:30:00Z"))
+            .outcome,
         Outcome::Accepted
     );
-    let v = p.evaluate(&c, boarding("2021-03-12T08:30:01Z"));
+    let v = p.evaluate(&verified(&c), boarding("2021-03-12T08:30:01Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     let nat = reason(&v, "double-nat");
     assert!(matches!(
@@ -160,7 +183,7 @@ fn the_48_hour_window_is_inclusive_and_measured_from_boarding() {
         Why::SampledBeforeWindow { .. }
     ));
     // A boarding time before the sample: sampled after the reference moment.
-    let v = p.evaluate(&c, boarding("2021-03-10T09:00:00Z"));
+    let v = p.evaluate(&verified(&c), boarding("2021-03-10T09:00:00Z"));
     assert!(reason(&v, "double-nat")
         .mismatches
         .iter()
@@ -171,7 +194,8 @@ fn the_48_hour_window_is_inclusive_and_measured_from_boarding() {
 fn positive_igg_is_refused_without_a_complete_vaccination_series() {
     let mut r = record("traveller-double-nat");
     r.vaccinations.truncate(1); // dose 1 of 2 only
-    let v = policy("entry-double-nat").evaluate(&cert(r), boarding("2021-03-11T10:00:00Z"));
+    let v =
+        policy("entry-double-nat").evaluate(&verified(&cert(r)), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     let ids: Vec<_> = rules(&v).into_iter().map(|(r, _)| r).collect();
     assert_eq!(
@@ -195,7 +219,8 @@ fn positive_igg_is_refused_without_a_complete_vaccination_series() {
 #[test]
 fn without_a_boarding_time_the_entry_rule_needs_review_and_says_so() {
     let c = cert(record("traveller-double-nat"));
-    let v = policy("entry-double-nat").evaluate(&c, Moment::checking(t("2021-03-11T10:00:00Z")));
+    let v = policy("entry-double-nat")
+        .evaluate(&verified(&c), Moment::checking(t("2021-03-11T10:00:00Z")));
     assert_eq!(v.reference.kind, ReferenceKind::Checking);
     assert_eq!(v.outcome, Outcome::NeedsReview);
     let last = v.reasons.last().unwrap();
@@ -203,7 +228,7 @@ fn without_a_boarding_time_the_entry_rule_needs_review_and_says_so() {
     assert!(last.message.contains("moment of checking"));
     // A refusal stays a refusal.
     let v = policy("entry-double-nat").evaluate(
-        &cert(record("traveller")),
+        &verified(&cert(record("traveller"))),
         Moment::checking(t("2021-03-11T10:00:00Z")),
     );
     assert_eq!(v.outcome, Outcome::Refused);
@@ -215,14 +240,14 @@ fn without_a_boarding_time_the_entry_rule_needs_review_and_says_so() {
 fn vaccination_only_rule_counts_days_since_the_completing_dose() {
     let p = policy("vaccination-only");
     let c = cert(record("traveller")); // dose 2/2 on 2021-01-26
-    let v = p.evaluate(&c, boarding("2021-03-11T10:00:00Z"));
+    let v = p.evaluate(&verified(&c), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
     assert_eq!(
         reason(&v, "vaccinated").matched[0].to_string(),
         "vaccinations[1]"
     );
     // 13 days after the second dose: too soon; dose 1 does not complete the series.
-    let v = p.evaluate(&c, boarding("2021-02-08T23:59:59Z"));
+    let v = p.evaluate(&verified(&c), boarding("2021-02-08T23:59:59Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     let whys: Vec<_> = reason(&v, "vaccinated")
         .mismatches
@@ -243,15 +268,17 @@ fn vaccination_only_rule_counts_days_since_the_completing_dose() {
         ]
     );
     assert_eq!(
-        p.evaluate(&c, boarding("2021-02-09T00:00:00Z")).outcome,
+        p.evaluate(&verified(&c), boarding("2021-02-09T00:00:00Z"))
+            .outcome,
         Outcome::Accepted
     );
     // 2022-01-26 is 365 days later: accepted; the next day refused.
     assert_eq!(
-        p.evaluate(&c, boarding("2022-01-26T23:00:00Z")).outcome,
+        p.evaluate(&verified(&c), boarding("2022-01-26T23:00:00Z"))
+            .outcome,
         Outcome::Accepted
     );
-    let v = p.evaluate(&c, boarding("2022-01-27T00:00:00Z"));
+    let v = p.evaluate(&verified(&c), boarding("2022-01-27T00:00:00Z"));
     assert!(reason(&v, "vaccinated").mismatches.iter().any(|m| m.why
         == Why::TooLongAfterDose {
             days: 366,
@@ -267,7 +294,7 @@ fn day_counts_follow_the_utc_calendar_across_month_ends_and_leap_days() {
     r.vaccinations[0].dose = 2;
     let mut at = |dose: &str, boarding_at: &str| {
         r.vaccinations[0].date = Date::parse(dose).unwrap();
-        let v = p.evaluate(&cert(r.clone()), boarding(boarding_at));
+        let v = p.evaluate(&verified(&cert(r.clone())), boarding(boarding_at));
         (v.outcome, reason(&v, "vaccinated").clone())
     };
     // Leap year: 2024-02-15 + 14 days = 2024-02-29.
@@ -318,7 +345,10 @@ fn an_unknown_product_code_needs_review_an_unlisted_known_one_is_refused() {
     for v in &mut r.vaccinations {
         v.product = VaccineProduct::Unknown(42);
     }
-    let v = p.evaluate(&cert(r.clone()), boarding("2021-03-11T10:00:00Z"));
+    let v = p.evaluate(
+        &verified(&cert(r.clone())),
+        boarding("2021-03-11T10:00:00Z"),
+    );
     assert_eq!(v.outcome, Outcome::NeedsReview, "{}", v.explain());
     assert!(reason(&v, "vaccinated").mismatches.iter().any(|m| m.why
         == Why::UnknownCode {
@@ -330,7 +360,10 @@ fn an_unknown_product_code_needs_review_an_unlisted_known_one_is_refused() {
     if let travelcert::policy::Rule::Vaccination(rule) = &mut only.rule {
         rule.products = Some(vec![VaccineProduct::Bnt162b2]);
     }
-    let v = only.evaluate(&cert(record("traveller")), boarding("2021-03-11T10:00:00Z"));
+    let v = only.evaluate(
+        &verified(&cert(record("traveller"))),
+        boarding("2021-03-11T10:00:00Z"),
+    );
     assert_eq!(v.outcome, Outcome::Refused);
     assert!(reason(&v, "vaccinated")
         .message
@@ -343,7 +376,7 @@ fn an_unknown_product_code_needs_review_an_unlisted_known_one_is_refused() {
 fn recent_nat_rule_accepts_within_72_hours_and_refuses_after() {
     let p = policy("recent-negative-nat");
     let c = cert(record("traveller")); // NAT sampled 2021-03-10T08:30Z
-    let v = p.evaluate(&c, boarding("2021-03-13T08:30:00Z"));
+    let v = p.evaluate(&verified(&c), boarding("2021-03-13T08:30:00Z"));
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
     assert_eq!(
         rules(&v),
@@ -352,7 +385,7 @@ fn recent_nat_rule_accepts_within_72_hours_and_refuses_after() {
             ("no-recent-positive", RuleStatus::Satisfied)
         ]
     );
-    let v = p.evaluate(&c, boarding("2021-03-13T08:30:01Z"));
+    let v = p.evaluate(&verified(&c), boarding("2021-03-13T08:30:01Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     assert_eq!(rules(&v), [("negative-nat-72h", RuleStatus::NotSatisfied)]);
 }
@@ -365,7 +398,7 @@ fn recent_nat_rule_refuses_a_recent_positive_and_reviews_an_unknown_method() {
     positive.result = NatResult::Positive;
     positive.sampled_at = t("2021-03-05T08:00:00Z");
     r.nat_tests.push(positive);
-    let v = p.evaluate(&cert(r), boarding("2021-03-11T10:00:00Z"));
+    let v = p.evaluate(&verified(&cert(r)), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::Refused);
     assert_eq!(
         rules(&v),
@@ -381,11 +414,14 @@ fn recent_nat_rule_refuses_a_recent_positive_and_reviews_an_unknown_method() {
 
     let mut r = record("traveller");
     r.nat_tests[0].method = NatMethod::Unknown(9);
-    let v = p.evaluate(&cert(r.clone()), boarding("2021-03-11T10:00:00Z"));
+    let v = p.evaluate(
+        &verified(&cert(r.clone())),
+        boarding("2021-03-11T10:00:00Z"),
+    );
     assert_eq!(v.outcome, Outcome::NeedsReview, "{}", v.explain());
     // Other-NAAT is known and not accepted: refused.
     r.nat_tests[0].method = NatMethod::OtherNaat;
-    let v = p.evaluate(&cert(r), boarding("2021-03-11T10:00:00Z"));
+    let v = p.evaluate(&verified(&cert(r)), boarding("2021-03-11T10:00:00Z"));
     assert_eq!(v.outcome, Outcome::Refused);
 }
 
@@ -409,7 +445,7 @@ fn the_reference_is_boarding_else_checking_time() {
 #[test]
 fn views_carry_only_what_the_rules_needed() {
     let c = cert(record("traveller"));
-    let v = policy("entry-double-nat").evaluate(&c, boarding("2021-03-11T10:00:00Z"));
+    let v = policy("entry-double-nat").evaluate(&verified(&c), boarding("2021-03-11T10:00:00Z"));
     let view = serde_json::to_string(&v.view(&c)).unwrap();
     // Identity for the document check.
     for needed in [
@@ -447,7 +483,7 @@ fn views_carry_only_what_the_rules_needed() {
     }
     // Antibody quantities never appear in a view.
     let c2 = cert(record("traveller-double-nat"));
-    let v2 = policy("entry-double-nat").evaluate(&c2, boarding("2021-03-11T10:00:00Z"));
+    let v2 = policy("entry-double-nat").evaluate(&verified(&c2), boarding("2021-03-11T10:00:00Z"));
     let view2 = serde_json::to_string(&v2.view(&c2)).unwrap();
     assert!(view2.contains("\"igg\"") && !view2.contains("BAU"));
 }
@@ -517,7 +553,7 @@ const fn history(index: usize) -> RecordRef {
 fn a_newer_diagnosis_too_recent_defeats_an_older_one() {
     let p = policy("recovered-traveller");
     // The legitimate case: the diagnosis of 2021-01-03 and two recovery NATs.
-    let v = p.evaluate(&cert(recovered()), before_departure());
+    let v = p.evaluate(&verified(&cert(recovered())), before_departure());
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
     assert_eq!(reason(&v, "recovered").matched[0], history(1));
     // The attack: a new infection diagnosed 6 days before departure. The old
@@ -525,7 +561,7 @@ fn a_newer_diagnosis_too_recent_defeats_an_older_one() {
     // longer count.
     let mut r = recovered();
     r.infection_history.push(diagnosis("2021-03-05"));
-    let v = p.evaluate(&cert(r), before_departure());
+    let v = p.evaluate(&verified(&cert(r)), before_departure());
     assert_eq!(v.outcome, Outcome::Refused, "{}", v.explain());
     let rec = reason(&v, "recovered");
     assert_eq!(rec.status, RuleStatus::NotSatisfied);
@@ -547,7 +583,7 @@ fn a_newer_diagnosis_too_recent_defeats_an_older_one() {
     // The order of the entries does not matter.
     let mut r = recovered();
     r.infection_history.insert(0, diagnosis("2021-03-05"));
-    let v = p.evaluate(&cert(r), before_departure());
+    let v = p.evaluate(&verified(&cert(r)), before_departure());
     assert_eq!(v.outcome, Outcome::Refused, "{}", v.explain());
 }
 
@@ -558,7 +594,7 @@ fn recovery_nats_count_only_after_the_latest_diagnosis() {
     // recovery NATs were taken before it.
     let mut r = recovered();
     r.infection_history.push(diagnosis("2021-02-19"));
-    let v = p.evaluate(&cert(r.clone()), before_departure());
+    let v = p.evaluate(&verified(&cert(r.clone())), before_departure());
     assert_eq!(v.outcome, Outcome::Refused, "{}", v.explain());
     let rec = reason(&v, "recovered");
     assert_eq!(rec.matched, [history(2)]);
@@ -571,7 +607,7 @@ fn recovery_nats_count_only_after_the_latest_diagnosis() {
     // Recovery NATs from two laboratories after the new diagnosis: accepted.
     r.recovery_tests[0].sampled_at = t("2021-02-25T09:00:00Z");
     r.recovery_tests[1].sampled_at = t("2021-02-26T09:00:00Z");
-    let v = p.evaluate(&cert(r), before_departure());
+    let v = p.evaluate(&verified(&cert(r)), before_departure());
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
     assert_eq!(reason(&v, "recovered").matched[0], history(2));
 }
@@ -582,7 +618,10 @@ fn a_diagnosis_after_the_reference_moment_defeats_the_recovered_rule() {
     // Diagnosed the day after departure, checked two days after departure.
     let mut r = recovered();
     r.infection_history.push(diagnosis("2021-03-12"));
-    let v = p.evaluate(&cert(r), Moment::checking(t("2021-03-13T03:00:00Z")));
+    let v = p.evaluate(
+        &verified(&cert(r)),
+        Moment::checking(t("2021-03-13T03:00:00Z")),
+    );
     assert_eq!(v.outcome, Outcome::Refused, "{}", v.explain());
     assert_eq!(
         reason(&v, "recovered").mismatches[0].why,
@@ -600,7 +639,7 @@ fn an_unknown_history_entry_after_the_diagnosis_needs_review() {
     let mut entry = diagnosis("2021-03-05");
     entry.kind = HistoryKind::Unknown(7);
     r.infection_history.push(entry.clone());
-    let v = p.evaluate(&cert(r), before_departure());
+    let v = p.evaluate(&verified(&cert(r)), before_departure());
     assert_eq!(v.outcome, Outcome::NeedsReview, "{}", v.explain());
     assert_eq!(
         reason(&v, "recovered").mismatches[0],
@@ -616,7 +655,7 @@ fn an_unknown_history_entry_after_the_diagnosis_needs_review() {
     let mut r = recovered();
     entry.date = Date::parse("2021-01-01").unwrap();
     r.infection_history.push(entry);
-    let v = p.evaluate(&cert(r), before_departure());
+    let v = p.evaluate(&verified(&cert(r)), before_departure());
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
 }
 
@@ -631,7 +670,7 @@ fn after_departure() -> Moment {
 fn a_positive_nat_sampled_after_the_departure_time_excludes() {
     let p = policy("recent-negative-nat");
     // The legitimate case: a negative NAT 18.5 hours before departure.
-    let v = p.evaluate(&cert(recovered()), after_departure());
+    let v = p.evaluate(&verified(&cert(recovered())), after_departure());
     assert_eq!(v.reference.kind, ReferenceKind::Departure);
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
     // The attack: a positive NAT sampled after departure, before the check.
@@ -640,7 +679,7 @@ fn a_positive_nat_sampled_after_the_departure_time_excludes() {
     positive.result = NatResult::Positive;
     positive.sampled_at = t("2021-03-11T12:00:00Z");
     r.nat_tests.push(positive);
-    let v = p.evaluate(&cert(r.clone()), after_departure());
+    let v = p.evaluate(&verified(&cert(r.clone())), after_departure());
     assert_eq!(v.outcome, Outcome::Refused, "{}", v.explain());
     assert_eq!(
         rules(&v),
@@ -659,7 +698,7 @@ fn a_positive_nat_sampled_after_the_departure_time_excludes() {
     );
     // Sampled after the moment of checking, it is not counted.
     r.nat_tests[1].sampled_at = t("2021-03-11T20:00:01Z");
-    let v = p.evaluate(&cert(r), after_departure());
+    let v = p.evaluate(&verified(&cert(r)), after_departure());
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
 }
 
@@ -668,7 +707,7 @@ fn a_requirement_still_counts_only_tests_up_to_the_reference_moment() {
     // A negative NAT sampled after departure does not meet the requirement.
     let mut r = recovered();
     r.nat_tests[0].sampled_at = t("2021-03-11T12:00:00Z");
-    let v = policy("recent-negative-nat").evaluate(&cert(r.clone()), after_departure());
+    let v = policy("recent-negative-nat").evaluate(&verified(&cert(r.clone())), after_departure());
     assert_eq!(v.outcome, Outcome::Refused, "{}", v.explain());
     assert_eq!(
         reason(&v, "negative-nat-72h").mismatches[0].why,
@@ -683,9 +722,9 @@ fn a_requirement_still_counts_only_tests_up_to_the_reference_moment() {
                 {"kind": "nat", "id": "negative", "results": ["negative"], "within_hours": 72}]}]}}"#,
     )
     .unwrap();
-    let v = twice.evaluate(&cert(r), after_departure());
+    let v = twice.evaluate(&verified(&cert(r)), after_departure());
     assert_eq!(v.outcome, Outcome::Refused, "{}", v.explain());
-    let v = twice.evaluate(&cert(recovered()), after_departure());
+    let v = twice.evaluate(&verified(&cert(recovered())), after_departure());
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
 }
 
@@ -697,11 +736,11 @@ fn a_departure_time_more_than_72_hours_before_the_check_needs_review() {
     assert_eq!(p.reference_within_hours, 72);
     let c = cert(recovered()); // departure 2021-03-11T03:00Z
                                // Exactly 72 hours later: accepted.
-    let v = p.evaluate(&c, Moment::checking(t("2021-03-14T03:00:00Z")));
+    let v = p.evaluate(&verified(&c), Moment::checking(t("2021-03-14T03:00:00Z")));
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
     // The attack: the same certificate shown long after its departure time.
     for late in ["2021-03-14T03:00:01Z", "2023-06-01T00:00:00Z"] {
-        let v = p.evaluate(&c, Moment::checking(t(late)));
+        let v = p.evaluate(&verified(&c), Moment::checking(t(late)));
         assert_eq!(v.outcome, Outcome::NeedsReview, "{}", v.explain());
         assert_eq!(v.reference.kind, ReferenceKind::Departure);
         let stale = reason(&v, "reference_within_hours");
@@ -718,14 +757,17 @@ fn a_departure_time_more_than_72_hours_before_the_check_needs_review() {
             stale.message
         );
     }
-    let v = p.evaluate(&c, Moment::checking(t("2021-03-14T04:00:00Z")));
+    let v = p.evaluate(&verified(&c), Moment::checking(t("2021-03-14T04:00:00Z")));
     assert!(reason(&v, "reference_within_hours")
         .message
         .contains("73 hours before"));
     // A refusal stays a refusal.
     let mut r = recovered();
     r.nat_tests[0].result = NatResult::Positive;
-    let v = p.evaluate(&cert(r), Moment::checking(t("2023-06-01T00:00:00Z")));
+    let v = p.evaluate(
+        &verified(&cert(r)),
+        Moment::checking(t("2023-06-01T00:00:00Z")),
+    );
     assert_eq!(v.outcome, Outcome::Refused, "{}", v.explain());
 }
 
@@ -735,12 +777,12 @@ fn a_boarding_time_far_from_the_check_needs_review() {
     let c = cert(record("traveller"));
     let checked = t("2021-03-11T01:00:00Z");
     let v = p.evaluate(
-        &c,
+        &verified(&c),
         Moment::checking(checked).with_boarding(t("2021-03-14T01:00:00Z")),
     );
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
     let v = p.evaluate(
-        &c,
+        &verified(&c),
         Moment::checking(checked).with_boarding(t("2021-03-20T01:00:00Z")),
     );
     assert_eq!(v.outcome, Outcome::NeedsReview, "{}", v.explain());
@@ -748,7 +790,7 @@ fn a_boarding_time_far_from_the_check_needs_review() {
         .message
         .contains("boarding time (2021-03-20T01:00:00Z) is 216 hours after"));
     // Without a boarding or departure time, the moment of checking is never stale.
-    let v = p.evaluate(&c, Moment::checking(t("2021-06-01T00:00:00Z")));
+    let v = p.evaluate(&verified(&c), Moment::checking(t("2021-06-01T00:00:00Z")));
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
 }
 
@@ -763,9 +805,9 @@ fn the_bound_on_the_reference_moment_is_configurable() {
     let p = Policy::from_json(json("24").as_bytes()).unwrap();
     assert_eq!(p.reference_within_hours, 24);
     let c = cert(recovered()); // departure 2021-03-11T03:00Z
-    let v = p.evaluate(&c, Moment::checking(t("2021-03-12T03:00:00Z")));
+    let v = p.evaluate(&verified(&c), Moment::checking(t("2021-03-12T03:00:00Z")));
     assert_eq!(v.outcome, Outcome::Accepted, "{}", v.explain());
-    let v = p.evaluate(&c, Moment::checking(t("2021-03-12T04:00:00Z")));
+    let v = p.evaluate(&verified(&c), Moment::checking(t("2021-03-12T04:00:00Z")));
     assert_eq!(v.outcome, Outcome::NeedsReview, "{}", v.explain());
     assert!(reason(&v, "reference_within_hours")
         .message

@@ -552,7 +552,7 @@ fn outcome(text: &str, store: &Value, verify_at: i64) -> (bool, Option<Value>, O
     match verifier.verify(text, t(verify_at)) {
         Ok(v) => (
             true,
-            Some(serde_json::to_value(&v.certificate).unwrap()),
+            Some(serde_json::to_value(v.certificate()).unwrap()),
             None,
         ),
         Err(e) => (false, None, Some(e.name().to_owned())),
@@ -703,5 +703,5 @@ fn each_invalid_vector_fails_for_its_own_reason() {
     let v = Verifier::new(store)
         .verify(&eddsa.text, t(VERIFY_AT))
         .unwrap();
-    assert_eq!(v.alg, Algorithm::EdDsa);
+    assert_eq!(v.alg(), Algorithm::EdDsa);
 }

@@ -233,8 +233,8 @@ pub(crate) fn verify(verifier: &Verifier, now: Timestamp, input: &Path) -> Resul
     for ((source, _), result) in sources.iter().zip(&results) {
         let entry = match result {
             Ok(v) => json!({"source": source, "valid": true,
-                            "issuer": v.certificate.issuer.to_string(),
-                            "certificate_id": v.certificate.certificate_id.to_string()}),
+                            "issuer": v.certificate().issuer.to_string(),
+                            "certificate_id": v.certificate().certificate_id.to_string()}),
             Err(e) => {
                 *errors.entry(e.name().to_owned()).or_default() += 1;
                 json!({"source": source, "valid": false, "error": e.name(),

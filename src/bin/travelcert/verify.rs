@@ -77,8 +77,8 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
     if let Some(b) = boarding.as_deref() {
         moment = moment.with_boarding(Timestamp::parse_rfc3339(b).map_err(usage)?);
     }
-    let verdict = policy.evaluate(&verified.certificate, moment);
-    print_json(&verdict.view(&verified.certificate))?;
+    let verdict = policy.evaluate(&verified, moment);
+    print_json(&verdict.view(verified.certificate()))?;
     eprintln!("{}", verdict.explain());
     match verdict.outcome {
         Outcome::Accepted => Ok(()),

@@ -1,14 +1,13 @@
 //! COSE_Encrypt0 (RFC 9052 §5.2), tag 16, mode 1 (FORMAT.md §13.2):
 //! `[protected: bstr .cbor {1: 3}, unprotected: {4: kid, 5: iv}, ciphertext: bstr]`.
 
-use super::{
+use super::enc::{
     check_protected, check_tag, enc_structure, iv, kid, label, open_array, read_unprotected,
     structure, ALG_A256GCM, CONTENT_PROTECTED, IV_LEN,
 };
 use crate::codec::cbor::{encode, Reader, Writer};
-use crate::encrypt::keys::SharedKey;
-use crate::encrypt::{EncryptError, ReaderKey, ReaderKeys};
 use crate::keys::Kid;
+use crate::keys::{EncryptError, ReaderKey, ReaderKeys, SharedKey};
 use crate::VerifyError;
 
 /// The CBOR tag of COSE_Encrypt0.
@@ -51,7 +50,7 @@ impl<'a> Encrypt0<'a> {
     }
 
     fn decrypt_with(&self, key: &SharedKey, protected: &[u8]) -> Option<Vec<u8>> {
-        super::open(
+        super::enc::open(
             key.bytes(),
             &self.iv,
             &enc_structure(CONTEXT, protected),
@@ -63,7 +62,7 @@ impl<'a> Encrypt0<'a> {
 /// Decrypts a COSE_Encrypt0 body with the shared key its kid names.
 pub fn open(bytes: &[u8], keys: &ReaderKeys) -> Result<Vec<u8>, VerifyError> {
     let e = Encrypt0::parse(bytes)?;
-    let kid_hex = e.kid.to_string();
+    let kid_hex = e.kid;
     let key = match keys.get(&e.kid) {
         None => return Err(VerifyError::ReaderKeyUnknown { kid: kid_hex }),
         Some(ReaderKey::X25519(_)) => {
@@ -83,7 +82,7 @@ pub fn open(bytes: &[u8], keys: &ReaderKeys) -> Result<Vec<u8>, VerifyError> {
         return Err(VerifyError::EncryptHeaderTampered);
     }
     let aad = enc_structure(CONTEXT, e.protected);
-    if super::tag_truncated(key.bytes(), &e.iv, &aad, e.ciphertext) {
+    if super::enc::tag_truncated(key.bytes(), &e.iv, &aad, e.ciphertext) {
         return Err(VerifyError::AuthTagTruncated {
             len: e.ciphertext.len(),
         });
@@ -104,7 +103,7 @@ pub fn open(bytes: &[u8], keys: &ReaderKeys) -> Result<Vec<u8>, VerifyError> {
 /// Encrypts `plaintext` under `key` with `iv`.
 pub fn seal(plaintext: &[u8], key: &SharedKey, iv: &[u8; IV_LEN]) -> Result<Vec<u8>, EncryptError> {
     let aad = enc_structure(CONTEXT, &CONTENT_PROTECTED);
-    let ciphertext = super::seal(key.bytes(), iv, &aad, plaintext)?;
+    let ciphertext = super::enc::seal(key.bytes(), iv, &aad, plaintext)?;
     let unprotected = encode(|w| {
         w.map_sorted(vec![
             (

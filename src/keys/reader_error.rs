@@ -1,4 +1,6 @@
 //! Errors of the encryption boundary: loading reader keys and encrypting.
+//! They live with the keys (the lowest module that raises them) and are
+//! re-exported from `crate::encrypt`.
 //! Decryption failures are [`crate::VerifyError`] variants (FORMAT.md §13.6).
 
 use crate::VerifyError;

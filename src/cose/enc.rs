@@ -1,9 +1,8 @@
-//! The COSE encryption structures (RFC 9052 §5, RFC 9053), one module each,
-//! and what they share: the protected headers, the Enc_structure, AES-256-GCM
+//! What the COSE encryption structures (RFC 9052 §5, RFC 9053) share: the protected headers, the Enc_structure, AES-256-GCM
 //! and the ECDH-ES + HKDF-256 key derivation (FORMAT.md §13).
 //!
-//! - [`encrypt0`]: COSE_Encrypt0 (tag 16), mode 1.
-//! - [`encrypt`]: COSE_Encrypt (tag 96) with one recipient, mode 2.
+//! - [`super::encrypt0`]: COSE_Encrypt0 (tag 16), mode 1.
+//! - [`super::encrypt`]: COSE_Encrypt (tag 96) with one recipient, mode 2.
 //!
 //! Parsing decodes straight into typed structures with the strict
 //! `codec::cbor::Reader` (definite lengths, counts checked against the
@@ -17,12 +16,9 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::codec::cbor::{Reader, Writer};
-use crate::encrypt::EncryptError;
+use crate::keys::EncryptError;
 use crate::keys::Kid;
 use crate::VerifyError;
-
-pub mod encrypt;
-pub mod encrypt0;
 
 /// COSE algorithm 3: AES-GCM with a 256-bit key and a 128-bit tag.
 pub const ALG_A256GCM: i64 = 3;
@@ -37,17 +33,8 @@ pub const IV_LEN: usize = 12;
 /// AES-GCM tag length in bytes.
 pub const TAG_LEN: usize = 16;
 
-/// Header labels used here (RFC 9052 §3.1, RFC 9053 §6.4).
-pub mod label {
-    /// Algorithm.
-    pub const ALG: i64 = 1;
-    /// Key id.
-    pub const KID: i64 = 4;
-    /// IV.
-    pub const IV: i64 = 5;
-    /// Ephemeral sender key (COSE_Key).
-    pub const EPHEMERAL_KEY: i64 = -1;
-}
+/// The header labels, shared by every COSE structure (see [`crate::cose::label`]).
+pub use super::label;
 
 /// The Enc_structure `[context, protected, h'']` (RFC 9052 §5.3): the AAD.
 pub fn enc_structure(context: &str, protected: &[u8]) -> Vec<u8> {

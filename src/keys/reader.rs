@@ -18,8 +18,7 @@ use std::fmt;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use super::{EncryptError, ReaderKeyError};
-use crate::keys::Kid;
+use super::{EncryptError, Kid, ReaderKeyError};
 
 /// A shared AES-256-GCM reader key (mode 1). Zeroized on drop.
 #[derive(Clone)]

@@ -11,15 +11,14 @@
 
 use zeroize::Zeroizing;
 
-use super::{
+use super::enc::{
     check_protected, check_tag, derive_cek, enc_structure, iv, kid, label, open_array,
     read_unprotected, structure, structure_error, ALG_A256GCM, ALG_ECDH_ES_HKDF_256,
     CONTENT_PROTECTED, IV_LEN, RECIPIENT_PROTECTED,
 };
 use crate::codec::cbor::{encode, Reader, Writer};
-use crate::encrypt::keys::{ReaderPublicKey, ReaderSecretKey};
-use crate::encrypt::{EncryptError, ReaderKey, ReaderKeys};
 use crate::keys::Kid;
+use crate::keys::{EncryptError, ReaderKey, ReaderKeys, ReaderPublicKey, ReaderSecretKey};
 use crate::VerifyError;
 
 /// The CBOR tag of COSE_Encrypt.
@@ -110,7 +109,7 @@ impl<'a> Encrypt<'a> {
     fn tag_truncated(&self, key: &ReaderSecretKey) -> bool {
         let cek = self.cek(key, self.recipient_protected);
         let aad = enc_structure(CONTEXT, self.protected);
-        super::tag_truncated(&cek, &self.iv, &aad, self.ciphertext)
+        super::enc::tag_truncated(&cek, &self.iv, &aad, self.ciphertext)
     }
 
     fn decrypt_with(
@@ -120,7 +119,7 @@ impl<'a> Encrypt<'a> {
         recipient_protected: &[u8],
     ) -> Option<Vec<u8>> {
         let cek = self.cek(key, recipient_protected);
-        super::open(
+        super::enc::open(
             &cek,
             &self.iv,
             &enc_structure(CONTEXT, protected),
@@ -132,7 +131,7 @@ impl<'a> Encrypt<'a> {
 /// Decrypts a COSE_Encrypt body with the X25519 reader key its kid names.
 pub fn open(bytes: &[u8], keys: &ReaderKeys) -> Result<Vec<u8>, VerifyError> {
     let e = Encrypt::parse(bytes)?;
-    let kid_hex = e.kid.to_string();
+    let kid_hex = e.kid;
     let key = match keys.get(&e.kid) {
         None => return Err(VerifyError::ReaderKeyUnknown { kid: kid_hex }),
         Some(ReaderKey::Shared(_)) => {
@@ -192,7 +191,7 @@ pub fn seal(
         ));
     }
     let cek: Zeroizing<[u8; 32]> = derive_cek(shared.as_bytes(), &RECIPIENT_PROTECTED);
-    let ciphertext = super::seal(
+    let ciphertext = super::enc::seal(
         &cek,
         iv,
         &enc_structure(CONTEXT, &CONTENT_PROTECTED),

@@ -4,6 +4,12 @@
 //! checks: 32 bytes, a valid curve point, and not of small order (a weak key
 //! under which forged signatures would verify). Its [`Kid`] is the first 8 bytes
 //! of SHA-256 over the 32 raw key bytes.
+//!
+//! A [`Signer`] makes the signatures (an HSM, a KMS, or the in-memory
+//! [`Ed25519Signer`] of feature `issue`); issuers and list roots both use it.
+//!
+//! With feature `encrypt`, the reader keys of encrypted certificates live here
+//! too (`SharedKey`, `ReaderSecretKey`, `ReaderPublicKey`, `ReaderKeys`, FORMAT.md §13.4).
 
 use std::fmt;
 
@@ -11,7 +17,23 @@ use ed25519_dalek::pkcs8::spki::DecodePublicKey;
 use ed25519_dalek::VerifyingKey;
 use sha2::{Digest, Sha256};
 
-use crate::KeyError;
+mod error;
+#[cfg(feature = "encrypt")]
+pub mod reader;
+#[cfg(feature = "encrypt")]
+mod reader_error;
+mod signer;
+
+pub use error::{KeyError, SignError};
+#[cfg(feature = "encrypt")]
+pub use reader::{ReaderKey, ReaderKeys, ReaderPublicKey, ReaderSecretKey, Recipient, SharedKey};
+#[cfg(feature = "encrypt")]
+pub use reader_error::{EncryptError, ReaderKeyError};
+#[cfg(all(feature = "issue", feature = "verify"))]
+pub(crate) use signer::sign_cose;
+#[cfg(feature = "issue")]
+pub use signer::Ed25519Signer;
+pub use signer::Signer;
 
 /// Key id: the first 8 bytes of SHA-256 of the 32-byte raw public key.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
