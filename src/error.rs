@@ -238,11 +238,24 @@ pub enum VerifyError {
         /// `exp`, RFC 3339.
         expires_at: String,
     },
-    /// The certificate's issue time lies in the future (beyond the allowed clock skew).
+    /// The certificate's issue time (`iat`) or its `nbf` lies in the future
+    /// (beyond the allowed clock skew).
     #[error("the certificate is not valid before {issued_at}")]
     NotYetValid {
-        /// `iat`, RFC 3339.
+        /// The instant it becomes valid: `iat`, or `nbf` when that is later;
+        /// RFC 3339.
         issued_at: String,
+    },
+    /// The certificate's validity (`exp - iat`) exceeds the signing key's
+    /// `max_validity`.
+    #[error("the certificate is valid for {validity} s, more than the {max_validity} s key {kid} may sign")]
+    ValidityTooLong {
+        /// The key id, hex.
+        kid: String,
+        /// `exp - iat`, seconds.
+        validity: i64,
+        /// The key's limit, seconds.
+        max_validity: u64,
     },
     /// The health record breaks a rule of the model.
     #[error("invalid health record: {0}")]
@@ -360,6 +373,7 @@ impl VerifyError {
             Self::ExpiresBeforeIssued { .. } => "ExpiresBeforeIssued",
             Self::Expired { .. } => "Expired",
             Self::NotYetValid { .. } => "NotYetValid",
+            Self::ValidityTooLong { .. } => "ValidityTooLong",
             Self::InvalidRecord(_) => "InvalidRecord",
             Self::Encrypted { .. } => "Encrypted",
             Self::EncryptStructure { .. } => "EncryptStructure",
@@ -443,6 +457,12 @@ pub enum TrustError {
         /// The entry's position.
         index: usize,
     },
+    /// An entry's `max_validity` is 0.
+    #[error("trust store key #{index}: max_validity must be at least 1 second")]
+    MaxValidity {
+        /// The entry's position.
+        index: usize,
+    },
 }
 
 /// Why a signed trust list or revocation list (FORMAT.md §12) was refused.
@@ -518,6 +538,16 @@ pub enum SignedListError {
         /// What is wrong.
         reason: String,
     },
+    /// A listed key is of a country outside the signing root's scope.
+    #[error("trust list key #{index} is for {country}, outside the scope of root {root}")]
+    KeyOutOfScope {
+        /// The entry's position (from 0).
+        index: usize,
+        /// The key's country.
+        country: String,
+        /// The signing root's fingerprint (hex of its key).
+        root: String,
+    },
 }
 
 #[cfg(feature = "verify")]
@@ -535,6 +565,7 @@ impl SignedListError {
             Self::Rollback { .. } => "ListRollback",
             Self::Key { .. } => "ListKey",
             Self::RevocationIds { .. } => "ListRevocationIds",
+            Self::KeyOutOfScope { .. } => "ListKeyOutOfScope",
         }
     }
 }

@@ -6,7 +6,8 @@
 //! strict Ed25519 signature (`verify_strict`); the claims and the record; the
 //! issuer country against the key's; the key's validity at the issue time; the
 //! record kinds the key may sign; the issue and expiry times against `now` with
-//! the allowed clock skew. A key marked revoked in the trust store fails with
+//! the allowed clock skew (and `nbf`, when present, like `iat`); `exp - iat`
+//! against the key's `max_validity`. A key marked revoked in the trust store fails with
 //! `KeyRevoked` (right after its signature verified); a certificate on the
 //! revocation list ([`Verifier::with_revocations`]) with `CertificateRevoked`
 //! (after the trust checks, before the time checks).
@@ -62,6 +63,23 @@ pub struct Verified {
     pub body: BodyForm,
     /// Whether the certificate was encrypted, and how (FORMAT.md §13).
     pub encryption: Envelope,
+    /// The root whose signed list vouched for the key (fingerprint: hex of
+    /// the root key); absent when the key came from an unsigned JSON store.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "root_hex"
+    )]
+    pub vouched_by: Option<crate::keys::PublicKey>,
+}
+
+fn root_hex<S: serde::Serializer>(
+    root: &Option<crate::keys::PublicKey>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match root {
+        Some(k) => s.collect_str(&crate::trust::fingerprint(k)),
+        None => s.serialize_none(),
+    }
 }
 
 fn kid_hex<S: serde::Serializer>(kid: &Kid, s: S) -> Result<S::Ok, S::Error> {
@@ -271,6 +289,7 @@ impl Verifier {
             alg: p.alg,
             body: p.form,
             encryption: p.encryption,
+            vouched_by: key.vouched_by.clone(),
         })
     }
 
@@ -281,9 +300,11 @@ impl Verifier {
                 expires_at: c.expires_at.to_string(),
             });
         }
-        if now.unix().saturating_add(skew) < c.issued_at.unix() {
+        // Valid from iat, or from nbf when that is later (FORMAT.md §6.1).
+        let from = claims::not_before(c).map_or(c.issued_at, |nbf| nbf.max(c.issued_at));
+        if now.unix().saturating_add(skew) < from.unix() {
             return Err(VerifyError::NotYetValid {
-                issued_at: c.issued_at.to_string(),
+                issued_at: from.to_string(),
             });
         }
         Ok(())
@@ -357,6 +378,16 @@ fn check_trust(key: &TrustedKey, c: &Certificate) -> Result<(), VerifyError> {
             kid,
             kind: kind.name().unwrap_or("unknown").to_owned(),
         });
+    }
+    if let Some(max_validity) = key.max_validity {
+        let validity = c.expires_at.unix().saturating_sub(c.issued_at.unix());
+        if u64::try_from(validity).map_or(true, |v| v > max_validity) {
+            return Err(VerifyError::ValidityTooLong {
+                kid,
+                validity,
+                max_validity,
+            });
+        }
     }
     Ok(())
 }
