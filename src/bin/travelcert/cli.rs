@@ -1,0 +1,243 @@
+//! The command line: clap definitions only.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "travelcert",
+    version,
+    about = "Offline signed QR travel health certificates"
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Generate an issuer key pair and a trust store holding its public key;
+    /// with --reader, reader keys for encrypted certificates instead.
+    Keygen {
+        /// Directory for issuer.key.pem, issuer.pub.pem and trust.json (with
+        /// --reader: reader.shared.json, reader.key.json and reader.pub.json).
+        #[arg(long)]
+        out_dir: PathBuf,
+        /// The issuing country (ISO 3166-1 alpha-2) written into trust.json.
+        #[arg(long, default_value = "XX")]
+        country: String,
+        /// Generate reader keys (FORMAT.md §13.4): a shared AES-256 key (mode 1)
+        /// and an X25519 key pair whose public half is published (mode 2).
+        #[arg(long)]
+        reader: bool,
+    },
+    /// Issue a certificate from a record JSON file and print its text.
+    Issue(IssueArgs),
+    /// Render a certificate text as a QR code (terminal when no file is given).
+    Render(RenderArgs),
+    /// Verify a certificate offline and print it as JSON; with --policy, apply
+    /// border rules and print the verdict (exit 0 accepted, 3 refused, 4 needs review).
+    Verify(VerifyArgs),
+    /// Decode a certificate WITHOUT verifying anything.
+    Inspect {
+        #[command(flatten)]
+        input: TextInput,
+    },
+    /// Signed trust lists: sign and inspect.
+    Trust {
+        #[command(subcommand)]
+        command: TrustCommand,
+    },
+    /// Add certificate ids to a signed revocation list (created when absent) and re-sign it.
+    Revoke(RevokeArgs),
+}
+
+// `travelcert issue`.
+#[derive(Args)]
+pub(crate) struct IssueArgs {
+    /// The issuer's PKCS#8 PEM private key.
+    #[arg(long)]
+    pub(crate) key: PathBuf,
+    /// The issuing country (ISO 3166-1 alpha-2).
+    #[arg(long)]
+    pub(crate) issuer: String,
+    /// Validity: seconds, or a number with s, m, h or d (e.g. 48h).
+    #[arg(long, default_value = "48h")]
+    pub(crate) valid_for: String,
+    /// Issue time (RFC 3339); default now.
+    #[arg(long)]
+    pub(crate) issued_at: Option<String>,
+    /// Certificate id, 8 to 16 bytes in hex; default 8 random bytes.
+    #[arg(long)]
+    pub(crate) id: Option<String>,
+    /// The health record JSON (FORMAT.md, "Record JSON").
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    pub(crate) record: Option<PathBuf>,
+    /// Issue one certificate per line of this JSON Lines file (both cores).
+    #[arg(long, requires = "out_dir")]
+    pub(crate) batch: Option<PathBuf>,
+    /// With --batch: where NNNNNN.txt (by line number) and report.jsonl go.
+    #[arg(long)]
+    pub(crate) out_dir: Option<PathBuf>,
+    /// Allow infection history and recovery NATs in the certificate (minimum
+    /// necessary data: without this flag a record carrying them is refused).
+    #[arg(long)]
+    pub(crate) include_history: bool,
+    /// Encrypt the certificate for this reader key file: a shared key
+    /// (mode 1, COSE_Encrypt0) or a reader's X25519 public key (mode 2).
+    #[arg(long, conflicts_with = "batch")]
+    pub(crate) encrypt_to: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) outputs: QrOutputs,
+    /// Write a printable certificate card (SVG, A6) to this file.
+    #[arg(long, conflicts_with = "batch")]
+    pub(crate) card: Option<PathBuf>,
+}
+
+// `travelcert render`.
+#[derive(Args)]
+pub(crate) struct RenderArgs {
+    #[command(flatten)]
+    pub(crate) input: TextInput,
+    #[command(flatten)]
+    pub(crate) outputs: QrOutputs,
+    /// Also print the code to the terminal (Unicode half blocks).
+    #[arg(long)]
+    pub(crate) terminal: bool,
+}
+
+// `travelcert verify`.
+#[derive(Args)]
+pub(crate) struct VerifyArgs {
+    /// Trust data: a trust-store JSON file or a signed trust list (repeat to
+    /// merge several countries). A signed list needs --root; its last
+    /// sequence number is kept in FILE.state.json beside it.
+    #[arg(long, required = true)]
+    pub(crate) trust: Vec<PathBuf>,
+    /// Root public key (SPKI PEM) that signs trust and revocation lists; repeatable.
+    #[arg(long)]
+    pub(crate) root: Vec<PathBuf>,
+    /// A signed revocation list (state in FILE.state.json beside it).
+    #[arg(long)]
+    pub(crate) revocations: Option<PathBuf>,
+    /// Border rules JSON (see examples/policies/).
+    #[arg(long)]
+    pub(crate) policy: Option<PathBuf>,
+    /// Boarding time (RFC 3339), the reference moment for the rules' time windows.
+    #[arg(long, requires = "policy")]
+    pub(crate) boarding: Option<String>,
+    /// Verify at this instant (RFC 3339); default now.
+    #[arg(long)]
+    pub(crate) at: Option<String>,
+    /// Allowed clock skew in seconds.
+    #[arg(long, default_value_t = 300)]
+    pub(crate) skew: i64,
+    /// A reader key file (shared or X25519 secret) to read encrypted
+    /// certificates with; repeatable.
+    #[arg(long)]
+    pub(crate) reader_key: Vec<PathBuf>,
+    /// Verify every *.txt in a directory, or every line of a file (both
+    /// cores, batch signature verification); JSON Lines report on stdout.
+    #[arg(long, conflicts_with_all = ["text", "text_file", "image"])]
+    pub(crate) batch: Option<PathBuf>,
+    /// Scan this PNG or JPEG image and verify every QR code found in it.
+    #[arg(long, conflicts_with_all = ["text", "text_file"])]
+    pub(crate) image: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) input: TextInput,
+}
+
+// `travelcert revoke`.
+#[derive(Args)]
+pub(crate) struct RevokeArgs {
+    /// The revocation list file (read when it exists, then overwritten).
+    #[arg(long)]
+    pub(crate) list: PathBuf,
+    /// The root's PKCS#8 PEM private key.
+    #[arg(long)]
+    pub(crate) root_key: PathBuf,
+    /// A certificate to revoke as ISSUER:CTI_HEX (e.g. CN:0123456789abcdef); repeatable.
+    #[arg(long)]
+    pub(crate) certificate: Vec<String>,
+    /// A revocation id to add (32 hex digits); repeatable.
+    #[arg(long)]
+    pub(crate) id: Vec<String>,
+    /// Sequence number of the new list; default one more than the old list's (or 1).
+    #[arg(long)]
+    pub(crate) sequence: Option<u64>,
+    /// Validity of the new list (e.g. 7d).
+    #[arg(long, default_value = "7d")]
+    pub(crate) valid_for: String,
+    /// Issue time (RFC 3339); default now.
+    #[arg(long)]
+    pub(crate) issued_at: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum TrustCommand {
+    /// Sign a trust store JSON (or trust list JSON) as a trust list with a root key.
+    Sign {
+        /// The root's PKCS#8 PEM private key.
+        #[arg(long)]
+        root_key: PathBuf,
+        /// The keys: trust-store JSON ({"keys": [...]}).
+        #[arg(long)]
+        keys: PathBuf,
+        /// The list's sequence number (each new list needs a greater one).
+        #[arg(long)]
+        sequence: u64,
+        /// Validity of the list (e.g. 30d).
+        #[arg(long, default_value = "30d")]
+        valid_for: String,
+        /// Issue time (RFC 3339); default now.
+        #[arg(long)]
+        issued_at: Option<String>,
+        /// A new root key (SPKI PEM) this list hands over to; repeatable.
+        #[arg(long)]
+        next_root: Vec<PathBuf>,
+        /// Where to write the signed list.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Print a signed trust list as JSON; with --root, check it first.
+    Inspect {
+        /// The signed list.
+        list: PathBuf,
+        /// Root public key (SPKI PEM); repeatable. Without one nothing is checked.
+        #[arg(long)]
+        root: Vec<PathBuf>,
+        /// Check validity at this instant (RFC 3339); default now.
+        #[arg(long)]
+        at: Option<String>,
+    },
+}
+
+#[derive(Args)]
+pub(crate) struct TextInput {
+    /// The certificate text; read from --text-file or standard input when absent.
+    pub(crate) text: Option<String>,
+    /// Read the certificate text from this file.
+    #[arg(long, conflicts_with = "text")]
+    pub(crate) text_file: Option<PathBuf>,
+}
+
+/// QR outputs of `issue` and `render`.
+#[derive(Args)]
+pub(crate) struct QrOutputs {
+    /// Write the QR code as PNG to this file.
+    #[arg(long)]
+    pub(crate) png: Option<PathBuf>,
+    /// Write the QR code as SVG to this file.
+    #[arg(long)]
+    pub(crate) svg: Option<PathBuf>,
+    /// Pixels per module of the PNG.
+    #[arg(long, default_value_t = 8)]
+    pub(crate) pixels_per_module: u32,
+    /// Error-correction level: L, M, Q or H.
+    #[arg(long, default_value = "Q")]
+    pub(crate) ecc: String,
+    /// The largest QR version allowed (1 to 40).
+    #[arg(long, default_value_t = 25)]
+    pub(crate) max_version: u8,
+}

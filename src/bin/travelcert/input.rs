@@ -1,0 +1,96 @@
+//! Input readers: files, standard input, keys and argument values.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use travelcert::issue::Ed25519Signer;
+use travelcert::keys::PublicKey;
+use travelcert::model::Timestamp;
+
+use crate::cli::TextInput;
+use crate::exit::{usage, Failure};
+
+impl TextInput {
+    /// The certificate text with surrounding whitespace removed.
+    pub(crate) fn read(&self) -> Result<String, Failure> {
+        let text = match (&self.text, &self.text_file) {
+            (Some(t), _) => t.clone(),
+            (None, Some(path)) => read_text(path)?,
+            (None, None) => {
+                let mut s = String::new();
+                std::io::stdin()
+                    .take(1 << 20)
+                    .read_to_string(&mut s)
+                    .map_err(|e| usage(format!("standard input: {e}")))?;
+                s
+            }
+        };
+        Ok(text.trim().to_owned())
+    }
+}
+
+pub(crate) fn instant(text: Option<&str>) -> Result<Timestamp, Failure> {
+    text.map_or(Ok(Timestamp::now()), |t| {
+        Timestamp::parse_rfc3339(t).map_err(usage)
+    })
+}
+
+/// `3600`, `3600s`, `60m`, `48h`, `2d` → seconds.
+pub(crate) fn duration(text: &str) -> Result<i64, Failure> {
+    let bad = || {
+        usage(format!(
+            "`{text}` is not a duration such as 48h, 2d, 90m or 3600"
+        ))
+    };
+    let (digits, unit) = match text.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (text.get(..i).unwrap_or(""), c),
+        _ => (text, 's'),
+    };
+    let n: i64 = digits.parse().map_err(|_| bad())?;
+    let scale = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(scale).filter(|s| *s > 0).ok_or_else(bad)
+}
+
+pub(crate) fn hex_bytes(text: &str) -> Result<Vec<u8>, Failure> {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(usage(format!("`{text}` is not hexadecimal")));
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+                .ok_or_else(|| usage(format!("`{text}` is not hexadecimal")))
+        })
+        .collect()
+}
+
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, Failure> {
+    fs::read(path).map_err(|e| usage(format!("{}: {e}", path.display())))
+}
+
+pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
+    fs::read_to_string(path).map_err(|e| usage(format!("{}: {e}", path.display())))
+}
+
+pub(crate) fn read_roots(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Failure> {
+    paths
+        .iter()
+        .map(|p| {
+            PublicKey::from_spki_pem(&read_text(p)?)
+                .map_err(|e| usage(format!("{}: {e}", p.display())))
+        })
+        .collect()
+}
+
+pub(crate) fn read_signer(path: &Path) -> Result<Ed25519Signer, Failure> {
+    Ed25519Signer::from_pkcs8_pem(&read_text(path)?)
+        .map_err(|e| usage(format!("{}: {e}", path.display())))
+}

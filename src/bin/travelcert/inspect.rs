@@ -1,0 +1,15 @@
+//! `travelcert inspect`: decode a certificate WITHOUT verifying anything.
+
+use travelcert::verify::{inspect, VerifyOptions};
+
+use crate::cli::TextInput;
+use crate::exit::{Exit, Failure};
+use crate::output::print_json;
+
+pub(crate) fn run(input: &TextInput) -> Result<(), Failure> {
+    let text = input.read()?;
+    let unverified = inspect(&text, VerifyOptions::default().inflate_limit)
+        .map_err(|e| Failure::new(Exit::Invalid, format!("undecodable: {}: {e}", e.name())))?;
+    eprintln!("NOT VERIFIED: decoded without checking signature, trust or validity");
+    print_json(&unverified)
+}

@@ -1,0 +1,82 @@
+//! `travelcert issue`: one certificate from a record JSON file (or, with
+//! `--batch`, one per line through the bulk runner).
+
+use travelcert::issue::{Ed25519Signer, IssueParams, Issuer};
+use travelcert::model::{CertificateId, CountryCode, HealthRecord};
+use travelcert::render::{self, CardOptions};
+
+use crate::bulk;
+use crate::cli::IssueArgs;
+use crate::exit::{usage, Failure};
+use crate::input::{duration, hex_bytes, instant, read_text};
+use crate::output::write;
+use crate::reader;
+
+pub(crate) fn run(args: IssueArgs) -> Result<(), Failure> {
+    let IssueArgs {
+        key,
+        issuer,
+        valid_for,
+        issued_at,
+        id,
+        record,
+        batch,
+        out_dir,
+        outputs,
+        card,
+        include_history,
+        encrypt_to,
+    } = args;
+    let pem = read_text(&key)?;
+    let signer = Ed25519Signer::from_pkcs8_pem(&pem)
+        .map_err(|e| usage(format!("{}: {e}", key.display())))?;
+    let country = CountryCode::new(&issuer).map_err(usage)?;
+    let mut params = IssueParams::new(instant(issued_at.as_deref())?, duration(&valid_for)?);
+    params.include_history = include_history;
+    if let (Some(batch), Some(out_dir)) = (batch, out_dir) {
+        if id.is_some() {
+            return Err(usage(
+                "--id cannot be used with --batch (ids must be unique)",
+            ));
+        }
+        if outputs.any() {
+            return Err(usage("--png/--svg cannot be used with --batch"));
+        }
+        return bulk::issue(&pem, country, &params, &batch, &out_dir);
+    }
+    let record_path = record.ok_or_else(|| usage("a RECORD file or --batch is required"))?;
+    let record: HealthRecord = serde_json::from_str(&read_text(&record_path)?)
+        .map_err(|e| usage(format!("{}: {e}", record_path.display())))?;
+    if let Some(id) = id {
+        let bytes = hex_bytes(&id)?;
+        params = params.with_id(CertificateId::new(&bytes).map_err(usage)?);
+    }
+    let issuer = Issuer::new(signer, country);
+    let issued = issuer.issue(&record, &params).map_err(usage)?;
+    let text = match &encrypt_to {
+        Some(path) => reader::encrypt(&issued.text, path)?,
+        None => issued.text.clone(),
+    };
+    if outputs.any() || card.is_some() {
+        // Refuses a certificate whose QR code would not fit.
+        let options = outputs.options()?;
+        let matrix = render::matrix(&text, &options).map_err(usage)?;
+        outputs.write(&matrix, &options)?;
+        if let Some(path) = &card {
+            let card_options = CardOptions {
+                qr: options,
+                ..CardOptions::default()
+            };
+            let svg = render::card_svg(&issued.certificate, &text, &card_options).map_err(usage)?;
+            write(path, svg.as_bytes())?;
+        }
+        eprintln!(
+            "QR version {} (ECC {}), {} characters",
+            matrix.version(),
+            matrix.ecc(),
+            text.len()
+        );
+    }
+    println!("{text}");
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! `travelcert verify`: one certificate (optionally through border rules), the
+//! codes in an image, or a batch through the bulk runner.
+
+use std::path::Path;
+
+use travelcert::model::Timestamp;
+use travelcert::policy::{Moment, Outcome, Policy};
+use travelcert::trust::TrustStore;
+use travelcert::verify::{Verifier, VerifyOptions};
+
+use crate::bulk;
+use crate::cli::VerifyArgs;
+use crate::exit::{usage, Exit, Failure};
+use crate::input::{instant, read_bytes, read_roots};
+use crate::output::print_json;
+use crate::reader;
+use crate::trust::{load_trust, with_state};
+
+pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
+    let VerifyArgs {
+        trust,
+        root,
+        revocations,
+        policy,
+        boarding,
+        at,
+        skew,
+        reader_key,
+        batch,
+        image,
+        input,
+    } = args;
+    let now = instant(at.as_deref())?;
+    let roots = read_roots(&root)?;
+    let mut store = TrustStore::new();
+    for path in &trust {
+        store.merge(load_trust(path, &roots, now)?);
+    }
+    let options = VerifyOptions {
+        clock_skew: skew,
+        ..VerifyOptions::default()
+    };
+    let mut verifier =
+        Verifier::with_options(store, options).with_reader_keys(reader::load_keys(&reader_key)?);
+    if let Some(path) = &revocations {
+        let bytes = read_bytes(path)?;
+        let list = with_state(path, |state| state.load_revocations(&bytes, &roots, now))?;
+        verifier = verifier.with_revocations(list);
+    }
+    if let Some(batch) = batch {
+        if policy.is_some() {
+            return Err(usage("--policy cannot be used with --batch"));
+        }
+        return bulk::verify(&verifier, now, &batch);
+    }
+    if let Some(path) = image {
+        if policy.is_some() {
+            return Err(usage("--policy cannot be used with --image"));
+        }
+        return verify_image(&verifier, &path, now);
+    }
+    let policy = match &policy {
+        Some(path) => Some(
+            Policy::from_json(&read_bytes(path)?)
+                .map_err(|e| usage(format!("{}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
+    let text = input.read()?;
+    let verified = verifier
+        .verify(&text, now)
+        .map_err(|e| Failure::new(Exit::Invalid, format!("invalid: {}: {e}", e.name())))?;
+    let Some(policy) = policy else {
+        return print_json(&verified);
+    };
+    let mut moment = Moment::checking(now);
+    if let Some(b) = boarding.as_deref() {
+        moment = moment.with_boarding(Timestamp::parse_rfc3339(b).map_err(usage)?);
+    }
+    let verdict = policy.evaluate(&verified.certificate, moment);
+    print_json(&verdict.view(&verified.certificate))?;
+    eprintln!("{}", verdict.explain());
+    match verdict.outcome {
+        Outcome::Accepted => Ok(()),
+        Outcome::Refused => Err(Failure::new(Exit::Refused, "refused by the rules")),
+        _ => Err(Failure::new(Exit::Review, "needs review")),
+    }
+}
+
+/// Scans an image and verifies every code in it: a JSON array on stdout with
+/// one entry per code; exit 1 when no code is found or any code is invalid.
+fn verify_image(verifier: &Verifier, path: &Path, now: Timestamp) -> Result<(), Failure> {
+    let texts = travelcert::scan::scan(&read_bytes(path)?)
+        .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+    if texts.is_empty() {
+        return Err(Failure::new(
+            Exit::Invalid,
+            format!("invalid: no QR code found in {}", path.display()),
+        ));
+    }
+    let mut entries = Vec::new();
+    let mut invalid = Vec::new();
+    for text in &texts {
+        match verifier.verify(text, now) {
+            Ok(verified) => {
+                entries.push(serde_json::json!({ "text": text, "valid": true, "result": verified }))
+            }
+            Err(e) => {
+                invalid.push(format!("invalid: {}: {e}", e.name()));
+                entries.push(serde_json::json!({ "text": text, "valid": false, "error": e.name(), "message": e.to_string() }));
+            }
+        }
+    }
+    print_json(&entries)?;
+    if invalid.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::new(Exit::Invalid, invalid.join("\n")))
+    }
+}
