@@ -129,6 +129,38 @@ impl<'s> TrustInputs<'s> {
         Ok(())
     }
 
+    /// Adds a trust input whose kind follows from the configuration, never
+    /// from its bytes: with roots configured it must be a signed trust list
+    /// (an input that is a JSON store instead is refused with
+    /// `TrustUnsignedRefused`, naming it); without roots it is a JSON store
+    /// (a signed list then gives `TrustListNoRoot`).
+    pub fn add(&mut self, input: &str, bytes: &[u8]) -> Result<(), TrustInputError> {
+        if self.has_roots() {
+            match self.add_signed_list(input, bytes) {
+                // Not a signed list at all: say so plainly when it is an
+                // unsigned store (nothing of it is loaded either way).
+                Err(TrustInputError::List {
+                    source: SignedListError::Malformed(_),
+                    ..
+                }) if TrustStore::from_json(bytes).is_ok() => {
+                    Err(TrustInputError::UnsignedRefused {
+                        input: input.to_owned(),
+                    })
+                }
+                other => other,
+            }
+        } else {
+            match self.add_json(input, bytes) {
+                Err(TrustInputError::Store { .. }) if super::TrustList::inspect(bytes).is_ok() => {
+                    Err(TrustInputError::NoRoot {
+                        input: input.to_owned(),
+                    })
+                }
+                other => other,
+            }
+        }
+    }
+
     /// Loads a signed revocation list named `input` (FORMAT.md §12.3).
     pub fn revocations(
         &mut self,
