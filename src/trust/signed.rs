@@ -415,21 +415,16 @@ impl TrustList {
         let opened = open(cose, Some(roots), ListKind::Trust)?;
         check_fresh(&opened, now, last_sequence)?;
         let list = Self::decode(&opened)?;
-        let root = opened
-            .root
-            .ok_or_else(|| SignedListError::UnknownRoot {
-                kid: opened.signer.to_string(),
-            })?;
+        let root = opened.root.ok_or_else(|| SignedListError::UnknownRoot {
+            kid: opened.signer.to_string(),
+        })?;
         Ok((list, root))
     }
 
     /// The list signed by `root`, checking only its signature, type and
     /// content (not its validity or sequence): the evidence that `root`
     /// introduced its `next_roots`.
-    pub(crate) fn verify_signature_only(
-        cose: &[u8],
-        root: &Root,
-    ) -> Result<Self, SignedListError> {
+    pub(crate) fn verify_signature_only(cose: &[u8], root: &Root) -> Result<Self, SignedListError> {
         let opened = open(cose, Some(std::slice::from_ref(root)), ListKind::Trust)?;
         Self::decode(&opened)
     }

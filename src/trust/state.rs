@@ -68,7 +68,10 @@ fn state_field(field: String, reason: impl Into<String>) -> SignedListError {
 }
 
 fn is_fingerprint(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl ListState {
@@ -226,7 +229,8 @@ impl ListState {
             .map(|r| self.last(&r.fingerprint(), ListKind::Trust))
             .max()
             .unwrap_or(0);
-        let (list, signer) = TrustList::verify_with_roots(bytes, &all, now, last.saturating_sub(1))?;
+        let (list, signer) =
+            TrustList::verify_with_roots(bytes, &all, now, last.saturating_sub(1))?;
         let signer_fp = signer.fingerprint();
         for next in &list.next_roots {
             let fp = fingerprint(next);
@@ -278,6 +282,10 @@ impl ListState {
         bytes: &[u8],
         root: &PublicKey,
     ) -> Result<RevocationList, SignedListError> {
-        RevocationList::verify_own(bytes, root, self.last(&fingerprint(root), ListKind::Revocation))
+        RevocationList::verify_own(
+            bytes,
+            root,
+            self.last(&fingerprint(root), ListKind::Revocation),
+        )
     }
 }

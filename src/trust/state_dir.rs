@@ -109,9 +109,7 @@ impl StateDir {
     /// the directory), creating the directory (mode 0700) when needed.
     pub fn save(&self, state: &ListState) -> Result<(), StateError> {
         create_private_dir(&self.dir)?;
-        let tmp = self
-            .dir
-            .join(format!("{TMP_PREFIX}{}", std::process::id()));
+        let tmp = self.dir.join(format!("{TMP_PREFIX}{}", std::process::id()));
         let write = || -> std::io::Result<()> {
             let mut options = OpenOptions::new();
             options.write(true).create(true).truncate(true);

@@ -65,10 +65,7 @@ pub struct Verified {
     pub encryption: Envelope,
     /// The root whose signed list vouched for the key (fingerprint: hex of
     /// the root key); absent when the key came from an unsigned JSON store.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "root_hex"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "root_hex")]
     pub vouched_by: Option<crate::keys::PublicKey>,
 }
 

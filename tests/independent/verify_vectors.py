@@ -480,8 +480,10 @@ SPKI_ED25519_PREFIX = bytes.fromhex("302a300506032b6570032100")
 
 
 class TrustKey:
-    def __init__(self, public, point, kid, country, not_before, not_after, kinds, revoked=False):
+    def __init__(self, public, point, kid, country, not_before, not_after, kinds, revoked=False,
+                 max_validity=None):
         self.revoked = revoked
+        self.max_validity = max_validity
         self.public = public
         self.point = point
         self.kid = kid
@@ -545,7 +547,11 @@ def load_trust_store(obj):
         revoked = entry.get("revoked", False)
         if not isinstance(revoked, bool):
             raise TrustStoreError("revoked must be a boolean")
-        keys.append(TrustKey(public, point, kid, country, not_before, not_after, set(kinds), revoked))
+        max_validity = entry.get("max_validity")
+        if max_validity is not None and (type(max_validity) is not int or max_validity < 1):
+            raise TrustStoreError("max_validity must be a whole number of seconds, at least 1")
+        keys.append(TrustKey(public, point, kid, country, not_before, not_after, set(kinds), revoked,
+                             max_validity))
     return keys
 
 
@@ -950,7 +956,7 @@ def parse_record(item):
     return rec
 
 
-CLAIM_ISS, CLAIM_EXP, CLAIM_IAT, CLAIM_CTI, CLAIM_RECORD = 1, 4, 6, 7, -65537
+CLAIM_ISS, CLAIM_EXP, CLAIM_NBF, CLAIM_IAT, CLAIM_CTI, CLAIM_RECORD = 1, 4, 5, 6, 7, -65537
 
 
 def parse_claims(payload):
@@ -971,6 +977,13 @@ def parse_claims(payload):
     cti = m[CLAIM_CTI]
     if cti.kind != "bytes" or not 8 <= len(cti.value) <= 16:
         raise VerifyError("ClaimInvalid", "cti")
+    # nbf (section 6.1): optional, an instant; kept with the unknown claims.
+    nbf = None
+    if CLAIM_NBF in m:
+        v = m[CLAIM_NBF]
+        if v.kind != "int" or not 0 <= v.value <= MAX_INSTANT:
+            raise VerifyError("ClaimInvalid", "nbf")
+        nbf = v.value
     if times["exp"] <= times["iat"]:
         raise VerifyError("ExpiresBeforeIssued")
     record = parse_record(m[CLAIM_RECORD])
@@ -983,7 +996,7 @@ def parse_claims(payload):
     }
     unknown_keys(m, {CLAIM_ISS, CLAIM_EXP, CLAIM_IAT, CLAIM_CTI, CLAIM_RECORD}, cert,
                  "unknown_claims")
-    return cert, iss.value, times["iat"], times["exp"]
+    return cert, iss.value, times["iat"], times["exp"], nbf
 
 
 # --------------------------------------------------------------------------
@@ -1015,7 +1028,7 @@ def verify(text, keys, now, skew=300, cap=DEFAULT_INFLATE_CAP):
         raise VerifyError("KeyRevoked")
     # 6. Claims and record; the signing entry: the first verifying entry of the
     # certificate's issuer country, else the first verifying entry.
-    cert, iss, iat, exp = parse_claims(payload)
+    cert, iss, iat, exp, nbf = parse_claims(payload)
     signer = next((k for k in verifying if k.country == iss), verifying[0])
     if signer.revoked:
         raise VerifyError("KeyRevoked")
@@ -1033,10 +1046,13 @@ def verify(text, keys, now, skew=300, cap=DEFAULT_INFLATE_CAP):
                          ("recovery_tests", "recovery")):
         if rec.get(member) and kind not in signer.kinds:
             raise VerifyError("RecordKindNotAllowed", kind)
-    # 10. Time.
+    # ... and the key's max_validity.
+    if signer.max_validity is not None and exp - iat > signer.max_validity:
+        raise VerifyError("ValidityTooLong")
+    # 11. Time: valid from the later of iat and nbf.
     if now > exp + skew:
         raise VerifyError("Expired")
-    if now + skew < iat:
+    if now + skew < max(iat, nbf if nbf is not None else iat):
         raise VerifyError("NotYetValid")
     return cert
 

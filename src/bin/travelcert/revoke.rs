@@ -1,7 +1,7 @@
 //! `travelcert revoke`: add ids to a signed revocation list and re-sign it.
 
-use travelcert::model::{CertificateId, CountryCode, Timestamp};
 use travelcert::issue::Signer;
+use travelcert::model::{CertificateId, CountryCode, Timestamp};
 use travelcert::trust::{ListKind, RevocationList};
 
 use crate::cli::RevokeArgs;

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use travelcert::issue::Signer;
 use travelcert::model::Timestamp;
 use travelcert::trust::{
-    ListState, RevocationList, Root, StateDir, StateError, TrustInputError, TrustInputs,
-    TrustList, TrustStore,
+    ListState, RevocationList, Root, StateDir, StateError, TrustInputError, TrustInputs, TrustList,
+    TrustStore,
 };
 
 use crate::cli::TrustCommand;
