@@ -225,11 +225,11 @@ fn a_rotated_root_is_honoured_only_while_its_introducer_is_configured() {
     let old = Root::new(root().public_key());
     let mut state = ListState::default();
     state
-        .load_trust_list(&first, &[old.clone()], now())
+        .load_trust_list(&first, std::slice::from_ref(&old), now())
         .unwrap();
     // Rotation while the old root is configured.
     state
-        .load_trust_list(&second, &[old.clone()], now())
+        .load_trust_list(&second, std::slice::from_ref(&old), now())
         .unwrap();
     // Another root configured instead of the old one: the introduced root
     // is not honoured any more.
@@ -255,12 +255,14 @@ fn scoped_roots_vouch_only_for_their_countries() {
     let cn_root = Root::scoped(root().public_key(), [country("CN"), country("HK")]);
     // The legitimate path: the CN root vouches for a CN key.
     let own = list(1, None).sign(&root()).unwrap();
-    let (loaded, by) = TrustList::verify_with_roots(&own, &[cn_root.clone()], now(), 0).unwrap();
+    let (loaded, by) =
+        TrustList::verify_with_roots(&own, std::slice::from_ref(&cn_root), now(), 0).unwrap();
     assert_eq!(by.fingerprint(), TEST2_PUB);
     assert_eq!(loaded.keys[0].vouched_by, Some(root().public_key()));
     // The attack: the CN root publishes a key for PK.
     let foreign = list(2, Some((TEST3_PUB, "PK"))).sign(&root()).unwrap();
-    let err = TrustList::verify_with_roots(&foreign, &[cn_root.clone()], now(), 0).unwrap_err();
+    let err = TrustList::verify_with_roots(&foreign, std::slice::from_ref(&cn_root), now(), 0)
+        .unwrap_err();
     assert_eq!(
         err,
         SignedListError::KeyOutOfScope {
@@ -278,7 +280,11 @@ fn scoped_roots_vouch_only_for_their_countries() {
     handover.next_roots.push(new_root.public_key());
     let mut state = ListState::default();
     state
-        .load_trust_list(&handover.sign(&root()).unwrap(), &[cn_root.clone()], now())
+        .load_trust_list(
+            &handover.sign(&root()).unwrap(),
+            std::slice::from_ref(&cn_root),
+            now(),
+        )
         .unwrap();
     let widened = list(4, Some((TEST3_PUB, "PK"))).sign(&new_root).unwrap();
     assert!(matches!(
