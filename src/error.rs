@@ -240,11 +240,24 @@ pub enum VerifyError {
         /// `exp` (displayed as RFC 3339).
         expires_at: Timestamp,
     },
-    /// The certificate's issue time lies in the future (beyond the allowed clock skew).
+    /// The certificate's issue time (`iat`) or its `nbf` lies in the future
+    /// (beyond the allowed clock skew).
     #[error("the certificate is not valid before {issued_at}")]
     NotYetValid {
-        /// `iat` (displayed as RFC 3339).
+        /// The instant it becomes valid: `iat`, or `nbf` when that is later
+        /// (displayed as RFC 3339).
         issued_at: Timestamp,
+    },
+    /// The certificate's validity (`exp - iat`) exceeds the signing key's
+    /// `max_validity`.
+    #[error("the certificate is valid for {validity} s, more than the {max_validity} s key {kid} may sign")]
+    ValidityTooLong {
+        /// The key id (displayed as hex).
+        kid: Kid,
+        /// `exp - iat`, seconds.
+        validity: i64,
+        /// The key's limit, seconds.
+        max_validity: u64,
     },
     /// The health record breaks a rule of the model.
     #[error("invalid health record: {0}")]
@@ -362,6 +375,7 @@ impl VerifyError {
             Self::ExpiresBeforeIssued { .. } => "ExpiresBeforeIssued",
             Self::Expired { .. } => "Expired",
             Self::NotYetValid { .. } => "NotYetValid",
+            Self::ValidityTooLong { .. } => "ValidityTooLong",
             Self::InvalidRecord(_) => "InvalidRecord",
             Self::Encrypted { .. } => "Encrypted",
             Self::EncryptStructure { .. } => "EncryptStructure",

@@ -1,7 +1,10 @@
 //! Stage: CWT claims (RFC 8392), the COSE payload.
 //!
-//! `{1: iss, 4: exp, 6: iat, 7: cti, -65537: record}`; the record claim uses a
-//! private-use key (below -65536). Unknown claims are kept.
+//! `{1: iss, 4: exp, 5: nbf, 6: iat, 7: cti, -65537: record}`; the record
+//! claim uses a private-use key (below -65536). `nbf` is optional: it is
+//! checked as an instant and kept, byte for byte, among the unknown claims
+//! (so re-encoding gives the same bytes); [`not_before`] reads it. Other
+//! unknown claims are kept.
 
 use minicbor::data::Type;
 
@@ -16,6 +19,8 @@ pub mod key {
     pub const ISS: i64 = 1;
     /// Expiry (`exp`).
     pub const EXP: i64 = 4;
+    /// Not before (`nbf`), optional.
+    pub const NBF: i64 = 5;
     /// Issue time (`iat`).
     pub const IAT: i64 = 6;
     /// Certificate id (`cti`).
@@ -88,6 +93,11 @@ pub fn decode_claims(bytes: &[u8]) -> Result<Certificate> {
                 let mut inner = Reader::new(item);
                 record = Some(decode_record(&mut inner, 1)?);
             }
+            key::NBF => {
+                let raw = r.raw_item(1)?;
+                instant(&mut Reader::new(raw), "nbf")?;
+                unknown_claims.insert(key::NBF, RawCbor::new(raw.to_vec()));
+            }
             other => {
                 if unknown_claims.len() >= crate::model::MAX_UNKNOWN_ITEMS {
                     return Err(invalid(
@@ -125,6 +135,12 @@ pub fn decode_claims(bytes: &[u8]) -> Result<Certificate> {
         record,
         unknown_claims,
     })
+}
+
+/// The certificate's `nbf` claim, when it has one (decoding checked it).
+pub fn not_before(cert: &Certificate) -> Option<Timestamp> {
+    let raw = cert.unknown_claims.get(key::NBF)?;
+    instant(&mut Reader::new(raw.as_bytes()), "nbf").ok()
 }
 
 fn invalid(claim: &'static str, reason: impl Into<String>) -> VerifyError {

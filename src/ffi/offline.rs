@@ -8,9 +8,9 @@ use super::{
     TRAVELCERT_MAX_DOCUMENT_LEN,
 };
 use crate::keys::PublicKey;
-use crate::model::Timestamp;
+use crate::model::{CountryCode, Timestamp};
 use crate::policy::{Moment, Outcome, Policy, PolicyError};
-use crate::trust::{RevocationList, TrustStore};
+use crate::trust::{RevocationList, Root, StateDir, StateError, TrustList};
 use crate::verify::Verifier;
 use crate::SignedListError;
 
@@ -38,6 +38,7 @@ fn list_error(e: SignedListError, content: travelcert_result) -> Failure {
         SignedListError::Expired { .. }
         | SignedListError::NotYetValid { .. }
         | SignedListError::Rollback { .. } => travelcert_result::TrustListExpired,
+        SignedListError::KeyOutOfScope { .. } => travelcert_result::TrustListKeyOutOfScope,
         _ => content,
     };
     Failure::new(code, e.name(), e.to_string())
@@ -53,16 +54,42 @@ impl From<PolicyError> for travelcert_error {
     }
 }
 
-/// Root public keys from PEM text holding one or more SPKI blocks
-/// (`-----BEGIN PUBLIC KEY-----`), as distributed between governments.
-fn roots(pem: *const u8, pem_len: usize) -> Result<Vec<PublicKey>, Failure> {
+impl From<StateError> for travelcert_error {
+    fn from(e: StateError) -> Self {
+        Failure::new(travelcert_result::StateInvalid, e.name(), e.to_string())
+    }
+}
+
+/// Root keys from PEM text holding one or more SPKI blocks
+/// (`-----BEGIN PUBLIC KEY-----`), as distributed between governments. A line
+/// `scope: CN,HK` before a block scopes that root to those countries
+/// (FORMAT.md §12.6); a block without one is unscoped.
+fn roots(pem: *const u8, pem_len: usize) -> Result<Vec<Root>, Failure> {
     const END: &str = "-----END PUBLIC KEY-----";
     let text = input_str(pem, pem_len, TRAVELCERT_MAX_DOCUMENT_LEN)?;
-    let keys: Vec<PublicKey> = text
+    let keys: Vec<Root> = text
         .split_inclusive(END)
         .filter(|block| block.contains(END))
-        .map(PublicKey::from_spki_pem)
-        .collect::<Result<_, _>>()?;
+        .map(|block| {
+            let begin = block.find("-----BEGIN").unwrap_or(0);
+            let key = PublicKey::from_spki_pem(block.get(begin..).unwrap_or(block))?;
+            let scope = block
+                .lines()
+                .take_while(|l| !l.contains("-----BEGIN"))
+                .filter_map(|l| l.trim().strip_prefix("scope:"))
+                .last();
+            Ok(match scope {
+                None => Root::new(key),
+                Some(list) => Root::scoped(
+                    key,
+                    list.split(',')
+                        .map(|c| CountryCode::new(c.trim()))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| invalid(format!("root scope `{list}`: {e}")))?,
+                ),
+            })
+        })
+        .collect::<Result<_, Failure>>()?;
     if keys.is_empty() {
         return Err(invalid(
             "no SPKI PEM public key in the root keys".to_owned(),
@@ -83,7 +110,7 @@ fn signed_list_inputs<'a>(
     roots_pem: *const u8,
     roots_len: usize,
     now_unix: i64,
-) -> Result<(&'a [u8], Vec<PublicKey>, Timestamp), Failure> {
+) -> Result<(&'a [u8], Vec<Root>, Timestamp), Failure> {
     Ok((
         input(list, list_len, TRAVELCERT_MAX_DOCUMENT_LEN)?,
         roots(roots_pem, roots_len)?,
@@ -95,7 +122,11 @@ fn signed_list_inputs<'a>(
 /// signed by one of the root keys in `roots_pem` (`roots_len` bytes of PEM
 /// text, one or more `PUBLIC KEY` blocks), valid at `now_unix`, with a
 /// sequence number strictly greater than `last_sequence` (0 before the first
-/// list; persist the returned one to refuse rollback to older lists).
+/// list; persist the returned one to refuse rollback to older lists). A line
+/// `scope: CN,HK` before a PEM block scopes that root: a key of another
+/// country gives `TRAVELCERT_RESULT_TRUST_LIST_KEY_OUT_OF_SCOPE`. Prefer
+/// `travelcert_trust_store_from_signed_list_with_state`, which keeps the
+/// sequence numbers and rotated roots itself.
 ///
 /// On success `*store_out` receives a new trust store (free it with
 /// `travelcert_trust_store_free`) and `*sequence_out` the list's sequence
@@ -122,10 +153,92 @@ pub extern "C" fn travelcert_trust_store_from_signed_list(
         let (store_out, sequence_out) = (out(store_out)?, out(sequence_out)?);
         let (list, roots, now) =
             signed_list_inputs(list, list_len, roots_pem, roots_len, now_unix)?;
-        let (store, sequence) = TrustStore::from_signed_list(list, &roots, now, last_sequence)
+        let (list, _) = TrustList::verify_with_roots(list, &roots, now, last_sequence)
             .map_err(|e| list_error(e, travelcert_result::TrustStoreInvalid))?;
+        sequence_out.set(list.sequence);
+        store_out.set(new_handle(travelcert_trust_store {
+            inner: list.into_store(),
+        }));
+        Ok(())
+    })
+}
+
+/// The state directory argument: `dir_len` bytes of UTF-8 path.
+fn state_dir(dir: *const u8, dir_len: usize) -> Result<StateDir, Failure> {
+    let path = input_str(dir, dir_len, 4096)?;
+    if path.is_empty() {
+        return Err(invalid("the state directory path is empty".to_owned()));
+    }
+    Ok(StateDir::new(path))
+}
+
+/// Loads a signed trust list like `travelcert_trust_store_from_signed_list`,
+/// keeping the list state (FORMAT.md §12.6) in the directory `state_dir`
+/// (`state_dir_len` bytes of UTF-8 path; a directory only the verifier may
+/// write, created when absent): the list must not be older than the last one
+/// accepted from its signing root (the same one loads again), roots
+/// introduced by an accepted list's `next_roots` are honoured while the root
+/// that introduced them is configured, and the state is saved atomically on
+/// success. State problems give `TRAVELCERT_RESULT_STATE_INVALID`. Not
+/// thread-safe for the same directory (serialise loads).
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn travelcert_trust_store_from_signed_list_with_state(
+    list: *const u8,
+    list_len: usize,
+    roots_pem: *const u8,
+    roots_len: usize,
+    state_dir_path: *const u8,
+    state_dir_len: usize,
+    now_unix: i64,
+    store_out: *mut *mut travelcert_trust_store,
+    error_out: *mut *mut travelcert_error,
+) -> travelcert_result {
+    boundary(error_out, || {
+        clear(store_out, std::ptr::null_mut());
+        let store_out = out(store_out)?;
+        let (list, roots, now) =
+            signed_list_inputs(list, list_len, roots_pem, roots_len, now_unix)?;
+        let dir = state_dir(state_dir_path, state_dir_len)?;
+        let mut state = dir.load()?;
+        let store = state
+            .load_trust_list(list, &roots, now)
+            .map_err(|e| list_error(e, travelcert_result::TrustStoreInvalid))?;
+        dir.save(&state)?;
         store_out.set(new_handle(travelcert_trust_store { inner: store }));
-        sequence_out.set(sequence);
+        Ok(())
+    })
+}
+
+/// Loads a signed revocation list like `travelcert_revocation_list_from_signed`,
+/// with the list state kept in `state_dir` as
+/// `travelcert_trust_store_from_signed_list_with_state` describes. A list
+/// signed by a scoped root revokes only certificates of its countries.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn travelcert_revocation_list_from_signed_with_state(
+    list: *const u8,
+    list_len: usize,
+    roots_pem: *const u8,
+    roots_len: usize,
+    state_dir_path: *const u8,
+    state_dir_len: usize,
+    now_unix: i64,
+    list_out: *mut *mut travelcert_revocation_list,
+    error_out: *mut *mut travelcert_error,
+) -> travelcert_result {
+    boundary(error_out, || {
+        clear(list_out, std::ptr::null_mut());
+        let list_out = out(list_out)?;
+        let (bytes, roots, now) =
+            signed_list_inputs(list, list_len, roots_pem, roots_len, now_unix)?;
+        let dir = state_dir(state_dir_path, state_dir_len)?;
+        let mut state = dir.load()?;
+        let list = state
+            .load_revocations(bytes, &roots, now)
+            .map_err(|e| list_error(e, travelcert_result::RevocationListInvalid))?;
+        dir.save(&state)?;
+        list_out.set(new_handle(travelcert_revocation_list { inner: list }));
         Ok(())
     })
 }
@@ -155,7 +268,7 @@ pub extern "C" fn travelcert_revocation_list_from_signed(
         let (list_out, sequence_out) = (out(list_out)?, out(sequence_out)?);
         let (bytes, roots, now) =
             signed_list_inputs(list, list_len, roots_pem, roots_len, now_unix)?;
-        let (list, _) = RevocationList::verify(bytes, &roots, now, last_sequence)
+        let (list, _) = RevocationList::verify_with_roots(bytes, &roots, now, last_sequence)
             .map_err(|e| list_error(e, travelcert_result::RevocationListInvalid))?;
         sequence_out.set(list.sequence);
         list_out.set(new_handle(travelcert_revocation_list { inner: list }));

@@ -71,6 +71,8 @@ pub enum travelcert_result {
     RecordKindNotAllowed = 403,
     /// The certificate is encrypted for a reader key this verifier does not hold.
     ReaderKeyUnavailable = 404,
+    /// The certificate's validity (`exp - iat`) exceeds the key's `max_validity`.
+    ValidityTooLong = 405,
 
     // --- 5xx: validity period ---
     /// The certificate has expired.
@@ -101,6 +103,11 @@ pub enum travelcert_result {
     TrustListExpired = 803,
     /// The revocation list is invalid (reserved).
     RevocationListInvalid = 804,
+    /// A trust list names a key of a country outside its signing root's scope.
+    TrustListKeyOutOfScope = 805,
+    /// The list state directory could not be read or written, or its state
+    /// file is invalid.
+    StateInvalid = 806,
 
     // --- 9xx: issuing ---
     /// The record JSON is malformed or the record breaks a rule of the model.
@@ -188,6 +195,7 @@ pub(crate) const ALL: &[travelcert_result] = &[
     R::IssuerMismatch,
     R::RecordKindNotAllowed,
     R::ReaderKeyUnavailable,
+    R::ValidityTooLong,
     R::DecodeEncryption,
     R::DecryptionFailed,
     R::Expired,
@@ -201,6 +209,8 @@ pub(crate) const ALL: &[travelcert_result] = &[
     R::TrustListSignatureInvalid,
     R::TrustListExpired,
     R::RevocationListInvalid,
+    R::TrustListKeyOutOfScope,
+    R::StateInvalid,
     R::IssueRecordInvalid,
     R::IssueValidityInvalid,
     R::IssueSignerFailed,
@@ -265,6 +275,7 @@ impl travelcert_result {
             R::ReaderKeyUnavailable => {
                 "the certificate is encrypted and not readable with the reader keys you hold"
             }
+            R::ValidityTooLong => "the certificate is valid for longer than its key may sign",
             R::DecodeEncryption => "the certificate's encryption structure is malformed",
             R::DecryptionFailed => "the encrypted certificate failed authenticated decryption",
             R::Expired => "the certificate has expired",
@@ -278,6 +289,10 @@ impl travelcert_result {
             R::TrustListSignatureInvalid => "the trust list signature does not verify",
             R::TrustListExpired => "the trust list has expired",
             R::RevocationListInvalid => "the revocation list is invalid",
+            R::TrustListKeyOutOfScope => {
+                "the trust list names a key outside its root's country scope"
+            }
+            R::StateInvalid => "the list state directory or its state file is unusable",
             R::IssueRecordInvalid => "the health record is invalid",
             R::IssueValidityInvalid => "the validity period is invalid",
             R::IssueSignerFailed => "the signer failed",
@@ -358,6 +373,7 @@ pub(crate) fn verify_code(e: &VerifyError) -> travelcert_result {
         }
         V::Expired { .. } => R::Expired,
         V::NotYetValid { .. } => R::NotYetValid,
+        V::ValidityTooLong { .. } => R::ValidityTooLong,
         V::InvalidRecord(_) => R::DecodeRecord,
         V::KeyRevoked { .. } | V::CertificateRevoked { .. } => R::Revoked,
         V::Encrypted { .. } | V::ReaderKeyUnknown { .. } | V::ReaderKeyWrong { .. } => {
@@ -406,6 +422,7 @@ impl From<TrustError> for travelcert_error {
             TrustError::KidMismatch { .. } => "TrustStoreKidMismatch",
             TrustError::Validity { .. } => "TrustStoreValidity",
             TrustError::NoRecordKinds { .. } => "TrustStoreNoRecordKinds",
+            TrustError::MaxValidity { .. } => "TrustStoreMaxValidity",
         };
         Self::new(R::TrustStoreInvalid, name, e.to_string())
     }

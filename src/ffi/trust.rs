@@ -1,8 +1,9 @@
 //! Trust data: the issuer keys a verifier accepts.
 //!
-//! Later: signed trust lists and revocation lists load here, as handles of
-//! their own (`travelcert_trust_store_from_signed_list`,
-//! `travelcert_revocation_list_from_json`).
+//! Two distinct entry points, never chosen by sniffing bytes: the unsigned
+//! JSON store here (for a verifier with no root keys), and signed trust lists
+//! (src/ffi/offline.rs), which a verifier with root keys must use for every
+//! trust input (FORMAT.md §12.6).
 
 use super::TRAVELCERT_MAX_DOCUMENT_LEN;
 use super::{
@@ -21,7 +22,9 @@ pub struct travelcert_trust_store {
 }
 
 /// Loads a trust store from its JSON form (FORMAT.md, "Trust store"),
-/// `json_len` bytes at `json`, checking every key.
+/// `json_len` bytes at `json`, checking every key. The JSON store is
+/// unsigned: a verifier configured with root keys must load its trust data
+/// with `travelcert_trust_store_from_signed_list_with_state` instead.
 ///
 /// On success `*store_out` receives a new store (free it with
 /// `travelcert_trust_store_free`). On failure `*store_out` is NULL and, if

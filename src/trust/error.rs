@@ -47,6 +47,12 @@ pub enum TrustError {
         /// The entry's position.
         index: usize,
     },
+    /// An entry's `max_validity` is 0.
+    #[error("trust store key #{index}: max_validity must be at least 1 second")]
+    MaxValidity {
+        /// The entry's position.
+        index: usize,
+    },
 }
 
 /// Why a signed trust list or revocation list (FORMAT.md §12) was refused.
@@ -121,6 +127,16 @@ pub enum SignedListError {
         /// What is wrong.
         reason: String,
     },
+    /// A listed key is of a country outside the signing root's scope.
+    #[error("trust list key #{index} is for {country}, outside the scope of root {root}")]
+    KeyOutOfScope {
+        /// The entry's position (from 0).
+        index: usize,
+        /// The key's country.
+        country: String,
+        /// The signing root's fingerprint (hex of its key).
+        root: String,
+    },
 }
 
 impl SignedListError {
@@ -137,6 +153,7 @@ impl SignedListError {
             Self::Rollback { .. } => "ListRollback",
             Self::Key { .. } => "ListKey",
             Self::RevocationIds { .. } => "ListRevocationIds",
+            Self::KeyOutOfScope { .. } => "ListKeyOutOfScope",
         }
     }
 }

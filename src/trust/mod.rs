@@ -15,24 +15,33 @@
 //!   "not_before": "2021-01-01T00:00:00Z", // optional
 //!   "not_after": "2031-01-01T00:00:00Z",  // optional
 //!   "record_kinds": ["nat", "antibody", "vaccination"],
-//!   "revoked": true                       // optional; default false
+//!   "revoked": true,                      // optional; default false
+//!   "max_validity": 2592000               // optional; seconds, bounds exp - iat
 //! }]}
 //! ```
 //!
 //! Signed trust lists ([`TrustList`], FORMAT.md §12) carry the same keys as
 //! CBOR under a root key's signature; [`RevocationList`] carries withdrawn
 //! certificate ids; [`ListState`] remembers sequence numbers (no rollback) and
-//! rotated roots between loads.
+//! rotated roots between loads, kept by [`StateDir`] in a directory the
+//! verifier owns. [`TrustInputs`] puts it together under one rule: once a
+//! [`Root`] is configured, every trust input must be a list it signed.
 
 mod error;
+mod inputs;
 mod revocation;
+mod roots;
 mod signed;
 mod state;
+mod state_dir;
 
 pub use error::{SignedListError, TrustError};
+pub use inputs::{TrustInputError, TrustInputs};
 pub use revocation::{revocation_id, RevocationId, RevocationList};
-pub use signed::{DocumentType, TrustList};
+pub use roots::{fingerprint, Root};
+pub use signed::{DocumentType, ListKind, TrustList};
 pub use state::ListState;
+pub use state_dir::{StateDir, StateError};
 
 use std::collections::HashMap;
 
@@ -55,8 +64,14 @@ pub struct TrustedKey {
     /// The record kinds it may sign.
     pub record_kinds: Vec<RecordKind>,
     /// The issuer withdrew the key: certificates it signed fail with
-    /// `KeyRevoked` (issue 5).
+    /// `KeyRevoked`.
     pub revoked: bool,
+    /// The longest validity (`exp - iat`, seconds) a certificate it signs may
+    /// have; longer ones fail with `ValidityTooLong`. `None`: no limit.
+    pub max_validity: Option<u64>,
+    /// The root whose signed list vouched for the key (`None`: the key came
+    /// from an unsigned JSON store or was added by the caller).
+    pub vouched_by: Option<PublicKey>,
 }
 
 impl TrustedKey {
@@ -69,6 +84,8 @@ impl TrustedKey {
             not_after: None,
             record_kinds: RecordKind::KNOWN.to_vec(),
             revoked: false,
+            max_validity: None,
+            vouched_by: None,
         }
     }
 
@@ -108,6 +125,8 @@ struct KeyJson {
     record_kinds: Vec<RecordKind>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     revoked: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_validity: Option<u64>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -122,7 +141,9 @@ impl TrustStore {
         Self::default()
     }
 
-    /// Loads the JSON form, checking every key.
+    /// Loads the JSON form, checking every key. The JSON store is unsigned:
+    /// a verifier that has root keys configured must not use it (see
+    /// [`TrustInputs`], which refuses it then).
     pub fn from_json(json: &[u8]) -> Result<Self, TrustError> {
         let doc: StoreJson =
             serde_json::from_slice(json).map_err(|e| TrustError::Json(e.to_string()))?;
@@ -201,6 +222,7 @@ fn key_to_json(k: &TrustedKey) -> KeyJson {
         not_after: k.not_after,
         record_kinds: k.record_kinds.clone(),
         revoked: k.revoked,
+        max_validity: k.max_validity,
     }
 }
 
@@ -228,6 +250,9 @@ fn key_from_json(index: usize, k: KeyJson) -> Result<TrustedKey, TrustError> {
     if k.record_kinds.is_empty() {
         return Err(TrustError::NoRecordKinds { index });
     }
+    if k.max_validity == Some(0) {
+        return Err(TrustError::MaxValidity { index });
+    }
     Ok(TrustedKey {
         key,
         country: k.country,
@@ -235,6 +260,8 @@ fn key_from_json(index: usize, k: KeyJson) -> Result<TrustedKey, TrustError> {
         not_after: k.not_after,
         record_kinds: k.record_kinds,
         revoked: k.revoked,
+        max_validity: k.max_validity,
+        vouched_by: None,
     })
 }
 

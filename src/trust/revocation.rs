@@ -17,7 +17,8 @@ use crate::keys::{Kid, PublicKey};
 use crate::model::{CertificateId, CountryCode, Timestamp};
 use crate::SignedListError;
 
-use super::signed::{check_fresh, encode_list, open, DocumentType};
+use super::roots::{unscoped, Root};
+use super::signed::{check_fresh, encode_list, open, DocumentType, ListKind};
 
 /// A revocation id: SHA-256(iss ‖ cti) truncated to 16 bytes.
 pub type RevocationId = [u8; 16];
@@ -48,6 +49,9 @@ pub struct RevocationList {
     /// After this instant the list is no longer accepted.
     pub expires_at: Timestamp,
     ids: Vec<RevocationId>,
+    /// The signing root's scope: a match counts only for certificates of
+    /// these issuers (None: every issuer).
+    scope: Option<Vec<CountryCode>>,
 }
 
 impl RevocationList {
@@ -58,6 +62,7 @@ impl RevocationList {
             sequence,
             expires_at,
             ids: Vec::new(),
+            scope: None,
         }
     }
 
@@ -79,9 +84,17 @@ impl RevocationList {
         self.ids.binary_search(id).is_ok()
     }
 
-    /// Whether the certificate `cti` of issuer `iss` is revoked.
+    /// Whether the certificate `cti` of issuer `iss` is revoked: its id is
+    /// on the list and `iss` is in the scope of the root that signed the
+    /// list (a root may not revoke another country's certificates).
     pub fn is_revoked(&self, iss: CountryCode, cti: &CertificateId) -> bool {
-        self.contains(&revocation_id(iss, cti))
+        self.applies_to(iss) && self.contains(&revocation_id(iss, cti))
+    }
+
+    /// Whether the list may revoke certificates of issuer `iss`: the signing
+    /// root's scope holds it (always, for an unscoped root or a list made here).
+    pub fn applies_to(&self, iss: CountryCode) -> bool {
+        self.scope.as_ref().is_none_or(|s| s.contains(&iss))
     }
 
     /// The ids, ascending.
@@ -135,15 +148,54 @@ impl RevocationList {
         now: Timestamp,
         last_sequence: u64,
     ) -> Result<(Self, Kid), SignedListError> {
-        let opened = open(cose, Some(roots), DocumentType::RevocationList)?;
+        let (list, root) = Self::verify_with_roots(cose, &unscoped(roots), now, last_sequence)?;
+        Ok((list, root.key().kid()))
+    }
+
+    /// Like [`RevocationList::verify`] with scoped roots: the list keeps the
+    /// signing root's scope, and [`RevocationList::is_revoked`] ignores a
+    /// match for a certificate whose issuer is outside it. Also returns the root.
+    pub fn verify_with_roots(
+        cose: &[u8],
+        roots: &[Root],
+        now: Timestamp,
+        last_sequence: u64,
+    ) -> Result<(Self, Root), SignedListError> {
+        let opened = open(cose, Some(roots), ListKind::Revocation)?;
         check_fresh(&opened, now, last_sequence)?;
-        Ok((Self::decode(&opened)?, opened.signer))
+        let mut list = Self::decode(&opened)?;
+        let root = opened
+            .root
+            .ok_or_else(|| SignedListError::UnknownRoot { kid: opened.signer })?;
+        list.scope = root.scope().map(<[CountryCode]>::to_vec);
+        Ok((list, root))
+    }
+
+    /// The list in `cose` as its own signer re-reads it before adding to it
+    /// (`travelcert revoke`): signed by `root` (the signer's own public key)
+    /// and of a sequence not below `last_sequence`, the last one this signer
+    /// recorded; its validity period is not checked (an expired list may be
+    /// renewed).
+    pub fn verify_own(
+        cose: &[u8],
+        root: &PublicKey,
+        last_sequence: u64,
+    ) -> Result<Self, SignedListError> {
+        let roots = [Root::new(root.clone())];
+        let opened = open(cose, Some(&roots), ListKind::Revocation)?;
+        if opened.sequence < last_sequence {
+            return Err(SignedListError::Rollback {
+                sequence: opened.sequence,
+                last_sequence,
+            });
+        }
+        Self::decode(&opened)
     }
 
     /// Decodes a signed list WITHOUT checking signature, validity or sequence
-    /// (for inspection and for `travelcert revoke`, which re-signs it).
+    /// (for inspection only; never re-sign what this returns).
     pub fn inspect(cose: &[u8]) -> Result<(Self, Kid), SignedListError> {
-        let opened = open(cose, None, DocumentType::RevocationList)?;
+        let opened = open(cose, None, ListKind::Revocation)?;
         Ok((Self::decode(&opened)?, opened.signer))
     }
 
@@ -175,6 +227,7 @@ impl RevocationList {
             sequence: o.sequence,
             expires_at: o.expires_at,
             ids,
+            scope: None,
         })
     }
 }

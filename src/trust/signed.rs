@@ -9,9 +9,10 @@
 //! greater than the last one the caller accepted: no rollback); and every key,
 //! exactly as the JSON store checks them (wrong length, invalid or weak point).
 //!
-//! Root rotation: a list may name `next_roots`. A caller that accepts the list
-//! adds them to its root keys, so the following list can be signed by the new
-//! root (the CLI keeps them in its state file).
+//! Root rotation: a list may name `next_roots`. [`super::ListState`] records
+//! who introduced whom (with the signed list as evidence) and honours an
+//! introduced root only while its introducer is configured, with the
+//! introducer's scope (FORMAT.md §12.2, §12.6).
 //!
 //! Decoding uses the strict [`Reader`] (no generic value tree); unknown map keys
 //! are refused, because an ignored restriction would widen trust.
@@ -22,6 +23,7 @@ use crate::keys::{Kid, PublicKey};
 use crate::model::{CountryCode, RecordKind, Timestamp};
 use crate::{SignedListError, VerifyError};
 
+use super::roots::{unscoped, Root};
 use super::{TrustStore, TrustedKey};
 
 /// The document types a root may sign (map key 0 of every signed list), so a
@@ -32,6 +34,9 @@ pub enum DocumentType {
     TrustList,
     /// `2`: a revocation list.
     RevocationList,
+    /// `3`: a trust list whose keys may carry `max_validity` (FORMAT.md
+    /// §12.2); otherwise read exactly as type 1.
+    TrustListV2,
 }
 
 impl DocumentType {
@@ -40,6 +45,7 @@ impl DocumentType {
         match self {
             Self::TrustList => 1,
             Self::RevocationList => 2,
+            Self::TrustListV2 => 3,
         }
     }
 
@@ -48,6 +54,46 @@ impl DocumentType {
         match self {
             Self::TrustList => "trust list",
             Self::RevocationList => "revocation list",
+            Self::TrustListV2 => "trust list (type 3)",
+        }
+    }
+
+    fn from_code(code: u64) -> Option<Self> {
+        match code {
+            1 => Some(Self::TrustList),
+            2 => Some(Self::RevocationList),
+            3 => Some(Self::TrustListV2),
+            _ => None,
+        }
+    }
+
+    /// The kind of list: trust lists of both types share one kind (and so one
+    /// sequence counter, FORMAT.md §12.1).
+    pub fn kind(self) -> ListKind {
+        match self {
+            Self::TrustList | Self::TrustListV2 => ListKind::Trust,
+            Self::RevocationList => ListKind::Revocation,
+        }
+    }
+}
+
+/// The kind of a signed list: what identifies a list, with its signing root,
+/// for sequence numbers (FORMAT.md §12.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ListKind {
+    /// Trust lists (document types 1 and 3).
+    Trust,
+    /// Revocation lists (document type 2).
+    Revocation,
+}
+
+impl ListKind {
+    /// The name used in state files and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Trust => "trust",
+            Self::Revocation => "revocation",
         }
     }
 }
@@ -70,6 +116,7 @@ mod entry {
     pub const NOT_AFTER: i64 = 4;
     pub const RECORD_KINDS: i64 = 5;
     pub const REVOKED: i64 = 6;
+    pub const MAX_VALIDITY: i64 = 7;
 }
 
 /// The most entries the lists accept in one array (keys, roots).
@@ -100,6 +147,9 @@ pub(crate) struct Opened<'a> {
     pub body: &'a [u8],
     pub next_roots: Option<&'a [u8]>,
     pub signer: Kid,
+    /// The root whose signature verified (None when inspecting).
+    pub root: Option<Root>,
+    pub doc_type: DocumentType,
 }
 
 fn malformed(e: VerifyError) -> SignedListError {
@@ -121,22 +171,32 @@ fn instant(r: &mut Reader<'_>, name: &str) -> Result<Timestamp, SignedListError>
         .ok_or_else(|| field(name, format!("{n} is not an instant up to 9999-12-31")))
 }
 
+/// The kid in a signed list's header (only the COSE structure is parsed;
+/// nothing is checked), or `None` when it does not parse.
+pub(crate) fn signer_kid(cose: &[u8]) -> Option<Kid> {
+    CoseSign1::parse(cose).ok().map(|s| s.header.kid)
+}
+
 /// Parses the COSE_Sign1, checks the signature under `roots` (when given) and
 /// the common header. `roots = None` decodes without checking (inspection).
 pub(crate) fn open<'a>(
     cose: &'a [u8],
-    roots: Option<&[PublicKey]>,
-    expected: DocumentType,
+    roots: Option<&[Root]>,
+    expected: ListKind,
 ) -> Result<Opened<'a>, SignedListError> {
     let sign1 = CoseSign1::parse(cose).map_err(malformed)?;
     let kid = sign1.header.kid;
+    let mut root = None;
     if let Some(roots) = roots {
-        let mut candidates = roots.iter().filter(|k| k.kid() == kid).peekable();
+        let mut candidates = roots.iter().filter(|r| r.key().kid() == kid).peekable();
         if candidates.peek().is_none() {
             return Err(SignedListError::UnknownRoot { kid });
         }
         let tbs = sign1.to_be_signed();
-        if !candidates.any(|k| k.verify_strict(&tbs, &sign1.signature)) {
+        root = candidates
+            .find(|r| r.key().verify_strict(&tbs, &sign1.signature))
+            .cloned();
+        if root.is_none() {
             return Err(SignedListError::SignatureInvalid { kid });
         }
     }
@@ -152,22 +212,26 @@ pub(crate) fn open<'a>(
     let required = |k: i64, name: &str| get(k).ok_or_else(|| field(name, "is missing"));
 
     let mut tr = Reader::new(required(key::TYPE, "type")?);
-    let doc_type = tr.u64("the document type").map_err(malformed)?;
-    if doc_type != expected.code() {
-        let found = match doc_type {
-            1 => DocumentType::TrustList.name().to_owned(),
-            2 => DocumentType::RevocationList.name().to_owned(),
-            n => format!("document of unknown type {n}"),
-        };
-        return Err(SignedListError::WrongDocumentType {
-            expected: expected.name(),
-            found,
-        });
-    }
+    let code = tr.u64("the document type").map_err(malformed)?;
+    let doc_type = match DocumentType::from_code(code) {
+        Some(t) if t.kind() == expected => t,
+        found => {
+            return Err(SignedListError::WrongDocumentType {
+                expected: match expected {
+                    ListKind::Trust => DocumentType::TrustList.name(),
+                    ListKind::Revocation => DocumentType::RevocationList.name(),
+                },
+                found: found.map_or_else(
+                    || format!("document of unknown type {code}"),
+                    |t| t.name().to_owned(),
+                ),
+            });
+        }
+    };
     for (k, _) in &items {
         let allowed = match expected {
-            DocumentType::TrustList => (key::TYPE..=key::NEXT_ROOTS).contains(k),
-            DocumentType::RevocationList => (key::TYPE..=key::BODY).contains(k),
+            ListKind::Trust => (key::TYPE..=key::NEXT_ROOTS).contains(k),
+            ListKind::Revocation => (key::TYPE..=key::BODY).contains(k),
         };
         if !allowed {
             return Err(field(format!("key {k}"), "is not defined for this list"));
@@ -194,6 +258,8 @@ pub(crate) fn open<'a>(
         body: required(key::BODY, "body")?,
         next_roots: get(key::NEXT_ROOTS),
         signer: kid,
+        root,
+        doc_type,
     })
 }
 
@@ -280,13 +346,23 @@ impl TrustList {
             })
         });
         encode_list(
-            DocumentType::TrustList,
+            self.document_type(),
             self.issued_at,
             self.sequence,
             self.expires_at,
             w.into_bytes(),
             roots,
         )
+    }
+
+    /// The document type the list is encoded as: 3 when a key carries
+    /// `max_validity` (which type 1 cannot express), else 1.
+    pub fn document_type(&self) -> DocumentType {
+        if self.keys.iter().any(|k| k.max_validity.is_some()) {
+            DocumentType::TrustListV2
+        } else {
+            DocumentType::TrustList
+        }
     }
 
     /// Signs the list with a root key: the COSE_Sign1 bytes to distribute.
@@ -297,23 +373,48 @@ impl TrustList {
 
     /// Loads a signed list: `Ok` only when it is signed by one of `roots`, valid
     /// at `now`, newer than `last_sequence` (use 0 before the first list) and
-    /// every key loads. Also returns the kid of the root that signed it.
+    /// every key loads. Also returns the kid of the root that signed it. The
+    /// roots are unscoped; see [`TrustList::verify_with_roots`].
     pub fn verify(
         cose: &[u8],
         roots: &[PublicKey],
         now: Timestamp,
         last_sequence: u64,
     ) -> Result<(Self, Kid), SignedListError> {
-        let opened = open(cose, Some(roots), DocumentType::TrustList)?;
+        let (list, root) = Self::verify_with_roots(cose, &unscoped(roots), now, last_sequence)?;
+        Ok((list, root.key().kid()))
+    }
+
+    /// Like [`TrustList::verify`] with scoped roots: every key must be of a
+    /// country in the signing root's scope (`ListKeyOutOfScope`), and each
+    /// key's `vouched_by` names the root. Also returns that root.
+    pub fn verify_with_roots(
+        cose: &[u8],
+        roots: &[Root],
+        now: Timestamp,
+        last_sequence: u64,
+    ) -> Result<(Self, Root), SignedListError> {
+        let opened = open(cose, Some(roots), ListKind::Trust)?;
         check_fresh(&opened, now, last_sequence)?;
-        let signer = opened.signer;
-        Ok((Self::decode(&opened)?, signer))
+        let list = Self::decode(&opened)?;
+        let root = opened
+            .root
+            .ok_or_else(|| SignedListError::UnknownRoot { kid: opened.signer })?;
+        Ok((list, root))
+    }
+
+    /// The list signed by `root`, checking only its signature, type and
+    /// content (not its validity or sequence): the evidence that `root`
+    /// introduced its `next_roots`.
+    pub(crate) fn verify_signature_only(cose: &[u8], root: &Root) -> Result<Self, SignedListError> {
+        let opened = open(cose, Some(std::slice::from_ref(root)), ListKind::Trust)?;
+        Self::decode(&opened)
     }
 
     /// Decodes a signed list WITHOUT checking its signature, validity or
     /// sequence (for `trust inspect`); also returns the signer's kid.
     pub fn inspect(cose: &[u8]) -> Result<(Self, Kid), SignedListError> {
-        let opened = open(cose, None, DocumentType::TrustList)?;
+        let opened = open(cose, None, ListKind::Trust)?;
         let signer = opened.signer;
         Ok((Self::decode(&opened)?, signer))
     }
@@ -328,8 +429,20 @@ impl TrustList {
             ));
         }
         let mut keys = Vec::with_capacity(n);
+        let v2 = o.doc_type == DocumentType::TrustListV2;
         for index in 0..n {
-            keys.push(decode_key(&mut r, index)?);
+            let mut key = decode_key(&mut r, index, v2)?;
+            if let Some(root) = &o.root {
+                if !root.allows(key.country) {
+                    return Err(SignedListError::KeyOutOfScope {
+                        index,
+                        country: key.country.to_string(),
+                        root: root.fingerprint(),
+                    });
+                }
+                key.vouched_by = Some(root.key().clone());
+            }
+            keys.push(key);
         }
         r.finish().map_err(malformed)?;
         let mut next_roots = Vec::new();
@@ -399,6 +512,9 @@ fn encode_key(k: &TrustedKey) -> Vec<u8> {
     if let Some(na) = k.not_after {
         entries.push((entry::NOT_AFTER, uint(na.unix().unsigned_abs())));
     }
+    if let Some(max) = k.max_validity {
+        entries.push((entry::MAX_VALIDITY, uint(max)));
+    }
     if k.revoked {
         entries.push((
             entry::REVOKED,
@@ -412,7 +528,7 @@ fn encode_key(k: &TrustedKey) -> Vec<u8> {
     })
 }
 
-fn decode_key(r: &mut Reader<'_>, index: usize) -> Result<TrustedKey, SignedListError> {
+fn decode_key(r: &mut Reader<'_>, index: usize, v2: bool) -> Result<TrustedKey, SignedListError> {
     let name = |f: &str| format!("keys[{index}].{f}");
     let mut key = None;
     let mut country = None;
@@ -420,6 +536,7 @@ fn decode_key(r: &mut Reader<'_>, index: usize) -> Result<TrustedKey, SignedList
     let mut not_after = None;
     let mut kinds = None;
     let mut revoked = false;
+    let mut max_validity = None;
     // The closure can only return VerifyError; field errors are carried out.
     let mut failure: Option<SignedListError> = None;
     r.int_map("a trusted key", |r, label| {
@@ -458,6 +575,13 @@ fn decode_key(r: &mut Reader<'_>, index: usize) -> Result<TrustedKey, SignedList
                 kinds = Some(v);
             }
             entry::REVOKED => revoked = r.bool("the revoked flag")?,
+            entry::MAX_VALIDITY if v2 => {
+                let n = r.u64("max_validity")?;
+                if n == 0 {
+                    failure.get_or_insert(field(name("max_validity"), "must be at least 1 second"));
+                }
+                max_validity = Some(n);
+            }
             other => {
                 r.raw_item(3)?;
                 failure.get_or_insert(field(
@@ -490,5 +614,7 @@ fn decode_key(r: &mut Reader<'_>, index: usize) -> Result<TrustedKey, SignedList
         not_after,
         record_kinds,
         revoked,
+        max_validity,
+        vouched_by: None,
     })
 }

@@ -6,7 +6,8 @@
 //! strict Ed25519 signature (`verify_strict`); the claims and the record; the
 //! issuer country against the key's; the key's validity at the issue time; the
 //! record kinds the key may sign; the issue and expiry times against `now` with
-//! the allowed clock skew. A key marked revoked in the trust store fails with
+//! the allowed clock skew (and `nbf`, when present, like `iat`); `exp - iat`
+//! against the key's `max_validity`. A key marked revoked in the trust store fails with
 //! `KeyRevoked` (right after its signature verified); a certificate on the
 //! revocation list ([`Verifier::with_revocations`]) with `CertificateRevoked`
 //! (after the trust checks, before the time checks).
@@ -49,8 +50,8 @@ impl Default for VerifyOptions {
 /// ran; its fields are read through accessors.
 ///
 /// Serialized (the CLI's JSON) as `certificate`, `kid` (hex), `key_country`,
-/// `alg` (the COSE identifier), `body` and `encryption`; the [`Origin`] is not
-/// serialized.
+/// `alg` (the COSE identifier), `body`, `encryption` and, when a signed list
+/// vouched for the key, `vouched_by` (the root's fingerprint).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verified {
     certificate: Certificate,
@@ -61,7 +62,13 @@ pub struct Verified {
     alg: Algorithm,
     body: BodyForm,
     encryption: Envelope,
-    #[serde(skip)]
+    /// Serialized as `vouched_by`: the fingerprint of the root that vouched
+    /// for the key, only when one did.
+    #[serde(
+        rename = "vouched_by",
+        serialize_with = "origin_root",
+        skip_serializing_if = "Origin::has_no_root"
+    )]
     origin: Origin,
 }
 
@@ -121,7 +128,7 @@ pub enum Format {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
     format: Format,
-    vouched_by: TrustedKey,
+    key: TrustedKey,
 }
 
 impl Origin {
@@ -130,14 +137,31 @@ impl Origin {
         self.format
     }
 
-    /// The trust-store entry (issuer key) that vouched for the certificate.
-    pub fn vouched_by(&self) -> &TrustedKey {
-        &self.vouched_by
+    /// The trust-store entry (issuer key) whose key verified the signature.
+    pub fn key(&self) -> &TrustedKey {
+        &self.key
+    }
+
+    /// The root whose signed list vouched for that key; `None` when the key
+    /// came from an unsigned JSON store.
+    pub fn root(&self) -> Option<&crate::keys::PublicKey> {
+        self.key.vouched_by.as_ref()
+    }
+
+    fn has_no_root(&self) -> bool {
+        self.root().is_none()
     }
 }
 
 fn kid_hex<S: serde::Serializer>(kid: &Kid, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(kid)
+}
+
+fn origin_root<S: serde::Serializer>(origin: &Origin, s: S) -> Result<S::Ok, S::Error> {
+    match origin.root() {
+        Some(k) => s.collect_str(&crate::trust::fingerprint(k)),
+        None => s.serialize_none(),
+    }
 }
 
 fn alg_id<S: serde::Serializer>(alg: &Algorithm, s: S) -> Result<S::Ok, S::Error> {
@@ -341,7 +365,7 @@ impl Verifier {
             encryption: p.encryption,
             origin: Origin {
                 format: Format::Travelcert,
-                vouched_by: key.clone(),
+                key: key.clone(),
             },
         })
     }
@@ -353,10 +377,10 @@ impl Verifier {
                 expires_at: c.expires_at,
             });
         }
-        if now.unix().saturating_add(skew) < c.issued_at.unix() {
-            return Err(VerifyError::NotYetValid {
-                issued_at: c.issued_at,
-            });
+        // Valid from iat, or from nbf when that is later (FORMAT.md §6.1).
+        let from = claims::not_before(c).map_or(c.issued_at, |nbf| nbf.max(c.issued_at));
+        if now.unix().saturating_add(skew) < from.unix() {
+            return Err(VerifyError::NotYetValid { issued_at: from });
         }
         Ok(())
     }
@@ -427,6 +451,16 @@ fn check_trust(key: &TrustedKey, c: &Certificate) -> Result<(), VerifyError> {
             kid,
             kind: kind.name().unwrap_or("unknown").to_owned(),
         });
+    }
+    if let Some(max_validity) = key.max_validity {
+        let validity = c.expires_at.unix().saturating_sub(c.issued_at.unix());
+        if u64::try_from(validity).map_or(true, |v| v > max_validity) {
+            return Err(VerifyError::ValidityTooLong {
+                kid,
+                validity,
+                max_validity,
+            });
+        }
     }
     Ok(())
 }

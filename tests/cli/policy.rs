@@ -17,8 +17,11 @@ impl Dir {
     }
 }
 
-fn setup() -> Dir {
-    let dir = std::env::temp_dir().join(format!("travelcert-cli-policy-{}", std::process::id()));
+fn setup(name: &str) -> Dir {
+    let dir = std::env::temp_dir().join(format!(
+        "travelcert-cli-policy-{name}-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let d = Dir(dir);
@@ -82,7 +85,7 @@ fn issue(d: &Dir, record: &str, out: &str) {
 
 #[test]
 fn signed_lists_revocation_and_policies_through_the_cli() {
-    let d = setup();
+    let d = setup("lists");
     sign_list(&d, "5", "trust.cose");
 
     // Inspect: unverified without a root, verified with one.
@@ -119,12 +122,15 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
     issue(&d, "examples/data/traveller-double-nat.json", "double.txt");
     issue(&d, "examples/data/traveller.json", "core.txt");
     let entry = repo("examples/policies/entry-double-nat.json");
+    let state = d.p("state");
     let verify = |cert: &str, extra: &[&str]| {
         let trust = d.p("trust.cose");
         let root = d.p("root.pub.pem");
         let text = d.p(cert);
         let mut args = vec![
             "verify",
+            "--state-dir",
+            &state,
             "--trust",
             &trust,
             "--root",
@@ -151,8 +157,13 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
     assert_eq!(view["reference"]["kind"], "boarding");
     assert_eq!(view["identity"]["document_number"], "E87654321");
     assert!(String::from_utf8_lossy(&out.stderr).contains("Rule `double-nat` is met"));
-    let state = std::fs::read_to_string(d.p("trust.cose.state.json")).unwrap();
-    assert!(state.contains("\"trust_sequence\": 5"), "{state}");
+    // The list state is kept in the state directory, keyed by root and kind.
+    let saved = std::fs::read_to_string(d.p("state/lists.json")).unwrap();
+    assert!(
+        saved.contains("\"sequence\": 5") && saved.contains(TEST2_PUB),
+        "{saved}"
+    );
+    assert!(!std::path::Path::new(&d.p("trust.cose.state.json")).exists());
 
     // Refused by the rules: exit 3, naming the rules.
     let out = verify("core.txt", &board);
@@ -174,6 +185,8 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
     // Revoke the certificate: exit 1 with its own error name.
     let out = travelcert(&[
         "revoke",
+        "--state-dir",
+        &state,
         "--list",
         &d.p("revoked.cose"),
         "--root-key",
@@ -186,6 +199,8 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
     assert!(ok(&out).contains("1 ids, sequence 1"));
     let out = travelcert(&[
         "revoke",
+        "--state-dir",
+        &state,
         "--list",
         &d.p("revoked.cose"),
         "--root-key",
@@ -200,11 +215,13 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("CertificateRevoked"));
 
-    // Rolled back: a list older than the one accepted beside it is refused, exit 2.
+    // Rolled back: a list older than the one accepted, under a name never
+    // seen before, is refused, exit 2.
     sign_list(&d, "4", "older.cose");
-    std::fs::copy(d.p("trust.cose.state.json"), d.p("older.cose.state.json")).unwrap();
     let out = travelcert(&[
         "verify",
+        "--state-dir",
+        &state,
         "--trust",
         &d.p("older.cose"),
         "--root",
@@ -217,15 +234,50 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ListRollback"));
 
-    // JSON trust data still works, merged with a signed list; a signed list without --root is a usage error.
+    // With a root configured, unsigned JSON trust data is refused (exit 2,
+    // naming the file), even beside a signed list; without a root it works.
     let out = travelcert(&[
         "verify",
+        "--state-dir",
+        &state,
         "--trust",
         &d.p("keys.json"),
         "--trust",
         &d.p("trust.cose"),
         "--root",
         &d.p("root.pub.pem"),
+        "--at",
+        "2021-03-11T01:00:00Z",
+        "--text-file",
+        &d.p("core.txt"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("TrustUnsignedRefused") && stderr.contains(&d.p("keys.json")),
+        "{stderr}"
+    );
+    // The attack itself: the JSON store put in the signed list's place.
+    std::fs::copy(d.p("keys.json"), d.p("swapped.cose")).unwrap();
+    let out = travelcert(&[
+        "verify",
+        "--state-dir",
+        &state,
+        "--trust",
+        &d.p("swapped.cose"),
+        "--root",
+        &d.p("root.pub.pem"),
+        "--at",
+        "2021-03-11T01:00:00Z",
+        "--text-file",
+        &d.p("core.txt"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("TrustUnsignedRefused"));
+    let out = travelcert(&[
+        "verify",
+        "--trust",
+        &d.p("keys.json"),
         "--at",
         "2021-03-11T01:00:00Z",
         "--text-file",
@@ -309,4 +361,96 @@ fn a_boarding_time_far_from_the_check_needs_review_through_the_cli() {
     let view: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(view["outcome"], "needs_review");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn scoped_roots_and_a_replaced_revocation_list_through_the_cli() {
+    let d = setup("scoped");
+    sign_list(&d, "1", "trust.cose");
+    issue(&d, "examples/data/traveller.json", "core.txt");
+    let state = d.p("state");
+    let verify_with_root = |root: &str| {
+        travelcert(&[
+            "verify",
+            "--state-dir",
+            &state,
+            "--trust",
+            &d.p("trust.cose"),
+            "--root",
+            root,
+            "--at",
+            "2021-03-11T01:00:00Z",
+            "--text-file",
+            &d.p("core.txt"),
+        ])
+    };
+    // A root scoped to other countries may not vouch for CN keys: exit 2.
+    let out = verify_with_root(&format!("PK,HK={}", d.p("root.pub.pem")));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ListKeyOutOfScope"));
+    // Scoped to CN it vouches, and the output names the root.
+    let out = verify_with_root(&format!("CN={}", d.p("root.pub.pem")));
+    let json: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(json["vouched_by"], TEST2_PUB);
+
+    // revoke: the authority's list, then the file replaced by a list another
+    // key signed. revoke refuses and leaves the file untouched.
+    let root_key = d.p("root.key.pem");
+    let revoke = |extra: &[&str]| {
+        let mut args = vec![
+            "revoke",
+            "--state-dir",
+            &state,
+            "--root-key",
+            &root_key,
+            "--issued-at",
+            "2021-03-10T00:00:00Z",
+        ];
+        args.extend_from_slice(extra);
+        travelcert(&args)
+    };
+    let list = d.p("revoked.cose");
+    ok(&revoke(&[
+        "--list",
+        &list,
+        "--id",
+        "00112233445566778899aabbccddeeff",
+    ]));
+    std::fs::write(
+        d.p("other.key.pem"),
+        Ed25519Signer::from_seed(&TEST3_SEED)
+            .to_pkcs8_pem()
+            .unwrap(),
+    )
+    .unwrap();
+    let forged = d.p("forged.cose");
+    let other_key = d.p("other.key.pem");
+    let other_state = d.p("other-state");
+    ok(&travelcert(&[
+        "revoke",
+        "--state-dir",
+        &other_state,
+        "--root-key",
+        &other_key,
+        "--list",
+        &forged,
+        "--id",
+        "ffeeddccbbaa99887766554433221100",
+    ]));
+    std::fs::copy(&forged, &list).unwrap();
+    let before = std::fs::read(&list).unwrap();
+    let out = revoke(&["--list", &list, "--id", "0102030405060708090a0b0c0d0e0f10"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ListUnknownRoot") && stderr.contains("untouched"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&list).unwrap(), before);
+    // A deleted list is not silently started over.
+    std::fs::remove_file(&list).unwrap();
+    let out = revoke(&["--list", &list, "--id", "0102030405060708090a0b0c0d0e0f10"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!std::path::Path::new(&list).exists());
+    let _ = std::fs::remove_dir_all(&d.0);
 }

@@ -482,8 +482,10 @@ SPKI_ED25519_PREFIX = bytes.fromhex("302a300506032b6570032100")
 
 
 class TrustKey:
-    def __init__(self, public, point, kid, country, not_before, not_after, kinds, revoked=False):
+    def __init__(self, public, point, kid, country, not_before, not_after, kinds, revoked=False,
+                 max_validity=None):
         self.revoked = revoked
+        self.max_validity = max_validity
         self.public = public
         self.point = point
         self.kid = kid
@@ -547,7 +549,11 @@ def load_trust_store(obj):
         revoked = entry.get("revoked", False)
         if not isinstance(revoked, bool):
             raise TrustStoreError("revoked must be a boolean")
-        keys.append(TrustKey(public, point, kid, country, not_before, not_after, set(kinds), revoked))
+        max_validity = entry.get("max_validity")
+        if max_validity is not None and (type(max_validity) is not int or max_validity < 1):
+            raise TrustStoreError("max_validity must be a whole number of seconds, at least 1")
+        keys.append(TrustKey(public, point, kid, country, not_before, not_after, set(kinds), revoked,
+                             max_validity))
     return keys
 
 
@@ -997,7 +1003,7 @@ def parse_record(item):
     return rec
 
 
-CLAIM_ISS, CLAIM_EXP, CLAIM_IAT, CLAIM_CTI, CLAIM_RECORD = 1, 4, 6, 7, -65537
+CLAIM_ISS, CLAIM_EXP, CLAIM_NBF, CLAIM_IAT, CLAIM_CTI, CLAIM_RECORD = 1, 4, 5, 6, 7, -65537
 
 
 def parse_claims(payload):
@@ -1030,6 +1036,9 @@ def parse_claims(payload):
         elif k.value == CLAIM_CTI:
             if v.kind != "bytes" or not 8 <= len(v.value) <= 16:
                 raise VerifyError("ClaimInvalid", "cti")
+        elif k.value == CLAIM_NBF:
+            if v.kind != "int" or not 0 <= v.value <= MAX_INSTANT:
+                raise VerifyError("ClaimInvalid", "nbf")
         elif k.value == CLAIM_RECORD:
             cert_parts["record"] = parse_record(v)
     if dec.remaining():
@@ -1040,6 +1049,8 @@ def parse_claims(payload):
     iss = m[CLAIM_ISS]
     times = {"exp": m[CLAIM_EXP].value, "iat": m[CLAIM_IAT].value}
     cti = m[CLAIM_CTI]
+    # nbf (section 6.1): optional, an instant; kept with the unknown claims.
+    nbf = m[CLAIM_NBF].value if CLAIM_NBF in m else None
     if times["exp"] <= times["iat"]:
         raise VerifyError("ExpiresBeforeIssued")
     record = cert_parts["record"]
@@ -1052,7 +1063,7 @@ def parse_claims(payload):
     }
     unknown_keys(m, {CLAIM_ISS, CLAIM_EXP, CLAIM_IAT, CLAIM_CTI, CLAIM_RECORD}, cert,
                  "unknown_claims")
-    return cert, iss.value, times["iat"], times["exp"]
+    return cert, iss.value, times["iat"], times["exp"], nbf
 
 
 # --------------------------------------------------------------------------
@@ -1084,7 +1095,7 @@ def verify(text, keys, now, skew=300, cap=DEFAULT_INFLATE_CAP):
         raise VerifyError("KeyRevoked")
     # 6. Claims and record; the signing entry: the first verifying entry of the
     # certificate's issuer country, else the first verifying entry.
-    cert, iss, iat, exp = parse_claims(payload)
+    cert, iss, iat, exp, nbf = parse_claims(payload)
     signer = next((k for k in verifying if k.country == iss), verifying[0])
     if signer.revoked:
         raise VerifyError("KeyRevoked")
@@ -1102,10 +1113,13 @@ def verify(text, keys, now, skew=300, cap=DEFAULT_INFLATE_CAP):
                          ("recovery_tests", "recovery")):
         if rec.get(member) and kind not in signer.kinds:
             raise VerifyError("RecordKindNotAllowed", kind)
-    # 10. Time.
+    # ... and the key's max_validity.
+    if signer.max_validity is not None and exp - iat > signer.max_validity:
+        raise VerifyError("ValidityTooLong")
+    # 11. Time: valid from the later of iat and nbf.
     if now > exp + skew:
         raise VerifyError("Expired")
-    if now + skew < iat:
+    if now + skew < max(iat, nbf if nbf is not None else iat):
         raise VerifyError("NotYetValid")
     return cert
 

@@ -27,4 +27,6 @@ mod policies;
 #[cfg(feature = "issue")]
 mod roundtrip;
 #[cfg(feature = "issue")]
+mod trust_attacks;
+#[cfg(feature = "issue")]
 mod vectors;

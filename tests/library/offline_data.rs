@@ -15,7 +15,7 @@ use travelcert::keys::PublicKey;
 use travelcert::model::{CertificateId, CountryCode, HealthRecord, RecordKind, Timestamp};
 use travelcert::policy::{Moment, Outcome, Policy, RuleStatus, Verdict};
 use travelcert::trust::{
-    revocation_id, ListState, RevocationList, TrustList, TrustStore, TrustedKey,
+    revocation_id, ListKind, ListState, RevocationList, Root, TrustList, TrustStore, TrustedKey,
 };
 use travelcert::verify::Verifier;
 use travelcert::{KeyError, SignedListError};
@@ -111,11 +111,10 @@ fn border_check(
     text: &str,
     moment: Moment,
 ) -> Result<Verdict, String> {
-    let roots =
-        [
-            PublicKey::from_spki_pem(&std::fs::read_to_string(dir.join("root.pub.pem")).unwrap())
-                .unwrap(),
-        ];
+    let roots = [Root::new(
+        PublicKey::from_spki_pem(&std::fs::read_to_string(dir.join("root.pub.pem")).unwrap())
+            .unwrap(),
+    )];
     let state_path = dir.join("state.json");
     std::fs::write(&state_path, state.to_json()).unwrap();
     let mut state = ListState::from_json(&std::fs::read(&state_path).unwrap()).unwrap();
@@ -175,19 +174,13 @@ fn border_checks_from_files_on_disk() {
     let checked = ts("2021-03-11T01:00:00Z");
     let board = Moment::checking(checked).with_boarding(ts("2021-03-11T10:00:00+08:00"));
     let fresh = ListState::default();
-    let seen5 = ListState {
-        trust_sequence: 5,
-        ..ListState::default()
-    };
-    let seen3 = ListState {
-        revocation_sequence: 3,
-        ..ListState::default()
-    };
-    let seen_both = ListState {
-        trust_sequence: 5,
-        revocation_sequence: 3,
-        ..ListState::default()
-    };
+    let root_key = root().public_key();
+    let mut seen5 = ListState::default();
+    seen5.set_sequence(&root_key, ListKind::Trust, 5);
+    let mut seen3 = ListState::default();
+    seen3.set_sequence(&root_key, ListKind::Revocation, 3);
+    let mut seen_both = seen5.clone();
+    seen_both.set_sequence(&root_key, ListKind::Revocation, 3);
     use Expect::*;
     #[rustfmt::skip]
     let table: Vec<Row> = vec![
@@ -269,7 +262,13 @@ fn border_checks_from_files_on_disk() {
     }
     // The state file records what was accepted.
     let state = ListState::from_json(&std::fs::read(dir.join("state.json")).unwrap()).unwrap();
-    assert_eq!((state.trust_sequence, state.revocation_sequence), (5, 3));
+    assert_eq!(
+        (
+            state.sequence(&root_key, ListKind::Trust),
+            state.sequence(&root_key, ListKind::Revocation)
+        ),
+        (5, 3)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -429,7 +428,7 @@ fn a_root_rotates_by_a_list_signed_with_the_old_root_naming_the_new_one() {
     let second = cn_list(2, "2021-03-02T00:00:00Z", "2021-04-02T00:00:00Z");
     let first = first.sign(&old_root).unwrap();
     let second = second.sign(&new_root).unwrap();
-    let configured = [old_root.public_key()];
+    let configured = [Root::new(old_root.public_key())];
     let now = ts("2021-03-11T00:00:00Z");
 
     // Without having seen the hand-over the new root is unknown.
@@ -439,11 +438,22 @@ fn a_root_rotates_by_a_list_signed_with_the_old_root_naming_the_new_one() {
     ));
     let mut state = ListState::default();
     state.load_trust_list(&first, &configured, now).unwrap();
-    assert_eq!(state.roots, [TEST1024_PUB]);
+    let introduced: Vec<String> = state
+        .introduced_roots(&configured)
+        .iter()
+        .map(Root::fingerprint)
+        .collect();
+    assert_eq!(introduced, [TEST1024_PUB]);
     // The state survives a round trip through its JSON file.
     let mut state = ListState::from_json(state.to_json().as_bytes()).unwrap();
     let store = state.load_trust_list(&second, &configured, now).unwrap();
-    assert_eq!((state.trust_sequence, store.len()), (2, 2));
+    assert_eq!(
+        (
+            state.sequence(&new_root.public_key(), ListKind::Trust),
+            store.len()
+        ),
+        (2, 2)
+    );
     // And the first list cannot come back afterwards.
     assert!(matches!(
         state.load_trust_list(&first, &configured, now),

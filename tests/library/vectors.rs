@@ -410,7 +410,52 @@ fn cases() -> Vec<Case> {
     ]);
     v.extend(history_cases());
     v.extend(corner_cases());
+    v.extend(limit_cases());
     v
+}
+
+// --- the `nbf` claim and a key's `max_validity` (FORMAT.md §6.1, §7.2) ---
+
+/// CBOR of an unsigned integer (major type 0, 4-byte argument).
+fn cbor_u32(n: u32) -> Vec<u8> {
+    let mut v = vec![0x1a];
+    v.extend(n.to_be_bytes());
+    v
+}
+
+/// The sample's claims with an `nbf` claim (key 5) of these CBOR bytes.
+fn claims_with_nbf(nbf: Vec<u8>) -> Vec<u8> {
+    claims_with(|c| c.unknown_claims.insert(5, RawCbor::new(nbf)))
+}
+
+/// The default store with a `max_validity` on its key.
+fn store_with_max_validity(seconds: i64) -> Value {
+    let mut key = key_json(
+        TEST1_PUB,
+        "CN",
+        &["nat", "antibody", "vaccination"],
+        "2031-01-01T00:00:00Z",
+    );
+    key["max_validity"] = json!(seconds);
+    json!({ "keys": [key] })
+}
+
+fn limit_cases() -> Vec<Case> {
+    let at = |seconds: i64| cbor_u32(u32::try_from(seconds).unwrap());
+    let case = |name, description, text, store| Case {
+        name,
+        description,
+        text,
+        store,
+        verify_at: VERIFY_AT,
+    };
+    vec![
+        case("13-nbf-passed", "an nbf claim (5) one hour after iat, passed at the moment of checking: valid, nbf kept with the unknown claims", signed_claims(&claims_with_nbf(at(ISSUED_AT + 3600))), default_store()),
+        case("14-max-validity-within", "the sample (valid 48 h) against a key whose max_validity is 48 h", issue(&sample()), store_with_max_validity(VALID_FOR)),
+        case("57-nbf-in-future", "an nbf claim one hour after the moment of checking (beyond the clock skew), iat in the past", signed_claims(&claims_with_nbf(at(VERIFY_AT + 3600))), default_store()),
+        case("58-validity-too-long", "the sample (valid 48 h) against a key whose max_validity is 47 h", issue(&sample()), store_with_max_validity(VALID_FOR - 3600)),
+        case("59-nbf-not-an-instant", "an nbf claim that is a text string (correctly signed)", signed_claims(&claims_with_nbf(vec![0x61, b'x'])), default_store()),
+    ]
 }
 
 // --- issue 10: infection history, recovery NATs, journey details ---
@@ -687,6 +732,9 @@ fn each_invalid_vector_fails_for_its_own_reason() {
         ),
         ("65-int-below-i64", "CborMalformed"),
         ("66-int-at-i64-min", "InvalidRecord"),
+        ("57-nbf-in-future", "NotYetValid"),
+        ("58-validity-too-long", "ValidityTooLong"),
+        ("59-nbf-not-an-instant", "ClaimInvalid"),
     ];
     let cases = cases();
     for (name, error) in expect {

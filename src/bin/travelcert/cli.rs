@@ -120,17 +120,23 @@ pub(crate) struct RenderArgs {
 // `travelcert verify`.
 #[derive(Args)]
 pub(crate) struct VerifyArgs {
-    /// Trust data: a trust-store JSON file or a signed trust list (repeat to
-    /// merge several countries). A signed list needs --root; its last
-    /// sequence number is kept in FILE.state.json beside it.
+    /// Trust data (repeat to merge several countries). With --root: a signed
+    /// trust list that a root verifies (an unsigned JSON store is refused).
+    /// Without --root: a trust-store JSON file.
     #[arg(long, required = true)]
     pub(crate) trust: Vec<PathBuf>,
-    /// Root public key (SPKI PEM) that signs trust and revocation lists; repeatable.
-    #[arg(long)]
-    pub(crate) root: Vec<PathBuf>,
-    /// A signed revocation list (state in FILE.state.json beside it).
+    /// Root public key (SPKI PEM) that signs trust and revocation lists, as
+    /// FILE (any country) or CN,HK=FILE (only those countries' keys and
+    /// certificates); repeatable.
+    #[arg(long, value_name = "[CC,..=]FILE")]
+    pub(crate) root: Vec<String>,
+    /// A signed revocation list (needs --root).
     #[arg(long)]
     pub(crate) revocations: Option<PathBuf>,
+    /// The directory where list state (sequence numbers, rotated roots) is
+    /// kept; default $XDG_STATE_HOME/travelcert, else ~/.local/state/travelcert.
+    #[arg(long)]
+    pub(crate) state_dir: Option<PathBuf>,
     /// Border rules JSON (see examples/policies/).
     #[arg(long)]
     pub(crate) policy: Option<PathBuf>,
@@ -183,6 +189,10 @@ pub(crate) struct RevokeArgs {
     /// Issue time (RFC 3339); default now.
     #[arg(long)]
     pub(crate) issued_at: Option<String>,
+    /// The directory where the last sequence signed is kept (the old list
+    /// must not be older); default as for `verify`.
+    #[arg(long)]
+    pub(crate) state_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -218,9 +228,10 @@ pub(crate) enum TrustCommand {
     Inspect {
         /// The signed list.
         list: PathBuf,
-        /// Root public key (SPKI PEM); repeatable. Without one nothing is checked.
-        #[arg(long)]
-        root: Vec<PathBuf>,
+        /// Root public key (SPKI PEM) as FILE or CN,HK=FILE; repeatable.
+        /// Without one nothing is checked.
+        #[arg(long, value_name = "[CC,..=]FILE")]
+        root: Vec<String>,
         /// Check validity at this instant (RFC 3339); default now.
         #[arg(long)]
         at: Option<String>,

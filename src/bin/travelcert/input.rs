@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use travelcert::issue::Ed25519Signer;
 use travelcert::keys::PublicKey;
-use travelcert::model::Timestamp;
+use travelcert::model::{CountryCode, Timestamp};
+use travelcert::trust::Root;
 use zeroize::Zeroizing;
 
 use crate::cli::TextInput;
@@ -104,6 +105,39 @@ pub(crate) fn read_secret_bytes(path: &Path) -> Result<Zeroizing<Vec<u8>>, Failu
     ));
     file.read_to_end(&mut bytes).map_err(fail)?;
     Ok(bytes)
+}
+
+/// Root keys from `--root` values: `FILE` (unscoped) or `CN,HK=FILE`
+/// (scoped). The part before the first `=` is a scope only when it is a
+/// comma-separated list of two-letter codes; otherwise the value is a path.
+pub(crate) fn read_scoped_roots(specs: &[String]) -> Result<Vec<Root>, Failure> {
+    specs
+        .iter()
+        .map(|spec| {
+            let scoped = spec.split_once('=').filter(|(scope, _)| {
+                scope
+                    .split(',')
+                    .all(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()))
+            });
+            let (scope, path) = match scoped {
+                Some((scope, path)) => (Some(scope), Path::new(path)),
+                None => (None, Path::new(spec.as_str())),
+            };
+            let key = PublicKey::from_spki_pem(&read_text(path)?)
+                .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+            Ok(match scope {
+                None => Root::new(key),
+                Some(scope) => Root::scoped(
+                    key,
+                    scope
+                        .split(',')
+                        .map(CountryCode::new)
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| usage(format!("--root {spec}: {e}")))?,
+                ),
+            })
+        })
+        .collect()
 }
 
 pub(crate) fn read_roots(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Failure> {

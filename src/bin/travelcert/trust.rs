@@ -4,14 +4,16 @@
 use std::path::{Path, PathBuf};
 
 use travelcert::issue::Signer;
-use travelcert::keys::PublicKey;
 use travelcert::model::Timestamp;
-use travelcert::trust::{ListState, TrustList, TrustStore};
+use travelcert::trust::{
+    ListState, RevocationList, Root, StateDir, StateError, TrustInputError, TrustInputs, TrustList,
+    TrustStore,
+};
 
 use crate::cli::TrustCommand;
 use crate::exit::{usage, Exit, Failure};
-use crate::input::{duration, instant, read_bytes, read_roots, read_signer};
-use crate::output::{create, write, Create};
+use crate::input::{duration, instant, read_bytes, read_roots, read_scoped_roots, read_signer};
+use crate::output::{create, Create};
 
 pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
     match command {
@@ -57,12 +59,15 @@ pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
                     format!("{}: {}: {e}", list.display(), e.name()),
                 )
             };
-            let roots = read_roots(&root)?;
+            let roots = read_scoped_roots(&root)?;
             let (decoded, kid) = if roots.is_empty() {
                 eprintln!("NOT VERIFIED: no --root given");
                 TrustList::inspect(&bytes).map_err(fail)?
             } else {
-                TrustList::verify(&bytes, &roots, instant(at.as_deref())?, 0).map_err(fail)?
+                let (list, root) =
+                    TrustList::verify_with_roots(&bytes, &roots, instant(at.as_deref())?, 0)
+                        .map_err(fail)?;
+                (list, root.key().kid())
             };
             println!(
                 "{{\"verified\": {}, \"signed_by\": \"{kid}\", \"list\": {}}}",
@@ -74,43 +79,61 @@ pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
     }
 }
 
-/// Loads trust data: JSON when it starts with `{`, otherwise a signed list
-/// whose sequence number is kept in `FILE.state.json`.
-pub(crate) fn load_trust(
-    path: &Path,
-    roots: &[PublicKey],
-    now: Timestamp,
-) -> Result<TrustStore, Failure> {
-    let bytes = read_bytes(path)?;
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-        return TrustStore::from_json(&bytes)
-            .map_err(|e| usage(format!("{}: {e}", path.display())));
-    }
-    if roots.is_empty() {
-        return Err(usage(format!(
-            "{}: a signed trust list needs --root",
-            path.display()
-        )));
-    }
-    with_state(path, |state| state.load_trust_list(&bytes, roots, now))
+/// The list state directory: `--state-dir`, else the default one.
+pub(crate) fn state_dir(arg: Option<PathBuf>) -> Result<StateDir, Failure> {
+    arg.or_else(StateDir::default_dir)
+        .map(StateDir::new)
+        .ok_or_else(|| usage("give --state-dir: neither XDG_STATE_HOME nor HOME is set"))
 }
 
-/// Runs `load` with the list's state file (FILE.state.json) and saves it after success.
-pub(crate) fn with_state<T>(
-    path: &Path,
-    load: impl FnOnce(&mut ListState) -> Result<T, travelcert::SignedListError>,
-) -> Result<T, Failure> {
-    let mut state_path = path.as_os_str().to_owned();
-    state_path.push(".state.json");
-    let state_path = PathBuf::from(state_path);
-    let mut state = if state_path.exists() {
-        ListState::from_json(&read_bytes(&state_path)?)
-            .map_err(|e| usage(format!("{}: {e}", state_path.display())))?
+fn state_error(e: StateError) -> Failure {
+    usage(format!("{}: {e}", e.name()))
+}
+
+fn input_error(e: TrustInputError) -> Failure {
+    match e {
+        TrustInputError::List { .. } => usage(e),
+        other => usage(format!("{}: {other}", other.name())),
+    }
+}
+
+/// Loads the verifier's trust data: every `--trust` input (signed lists
+/// when roots are configured, JSON stores otherwise: the library decides
+/// by configuration) and the revocation list, with the list state kept in
+/// the state directory (read and saved only when roots are configured).
+pub(crate) fn load_trust_data(
+    trust: &[PathBuf],
+    roots: Vec<Root>,
+    revocations: Option<&Path>,
+    state_dir_arg: Option<PathBuf>,
+    now: Timestamp,
+) -> Result<(TrustStore, Option<RevocationList>), Failure> {
+    let dir = if roots.is_empty() {
+        None
     } else {
-        ListState::default()
+        Some(state_dir(state_dir_arg)?)
     };
-    let value =
-        load(&mut state).map_err(|e| usage(format!("{}: {}: {e}", path.display(), e.name())))?;
-    write(&state_path, (state.to_json() + "\n").as_bytes())?;
-    Ok(value)
+    let mut state = match &dir {
+        Some(d) => d.load().map_err(state_error)?,
+        None => ListState::default(),
+    };
+    let mut inputs = TrustInputs::new(roots, &mut state, now);
+    for path in trust {
+        inputs
+            .add(&path.display().to_string(), &read_bytes(path)?)
+            .map_err(input_error)?;
+    }
+    let revocations = match revocations {
+        Some(path) => Some(
+            inputs
+                .revocations(&path.display().to_string(), &read_bytes(path)?)
+                .map_err(input_error)?,
+        ),
+        None => None,
+    };
+    let store = inputs.into_store();
+    if let Some(d) = dir {
+        d.save(&state).map_err(state_error)?;
+    }
+    Ok((store, revocations))
 }

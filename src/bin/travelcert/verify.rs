@@ -5,22 +5,22 @@ use std::path::Path;
 
 use travelcert::model::Timestamp;
 use travelcert::policy::{Moment, Outcome, Policy};
-use travelcert::trust::TrustStore;
 use travelcert::verify::{Verifier, VerifyOptions};
 
 use crate::bulk;
 use crate::cli::VerifyArgs;
 use crate::exit::{usage, Exit, Failure};
-use crate::input::{instant, read_bytes, read_roots};
+use crate::input::{instant, read_bytes, read_scoped_roots};
 use crate::output::print_json;
 use crate::reader;
-use crate::trust::{load_trust, with_state};
+use crate::trust::load_trust_data;
 
 pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
     let VerifyArgs {
         trust,
         root,
         revocations,
+        state_dir,
         policy,
         boarding,
         at,
@@ -31,20 +31,18 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
         input,
     } = args;
     let now = instant(at.as_deref())?;
-    let roots = read_roots(&root)?;
-    let mut store = TrustStore::new();
-    for path in &trust {
-        store.merge(load_trust(path, &roots, now)?);
+    let roots = read_scoped_roots(&root)?;
+    if roots.is_empty() && revocations.is_some() {
+        return Err(usage("a signed revocation list needs --root"));
     }
+    let (store, revoked) = load_trust_data(&trust, roots, revocations.as_deref(), state_dir, now)?;
     let options = VerifyOptions {
         clock_skew: skew,
         ..VerifyOptions::default()
     };
     let mut verifier =
         Verifier::with_options(store, options).with_reader_keys(reader::load_keys(&reader_key)?);
-    if let Some(path) = &revocations {
-        let bytes = read_bytes(path)?;
-        let list = with_state(path, |state| state.load_revocations(&bytes, &roots, now))?;
+    if let Some(list) = revoked {
         verifier = verifier.with_revocations(list);
     }
     if let Some(batch) = batch {
