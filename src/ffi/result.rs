@@ -301,9 +301,7 @@ impl travelcert_result {
             R::PolicyInvalid => "the rules file is invalid",
             R::TrustStoreInvalid => "the trust store is invalid",
             R::KeyInvalid => "the key could not be loaded",
-            R::SignedListSignatureInvalid => {
-                "the signed list is not signed by a root key you hold"
-            }
+            R::SignedListSignatureInvalid => "the signed list is not signed by a root key you hold",
             R::SignedListNotCurrent => {
                 "the signed list is expired, not yet valid or older than the last one"
             }
