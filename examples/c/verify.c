@@ -5,6 +5,11 @@
  *   make            # builds the static library (release) and ./verify
  *   ./verify [issuer.key.pem] [traveller.json]
  *
+ * It needs a library built with --features "ffi issue render scan" and
+ * compiles with -DTRAVELCERT_FEATURE_ISSUE -DTRAVELCERT_FEATURE_RENDER
+ * -DTRAVELCERT_FEATURE_SCAN (the Makefile does both); a verifier app needs
+ * only --features ffi and no macro.
+ *
  * Defaults: demo-issuer.key.pem (the public RFC 8032 test key 1: a DEMO key,
  * never for real certificates) and ../data/traveller.json.
  */

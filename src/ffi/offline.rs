@@ -33,11 +33,11 @@ pub struct travelcert_policy {
 fn list_error(e: SignedListError, content: travelcert_result) -> Failure {
     let code = match &e {
         SignedListError::SignatureInvalid { .. } | SignedListError::UnknownRoot { .. } => {
-            travelcert_result::TrustListSignatureInvalid
+            travelcert_result::SignedListSignatureInvalid
         }
         SignedListError::Expired { .. }
         | SignedListError::NotYetValid { .. }
-        | SignedListError::Rollback { .. } => travelcert_result::TrustListExpired,
+        | SignedListError::Rollback { .. } => travelcert_result::SignedListNotCurrent,
         SignedListError::KeyOutOfScope { .. } => travelcert_result::TrustListKeyOutOfScope,
         _ => content,
     };
@@ -130,8 +130,8 @@ fn signed_list_inputs<'a>(
 ///
 /// On success `*store_out` receives a new trust store (free it with
 /// `travelcert_trust_store_free`) and `*sequence_out` the list's sequence
-/// number. Failures: `TRAVELCERT_RESULT_TRUST_LIST_SIGNATURE_INVALID` (no root
-/// signed it), `TRAVELCERT_RESULT_TRUST_LIST_EXPIRED` (expired, not yet valid
+/// number. Failures: `TRAVELCERT_RESULT_SIGNED_LIST_SIGNATURE_INVALID` (no root
+/// signed it), `TRAVELCERT_RESULT_SIGNED_LIST_NOT_CURRENT` (expired, not yet valid
 /// or rolled back; the error name says which), `…_TRUST_STORE_INVALID`
 /// (content), `…_KEY_INVALID` (a root key). Thread-safe.
 #[no_mangle]

@@ -80,28 +80,36 @@ pub enum travelcert_result {
     /// The certificate is not valid yet.
     NotYetValid = 501,
 
-    // --- 6xx: revocation (reserved for the revocation list) ---
-    /// The certificate (or its key) is on the revocation list.
+    // --- 6xx: revocation ---
+    /// The certificate (or its key) is revoked: the verifier's revocation list
+    /// names the certificate (`CertificateRevoked`), or the trust data marks
+    /// its key revoked (`KeyRevoked`).
     Revoked = 600,
 
-    // --- 7xx: rules (reserved for policy evaluation) ---
-    /// The rules refuse the certificate.
+    // --- 7xx: rules ---
+    /// The rules refuse the certificate (an outcome of `travelcert_policy_evaluate`).
     PolicyRefused = 700,
-    /// The rules ask for a human to review the certificate.
+    /// The rules ask for a human to review the certificate (an outcome of
+    /// `travelcert_policy_evaluate`).
     NeedsReview = 701,
-    /// The rules file is invalid.
+    /// The rules document is invalid.
     PolicyInvalid = 702,
 
     // --- 8xx: keys and trust data ---
-    /// The trust store document is invalid.
+    /// The trust store document, or the content of a signed trust list, is invalid.
     TrustStoreInvalid = 800,
-    /// A key (public or private) could not be loaded.
+    /// A key could not be loaded: an issuer's private key, a root public key
+    /// or a reader key file.
     KeyInvalid = 801,
-    /// A signed trust list's signature does not verify (reserved).
-    TrustListSignatureInvalid = 802,
-    /// A signed trust list has expired (reserved).
-    TrustListExpired = 803,
-    /// The revocation list is invalid (reserved).
+    /// A signed list (trust list or revocation list) is not signed by any of
+    /// the root keys given, or its signature does not verify. Formerly
+    /// `TRAVELCERT_RESULT_TRUST_LIST_SIGNATURE_INVALID`.
+    SignedListSignatureInvalid = 802,
+    /// A signed list (trust list or revocation list) is not current: expired,
+    /// not yet valid, or not newer than the last one accepted (rollback); the
+    /// error name says which. Formerly `TRAVELCERT_RESULT_TRUST_LIST_EXPIRED`.
+    SignedListNotCurrent = 803,
+    /// The content of a signed revocation list is invalid.
     RevocationListInvalid = 804,
     /// A trust list names a key of a country outside its signing root's scope.
     TrustListKeyOutOfScope = 805,
@@ -116,19 +124,26 @@ pub enum travelcert_result {
     IssueValidityInvalid = 901,
     /// The signer failed.
     IssueSignerFailed = 902,
-    /// The operating system's random number generator failed.
+    /// The operating system's random number generator failed (a random
+    /// certificate id, or the IV or ephemeral key when encrypting).
     IssueRandomFailed = 903,
 
-    // --- 10xx: images (reserved for render and scan) ---
+    // --- 10xx: images ---
     /// The text could not be rendered (too long for a QR code, say).
     RenderFailed = 1000,
     /// The image bytes could not be decoded.
     ScanImageInvalid = 1001,
-    /// No QR code was found in the image.
+    /// No QR code was found in the image. Not returned at present:
+    /// `travelcert_scan` reports an image without a code as an empty list.
     ScanNoCode = 1002,
 
     // --- 11xx: not in this build ---
-    /// The function needs a feature this library was built without.
+    /// The call asks for something this library cannot do: an option that
+    /// needs a feature the library was built without (`encrypt_to` when
+    /// issuing without feature `encrypt`), or an options struct from a newer
+    /// header that sets fields this library does not know. Functions of a
+    /// feature left out are absent from the library (and from the header
+    /// without its `TRAVELCERT_FEATURE_*` macro); they never return this.
     Unsupported = 1100,
 
     // --- 99xx: internal ---
@@ -206,8 +221,8 @@ pub(crate) const ALL: &[travelcert_result] = &[
     R::PolicyInvalid,
     R::TrustStoreInvalid,
     R::KeyInvalid,
-    R::TrustListSignatureInvalid,
-    R::TrustListExpired,
+    R::SignedListSignatureInvalid,
+    R::SignedListNotCurrent,
     R::RevocationListInvalid,
     R::TrustListKeyOutOfScope,
     R::StateInvalid,
@@ -286,8 +301,10 @@ impl travelcert_result {
             R::PolicyInvalid => "the rules file is invalid",
             R::TrustStoreInvalid => "the trust store is invalid",
             R::KeyInvalid => "the key could not be loaded",
-            R::TrustListSignatureInvalid => "the trust list signature does not verify",
-            R::TrustListExpired => "the trust list has expired",
+            R::SignedListSignatureInvalid => "the signed list is not signed by a root key you hold",
+            R::SignedListNotCurrent => {
+                "the signed list is expired, not yet valid or older than the last one"
+            }
             R::RevocationListInvalid => "the revocation list is invalid",
             R::TrustListKeyOutOfScope => {
                 "the trust list names a key outside its root's country scope"
@@ -300,7 +317,7 @@ impl travelcert_result {
             R::RenderFailed => "the text could not be rendered",
             R::ScanImageInvalid => "the image could not be decoded",
             R::ScanNoCode => "no QR code was found in the image",
-            R::Unsupported => "this library was built without the needed feature",
+            R::Unsupported => "this library cannot do what the call asks (left out of this build)",
             R::Internal => "internal error",
             R::Panic => "internal error: a panic was caught at the C boundary",
         }
