@@ -399,7 +399,7 @@ impl TrustList {
         let list = Self::decode(&opened)?;
         let root = opened
             .root
-            .ok_or_else(|| SignedListError::UnknownRoot { kid: opened.signer })?;
+            .ok_or(SignedListError::UnknownRoot { kid: opened.signer })?;
         Ok((list, root))
     }
 
