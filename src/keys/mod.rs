@@ -30,7 +30,6 @@ pub use reader::{ReaderKey, ReaderKeys, ReaderPublicKey, ReaderSecretKey, Recipi
 #[cfg(feature = "encrypt")]
 pub use reader_error::{EncryptError, ReaderKeyError};
 #[cfg(all(feature = "issue", feature = "verify"))]
-pub(crate) use signer::sign_cose;
 #[cfg(feature = "issue")]
 pub use signer::Ed25519Signer;
 pub use signer::Signer;

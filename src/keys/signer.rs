@@ -80,18 +80,3 @@ impl Signer for Ed25519Signer {
         Ok(self.key.sign(message).to_bytes())
     }
 }
-
-/// Signs `payload` as a COSE_Sign1 under `signer`'s key (Ed25519, its kid in
-/// the protected header).
-#[cfg(all(feature = "issue", feature = "verify"))]
-pub(crate) fn sign_cose(
-    signer: &(impl Signer + ?Sized),
-    payload: &[u8],
-) -> Result<Vec<u8>, super::SignError> {
-    let header = crate::cose::ProtectedHeader {
-        alg: crate::cose::Algorithm::Ed25519,
-        kid: signer.public_key().kid(),
-    };
-    crate::cose::sign1::sign(&header, payload, |tbs| signer.sign(tbs))
-        .map_err(super::SignError::new)
-}

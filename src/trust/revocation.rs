@@ -136,7 +136,7 @@ impl RevocationList {
     /// Signs the list with a root key: the COSE_Sign1 bytes to distribute.
     #[cfg(feature = "issue")]
     pub fn sign(&self, root: &impl crate::keys::Signer) -> Result<Vec<u8>, crate::keys::SignError> {
-        crate::keys::sign_cose(root, &self.to_cbor())
+        super::signed::sign_list(root, &self.to_cbor())
     }
 
     /// Loads a signed revocation list: `Ok` only when it is signed by one of

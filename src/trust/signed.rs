@@ -371,7 +371,7 @@ impl TrustList {
     /// Signs the list with a root key: the COSE_Sign1 bytes to distribute.
     #[cfg(feature = "issue")]
     pub fn sign(&self, root: &impl crate::keys::Signer) -> Result<Vec<u8>, crate::keys::SignError> {
-        crate::keys::sign_cose(root, &self.to_cbor())
+        sign_list(root, &self.to_cbor())
     }
 
     /// Loads a signed list: `Ok` only when it is signed by one of `roots`, valid
@@ -620,4 +620,19 @@ fn decode_key(r: &mut Reader<'_>, index: usize, v2: bool) -> Result<TrustedKey, 
         max_validity,
         vouched_by: None,
     })
+}
+
+/// Signs a list's `payload` as a COSE_Sign1 under the root `signer` (Ed25519,
+/// its kid in the protected header).
+#[cfg(feature = "issue")]
+pub(crate) fn sign_list(
+    signer: &(impl crate::keys::Signer + ?Sized),
+    payload: &[u8],
+) -> Result<Vec<u8>, crate::keys::SignError> {
+    let header = crate::cose::ProtectedHeader {
+        alg: crate::cose::Algorithm::Ed25519,
+        kid: signer.public_key().kid(),
+    };
+    crate::cose::sign1::sign(&header, payload, |tbs| signer.sign(tbs))
+        .map_err(crate::keys::SignError::new)
 }
