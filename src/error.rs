@@ -186,7 +186,7 @@ pub enum VerifyError {
         /// The key id (displayed as hex).
         kid: Kid,
     },
-    // --- revocation (issue 5) ---
+    // --- revocation ---
     /// The key that signed the certificate is marked revoked in the trust list.
     #[error("key {kid} that signed the certificate has been revoked")]
     KeyRevoked {
@@ -263,7 +263,7 @@ pub enum VerifyError {
     #[error("invalid health record: {0}")]
     InvalidRecord(RecordError),
 
-    // --- encryption (issue 9, FORMAT.md §13) ---
+    // --- encryption (FORMAT.md §13) ---
     /// The certificate is encrypted and this verifier cannot decrypt it (a
     /// build without the `encrypt` feature, or an encrypted plaintext inside
     /// an encrypted certificate).

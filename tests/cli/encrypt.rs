@@ -1,4 +1,4 @@
-//! The command-line round trip of encrypted certificates (issue 9):
+//! The command-line round trip of encrypted certificates:
 //! keygen --reader → issue --encrypt-to → verify --reader-key, both modes, and
 //! the exit codes and error names when the reader key is missing or wrong.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

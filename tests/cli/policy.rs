@@ -1,4 +1,4 @@
-//! The command line for issue 5: `trust sign`, `trust inspect`, `revoke`, and
+//! The command line for offline trust data: `trust sign`, `trust inspect`, `revoke`, and
 //! `verify` with a signed trust list, a revocation list and `--policy`, with the
 //! exit codes 0 accepted, 1 invalid, 2 usage/IO (or a refused list), 3 refused,
 //! 4 needs review.

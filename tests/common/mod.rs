@@ -58,7 +58,7 @@ pub fn store() -> TrustStore {
     s
 }
 
-// --- issue 5: more RFC 8032 §7.1 test keys (root keys, a second issuer key) ---
+// --- more RFC 8032 §7.1 test keys (root keys, a second issuer key) ---
 
 /// RFC 8032 §7.1 test 2 secret key.
 pub const TEST2_SEED: [u8; 32] = [

@@ -1,4 +1,4 @@
-//! Optional confidentiality (issue 9, FORMAT.md §13): both modes round-trip,
+//! Optional confidentiality (FORMAT.md §13): both modes round-trip,
 //! every tampering case fails with its own error, the size overhead stays
 //! within the limits, and the encrypted test vectors (tests/vectors/encrypted/)
 //! are byte-exact (`TRAVELCERT_BLESS=1` rewrites them) and verify as stated.
@@ -425,7 +425,7 @@ mod rfc7748 {
     }
 }
 
-// --- size overhead (issue 9 limits) ---
+// --- size overhead (the stated limits) ---
 
 #[test]
 fn size_overhead_is_within_the_limits() {

@@ -1,4 +1,4 @@
-//! Issue 10: infection history, recovery NATs and the full journey — library
+//! Infection history, recovery NATs and the full journey — library
 //! round trip, minimum-necessary-data refusal, record rules, trust-store record
 //! kinds, sample sizes, the recovered-traveller rule and the departure time as
 //! the reference moment, and the privacy views of the new kinds.
@@ -201,7 +201,7 @@ fn history_goes_into_a_certificate_only_when_asked_for() {
 
 #[test]
 fn history_and_recovery_nats_alone_are_not_a_record() {
-    // So that verifiers built before issue 10, which keep keys 6 and 7 as
+    // So that verifiers built before history existed, which keep keys 6 and 7 as
     // unknown, accept every certificate that carries them.
     let mut r = recovered();
     r.nat_tests.clear();

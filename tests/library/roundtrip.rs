@@ -331,7 +331,7 @@ fn vaccination() -> impl Strategy<Value = Vaccination> {
         )
 }
 
-// Issue 10: the journey's new keys, history entries (recovery NATs reuse nat()).
+// The journey's new keys, history entries (recovery NATs reuse nat()).
 fn short_text() -> impl Strategy<Value = String> {
     "[^\\p{Cc}]{1,16}"
 }
@@ -397,7 +397,7 @@ fn record() -> impl Strategy<Value = HealthRecord> {
         prop::collection::vec(nat(), 0..3),
         prop::collection::vec(antibody(), 0..3),
         prop::collection::vec(vaccination(), 0..3),
-        // Keys 6 and 7 are history and recovery (issue 10): unknown keys from 10.
+        // Keys 6 and 7 are history and recovery: unknown keys from 10.
         prop::collection::btree_map(10i64..100, any::<u8>(), 0..2),
         prop::collection::vec(history_entry(), 0..3),
         prop::collection::vec(nat(), 0..3),

@@ -458,7 +458,7 @@ fn limit_cases() -> Vec<Case> {
     ]
 }
 
-// --- issue 10: infection history, recovery NATs, journey details ---
+// --- infection history, recovery NATs, journey details ---
 
 fn recovered() -> HealthRecord {
     serde_json::from_str(include_str!("../../examples/data/traveller-recovered.json")).unwrap()
