@@ -123,8 +123,8 @@ pub fn decode_claims(bytes: &[u8]) -> Result<Certificate> {
     let record = record.ok_or(missing("record"))?;
     if expires_at <= issued_at {
         return Err(VerifyError::ExpiresBeforeIssued {
-            issued_at: issued_at,
-            expires_at: expires_at,
+            issued_at,
+            expires_at,
         });
     }
     Ok(Certificate {

@@ -166,7 +166,7 @@ impl RevocationList {
         let mut list = Self::decode(&opened)?;
         let root = opened
             .root
-            .ok_or_else(|| SignedListError::UnknownRoot { kid: opened.signer })?;
+            .ok_or(SignedListError::UnknownRoot { kid: opened.signer })?;
         list.scope = root.scope().map(<[CountryCode]>::to_vec);
         Ok((list, root))
     }

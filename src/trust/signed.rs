@@ -16,6 +16,9 @@
 //!
 //! Decoding uses the strict [`Reader`] (no generic value tree); unknown map keys
 //! are refused, because an ignored restriction would widen trust.
+//!
+//! (About 620 lines: the signed-list envelope, the trust-list document and
+//! its key entries are kept together because loading checks them in one pass.)
 
 use crate::codec::cbor::{encode, Reader, Writer};
 use crate::cose::CoseSign1;
@@ -399,7 +402,7 @@ impl TrustList {
         let list = Self::decode(&opened)?;
         let root = opened
             .root
-            .ok_or_else(|| SignedListError::UnknownRoot { kid: opened.signer })?;
+            .ok_or(SignedListError::UnknownRoot { kid: opened.signer })?;
         Ok((list, root))
     }
 

@@ -1,4 +1,4 @@
-//! Infection history and the journey through the CLI: `issue --include-history`, and `verify` printing
+//! Infection history through the CLI: `issue --include-history`, and `verify` printing
 //! history, recovery NATs and the journey, and deciding the recovered-traveller
 //! policy with windows counted from the departure time.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -1,4 +1,4 @@
-//! The command line for offline trust data: `trust sign`, `trust inspect`, `revoke`, and
+//! The command line for offline data: `trust sign`, `trust inspect`, `revoke`, and
 //! `verify` with a signed trust list, a revocation list and `--policy`, with the
 //! exit codes 0 accepted, 1 invalid, 2 usage/IO (or a refused list), 3 refused,
 //! 4 needs review.
@@ -83,54 +83,35 @@ fn issue(d: &Dir, record: &str, out: &str) {
     std::fs::write(d.p(out), text).unwrap();
 }
 
-#[test]
-fn signed_lists_revocation_and_policies_through_the_cli() {
-    let d = setup("lists");
-    sign_list(&d, "5", "trust.cose");
+/// A workspace with trust list 5 signed by the root, the double-NAT and the
+/// core sample issued, and a state directory.
+struct Lists {
+    d: Dir,
+    state: String,
+    entry: String,
+}
 
-    // Inspect: unverified without a root, verified with one.
-    let out = travelcert(&["trust", "inspect", &d.p("trust.cose")]);
-    let json: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
-    assert_eq!(json["verified"], false);
-    assert_eq!(json["list"]["sequence"], 5);
-    assert_eq!(json["list"]["keys"].as_array().unwrap().len(), 2);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("NOT VERIFIED"));
-    let out = travelcert(&[
-        "trust",
-        "inspect",
-        &d.p("trust.cose"),
-        "--root",
-        &d.p("root.pub.pem"),
-        "--at",
-        "2021-03-11T00:00:00Z",
-    ]);
-    let json: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
-    assert_eq!(json["verified"], true);
-    // Checked after its expiry: refused with the list error's name, exit 1.
-    let out = travelcert(&[
-        "trust",
-        "inspect",
-        &d.p("trust.cose"),
-        "--root",
-        &d.p("root.pub.pem"),
-        "--at",
-        "2021-06-01T00:00:00Z",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("ListExpired"));
+impl Lists {
+    fn new(name: &str) -> Self {
+        let d = setup(name);
+        sign_list(&d, "5", "trust.cose");
+        issue(&d, "examples/data/traveller-double-nat.json", "double.txt");
+        issue(&d, "examples/data/traveller.json", "core.txt");
+        let state = d.p("state");
+        Self {
+            d,
+            state,
+            entry: repo("examples/policies/entry-double-nat.json"),
+        }
+    }
 
-    issue(&d, "examples/data/traveller-double-nat.json", "double.txt");
-    issue(&d, "examples/data/traveller.json", "core.txt");
-    let entry = repo("examples/policies/entry-double-nat.json");
-    let state = d.p("state");
-    let verify = |cert: &str, extra: &[&str]| {
-        let trust = d.p("trust.cose");
-        let root = d.p("root.pub.pem");
-        let text = d.p(cert);
+    /// `verify` of certificate file `cert` with `trust` under the root.
+    fn verify_with(&self, trust: &str, cert: &str, extra: &[&str]) -> std::process::Output {
+        let (trust, root, text) = (self.d.p(trust), self.d.p("root.pub.pem"), self.d.p(cert));
         let mut args = vec![
             "verify",
             "--state-dir",
-            &state,
+            &self.state,
             "--trust",
             &trust,
             "--root",
@@ -142,162 +123,196 @@ fn signed_lists_revocation_and_policies_through_the_cli() {
         ];
         args.extend_from_slice(extra);
         travelcert(&args)
-    };
-    let board = [
-        "--policy",
-        &entry,
-        "--boarding",
-        "2021-03-11T10:00:00+08:00",
-    ];
+    }
 
+    /// `verify` of `cert` with the signed list and the root.
+    fn verify(&self, cert: &str, extra: &[&str]) -> std::process::Output {
+        self.verify_with("trust.cose", cert, extra)
+    }
+
+    /// `verify` with the entry rules and a boarding time.
+    fn verify_boarding(&self, cert: &str) -> std::process::Output {
+        self.verify(
+            cert,
+            &[
+                "--policy",
+                &self.entry,
+                "--boarding",
+                "2021-03-11T10:00:00+08:00",
+            ],
+        )
+    }
+
+    /// `verify` with trust data but no root and no state directory.
+    fn verify_without_root(&self, trust: &str) -> std::process::Output {
+        travelcert(&[
+            "verify",
+            "--trust",
+            &self.d.p(trust),
+            "--at",
+            "2021-03-11T01:00:00Z",
+            "--text-file",
+            &self.d.p("core.txt"),
+        ])
+    }
+}
+
+impl Drop for Lists {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.d.0);
+        }
+    }
+}
+
+#[test]
+fn trust_inspect_is_unverified_without_a_root_and_refuses_an_expired_list() {
+    let l = Lists::new("inspect");
+    let d = &l.d;
+    // Inspect: unverified without a root, verified with one.
+    let out = travelcert(&["trust", "inspect", &d.p("trust.cose")]);
+    let json: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(json["verified"], false);
+    assert_eq!(json["list"]["sequence"], 5);
+    assert_eq!(json["list"]["keys"].as_array().unwrap().len(), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NOT VERIFIED"));
+    let inspect_at = |at: &str| {
+        travelcert(&[
+            "trust",
+            "inspect",
+            &d.p("trust.cose"),
+            "--root",
+            &d.p("root.pub.pem"),
+            "--at",
+            at,
+        ])
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&inspect_at("2021-03-11T00:00:00Z"))).unwrap();
+    assert_eq!(json["verified"], true);
+    // Checked after its expiry: refused with the list error's name, exit 1.
+    let out = inspect_at("2021-06-01T00:00:00Z");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ListExpired"));
+}
+
+#[test]
+fn accepted_exits_0_with_the_view_and_keeps_list_state_in_the_state_directory() {
+    let l = Lists::new("accepted");
     // Accepted: exit 0, the officer's view on stdout, the reasons on stderr.
-    let out = verify("double.txt", &board);
+    let out = l.verify_boarding("double.txt");
     let view: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
     assert_eq!(view["outcome"], "accepted");
     assert_eq!(view["reference"]["kind"], "boarding");
     assert_eq!(view["identity"]["document_number"], "E87654321");
     assert!(String::from_utf8_lossy(&out.stderr).contains("Rule `double-nat` is met"));
     // The list state is kept in the state directory, keyed by root and kind.
-    let saved = std::fs::read_to_string(d.p("state/lists.json")).unwrap();
+    let saved = std::fs::read_to_string(l.d.p("state/lists.json")).unwrap();
     assert!(
         saved.contains("\"sequence\": 5") && saved.contains(TEST2_PUB),
         "{saved}"
     );
-    assert!(!std::path::Path::new(&d.p("trust.cose.state.json")).exists());
+    assert!(!std::path::Path::new(&l.d.p("trust.cose.state.json")).exists());
+}
 
-    // Refused by the rules: exit 3, naming the rules.
-    let out = verify("core.txt", &board);
+#[test]
+fn refused_by_the_rules_exits_3_naming_the_rules() {
+    let l = Lists::new("refused");
+    let out = l.verify_boarding("core.txt");
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("`double-nat` is not met") && stderr.contains("`igm-negative`"));
-    // Needs review without a boarding time: exit 4.
-    let out = verify("double.txt", &["--policy", &entry]);
+}
+
+#[test]
+fn needs_review_without_a_boarding_time_exits_4() {
+    let l = Lists::new("review");
+    let out = l.verify("double.txt", &["--policy", &l.entry]);
     assert_eq!(
         out.status.code(),
         Some(4),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // Without --policy: the verified certificate, exit 0.
-    let out = verify("core.txt", &[]);
-    assert!(ok(&out).contains("\"key_country\": \"CN\""));
+}
 
-    // Revoke the certificate: exit 1 with its own error name.
-    let out = travelcert(&[
-        "revoke",
-        "--state-dir",
-        &state,
-        "--list",
-        &d.p("revoked.cose"),
-        "--root-key",
-        &d.p("root.key.pem"),
-        "--certificate",
-        "CN:0102030405060708",
-        "--issued-at",
-        "2021-03-10T00:00:00Z",
-    ]);
+#[test]
+fn without_rules_verify_prints_the_certificate_and_exits_0() {
+    let l = Lists::new("plain");
+    let out = l.verify("core.txt", &[]);
+    assert!(ok(&out).contains("\"key_country\": \"CN\""));
+}
+
+#[test]
+fn a_revoked_certificate_exits_1_with_its_own_error_name() {
+    let l = Lists::new("revoked");
+    let d = &l.d;
+    let revoke = |what: &[&str]| {
+        let (list, key) = (d.p("revoked.cose"), d.p("root.key.pem"));
+        let mut args = vec![
+            "revoke",
+            "--state-dir",
+            &l.state,
+            "--list",
+            &list,
+            "--root-key",
+            &key,
+            "--issued-at",
+            "2021-03-10T00:00:00Z",
+        ];
+        args.extend_from_slice(what);
+        travelcert(&args)
+    };
+    let out = revoke(&["--certificate", "CN:0102030405060708"]);
     assert!(ok(&out).contains("1 ids, sequence 1"));
-    let out = travelcert(&[
-        "revoke",
-        "--state-dir",
-        &state,
-        "--list",
-        &d.p("revoked.cose"),
-        "--root-key",
-        &d.p("root.key.pem"),
-        "--id",
-        "00112233445566778899aabbccddeeff",
-        "--issued-at",
-        "2021-03-10T00:00:00Z",
-    ]);
+    let out = revoke(&["--id", "00112233445566778899aabbccddeeff"]);
     assert!(ok(&out).contains("2 ids, sequence 2"));
-    let out = verify("core.txt", &["--revocations", &d.p("revoked.cose")]);
+    let out = l.verify("core.txt", &["--revocations", &d.p("revoked.cose")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("CertificateRevoked"));
+}
 
+#[test]
+fn an_older_list_under_a_new_name_is_refused_as_a_rollback() {
+    let l = Lists::new("rollback");
+    ok(&l.verify("core.txt", &[]));
     // Rolled back: a list older than the one accepted, under a name never
     // seen before, is refused, exit 2.
-    sign_list(&d, "4", "older.cose");
-    let out = travelcert(&[
-        "verify",
-        "--state-dir",
-        &state,
-        "--trust",
-        &d.p("older.cose"),
-        "--root",
-        &d.p("root.pub.pem"),
-        "--at",
-        "2021-03-11T01:00:00Z",
-        "--text-file",
-        &d.p("core.txt"),
-    ]);
+    sign_list(&l.d, "4", "older.cose");
+    let out = l.verify_with("older.cose", "core.txt", &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ListRollback"));
+}
 
+#[test]
+fn with_a_root_unsigned_trust_data_is_refused_without_one_it_works() {
+    let l = Lists::new("unsigned");
+    let d = &l.d;
     // With a root configured, unsigned JSON trust data is refused (exit 2,
     // naming the file), even beside a signed list; without a root it works.
-    let out = travelcert(&[
-        "verify",
-        "--state-dir",
-        &state,
-        "--trust",
-        &d.p("keys.json"),
-        "--trust",
-        &d.p("trust.cose"),
-        "--root",
-        &d.p("root.pub.pem"),
-        "--at",
-        "2021-03-11T01:00:00Z",
-        "--text-file",
-        &d.p("core.txt"),
-    ]);
+    let keys = d.p("keys.json");
+    let out = l.verify("core.txt", &["--trust", &keys]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("TrustUnsignedRefused") && stderr.contains(&d.p("keys.json")),
+        stderr.contains("TrustUnsignedRefused") && stderr.contains(&keys),
         "{stderr}"
     );
     // The attack itself: the JSON store put in the signed list's place.
     std::fs::copy(d.p("keys.json"), d.p("swapped.cose")).unwrap();
-    let out = travelcert(&[
-        "verify",
-        "--state-dir",
-        &state,
-        "--trust",
-        &d.p("swapped.cose"),
-        "--root",
-        &d.p("root.pub.pem"),
-        "--at",
-        "2021-03-11T01:00:00Z",
-        "--text-file",
-        &d.p("core.txt"),
-    ]);
+    let out = l.verify_with("swapped.cose", "core.txt", &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("TrustUnsignedRefused"));
-    let out = travelcert(&[
-        "verify",
-        "--trust",
-        &d.p("keys.json"),
-        "--at",
-        "2021-03-11T01:00:00Z",
-        "--text-file",
-        &d.p("core.txt"),
-    ]);
-    ok(&out);
-    let out = travelcert(&[
-        "verify",
-        "--trust",
-        &d.p("trust.cose"),
-        "--at",
-        "2021-03-11T01:00:00Z",
-        "--text-file",
-        &d.p("core.txt"),
-    ]);
+    ok(&l.verify_without_root("keys.json"));
+    // A signed list needs a root.
+    assert_eq!(l.verify_without_root("trust.cose").status.code(), Some(2));
+}
+
+#[test]
+fn a_missing_rules_file_is_a_usage_error() {
+    let l = Lists::new("no-rules");
+    let out = l.verify("core.txt", &["--policy", &l.d.p("missing.json")]);
     assert_eq!(out.status.code(), Some(2));
-    // A missing rules file: exit 2.
-    let out = verify("core.txt", &["--policy", &d.p("missing.json")]);
-    assert_eq!(out.status.code(), Some(2));
-    let _ = std::fs::remove_dir_all(&d.0);
 }
 
 #[test]

@@ -425,7 +425,7 @@ mod rfc7748 {
     }
 }
 
-// --- size overhead (the stated limits) ---
+// --- size overhead (the limits of FORMAT.md §13) ---
 
 #[test]
 fn size_overhead_is_within_the_limits() {

@@ -1,4 +1,4 @@
-//! The verifier's offline data: signed trust lists, revocation lists
+//! The verifier's offline data : signed trust lists, revocation lists
 //! and rules files loaded from disk, and the verdicts they lead to.
 //!
 //! `border_checks_from_files_on_disk` is the table the "done when"

@@ -331,7 +331,7 @@ fn vaccination() -> impl Strategy<Value = Vaccination> {
         )
 }
 
-// The journey's new keys, history entries (recovery NATs reuse nat()).
+// The journey's newer keys, history entries (recovery NATs reuse nat()).
 fn short_text() -> impl Strategy<Value = String> {
     "[^\\p{Cc}]{1,16}"
 }
