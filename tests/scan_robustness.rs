@@ -3,7 +3,7 @@
 //! floor instead, and says so). When `zbarimg` (Debian `zbar-tools`) is
 //! installed the same set is also given to it, and both rates and times are
 //! printed (`cargo test --features scan,render,issue --release --test
-//! scan_robustness -- --nocapture`); README records them.
+//! scan_robustness -- --nocapture`); docs/qr.md records them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod degrade;

@@ -10,7 +10,7 @@
 //!
 //! Decoding uses the detector and decoder of the `rxing` crate (a port of
 //! ZXing and zxing-cpp, QR only; chosen over `rqrr` by measurement, see
-//! README), driven from here; no type of it or of `image` appears in this API.
+//! docs/qr.md), driven from here; no type of it or of `image` appears in this API.
 //!
 //! # Limits on work
 //!

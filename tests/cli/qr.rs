@@ -61,7 +61,7 @@ fn render_then_scan_round_trips_and_verifies() {
             assert_eq!(found, vec![text.clone()], "ECC {ecc}, {ppm} px");
         }
     }
-    // The sample needs version 16 at ECC Q (README's size table).
+    // The sample needs version 16 at ECC Q (docs/performance.md, certificate sizes).
     let m = render::matrix(&text, &RenderOptions::default()).unwrap();
     assert_eq!((m.version(), m.ecc()), (16, EccLevel::Q));
     // Coloured codes (dark blue on cream) still scan and still verify.
