@@ -2,7 +2,7 @@
 //! officer can act on.
 //!
 //! A receiving country writes its entry rules as JSON ([`Policy::from_json`];
-//! `examples/policies/` has three). [`Policy::evaluate`] applies them to one
+//! `examples/policies/` has four). [`Policy::evaluate`] applies them to one
 //! certificate at one [`Moment`] and returns a [`Verdict`]: an [`Outcome`]
 //! (accepted, refused, needs review), the [`Reference`] moment the time windows
 //! were measured from, and the [`Reason`]s that decided it, each as data (rule,
