@@ -27,6 +27,8 @@ mod policies;
 #[cfg(feature = "issue")]
 mod roundtrip;
 #[cfg(feature = "issue")]
+mod rules_attacks;
+#[cfg(feature = "issue")]
 mod trust_attacks;
 #[cfg(feature = "issue")]
 mod vectors;
