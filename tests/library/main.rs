@@ -16,6 +16,8 @@ mod common;
 mod batch;
 #[cfg(all(feature = "issue", feature = "encrypt", feature = "hazmat"))]
 mod encrypt;
+#[cfg(all(feature = "issue", feature = "encrypt", feature = "hazmat"))]
+mod encrypt_vectors;
 #[cfg(feature = "issue")]
 mod history;
 #[cfg(feature = "issue")]
