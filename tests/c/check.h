@@ -105,6 +105,7 @@ void test_threads(void);
 void test_render_and_scan(void);
 /* test_offline.c */
 void test_offline_data(const char *fixtures);
+void test_list_state(const char *fixtures);
 /* test_encrypt.c */
 void test_reader_keys(const char *fixtures);
 

@@ -256,6 +256,7 @@ int main(int argc, char **argv) {
   test_threads();
   test_render_and_scan();
   test_offline_data(argv[2]);
+  test_list_state(argv[2]);
   test_reader_keys(argv[2]);
 
   travelcert_verifier_free(verifier);

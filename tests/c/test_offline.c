@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 
@@ -139,4 +140,106 @@ done:
   free(trust);
   free(revoked);
   free(policy_json);
+}
+
+/* Removes the state directory `dir` and the files the library keeps in it. */
+static void remove_state_dir(const char *dir) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/lists.json", dir);
+  remove(path);
+  rmdir(dir);
+}
+
+void test_list_state(const char *dir) {
+  size_t root_len = 0, trust_len = 0, revoked_len = 0;
+  char *root = fixture(dir, "root.pem", &root_len);
+  char *trust = fixture(dir, "trust.cose", &trust_len);
+  char *revoked = fixture(dir, "revoked.cose", &revoked_len);
+  char state[] = "/tmp/travelcert-c-state-XXXXXX";
+  travelcert_trust_store *store = NULL;
+  travelcert_revocation_list *list = NULL;
+  travelcert_error *err = NULL;
+
+  CHECK(root != NULL && trust != NULL && revoked != NULL);
+  CHECK(mkdtemp(state) != NULL);
+  if (root == NULL || trust == NULL || revoked == NULL) goto done;
+
+  /* The list state lives in a directory the verifier owns: the list loads,
+   * the same list loads again, and the state file is written there. */
+  CHECK_RC(travelcert_trust_store_from_signed_list_with_state(
+               u8(trust), trust_len, u8(root), root_len, u8(state), strlen(state), VERIFY_AT,
+               &store, &err),
+           TRAVELCERT_RESULT_OK);
+  {
+    size_t keys = 0;
+    CHECK(store != NULL && err == NULL);
+    CHECK_RC(travelcert_trust_store_len(store, &keys), TRAVELCERT_RESULT_OK);
+    CHECK(keys == 1);
+  }
+  travelcert_trust_store_free(store);
+  store = NULL;
+  CHECK_RC(travelcert_trust_store_from_signed_list_with_state(
+               u8(trust), trust_len, u8(root), root_len, u8(state), strlen(state), VERIFY_AT,
+               &store, &err),
+           TRAVELCERT_RESULT_OK);
+  {
+    char path[4096];
+    FILE *saved = NULL;
+    snprintf(path, sizeof path, "%s/lists.json", state);
+    saved = fopen(path, "r");
+    CHECK(saved != NULL);
+    if (saved != NULL) fclose(saved);
+  }
+  CHECK_RC(travelcert_revocation_list_from_signed_with_state(
+               u8(revoked), revoked_len, u8(root), root_len, u8(state), strlen(state), VERIFY_AT,
+               &list, &err),
+           TRAVELCERT_RESULT_OK);
+  CHECK(list != NULL && err == NULL);
+
+  /* A root scoped to other countries may not vouch for the list's CN keys. */
+  {
+    const char *scope = "scope: HK\n";
+    size_t scoped_len = strlen(scope) + root_len;
+    char *scoped = malloc(scoped_len);
+    travelcert_trust_store *refused = NULL;
+    CHECK(scoped != NULL);
+    if (scoped != NULL) {
+      memcpy(scoped, scope, strlen(scope));
+      memcpy(scoped + strlen(scope), root, root_len);
+      CHECK_RC(travelcert_trust_store_from_signed_list_with_state(
+                   u8(trust), trust_len, u8(scoped), scoped_len, u8(state), strlen(state),
+                   VERIFY_AT, &refused, &err),
+               TRAVELCERT_RESULT_TRUST_LIST_KEY_OUT_OF_SCOPE);
+      CHECK(refused == NULL && error_named(err, "ListKeyOutOfScope"));
+      travelcert_error_free(err);
+      err = NULL;
+      free(scoped);
+    }
+  }
+
+  /* A state directory that is a file is refused; NULL arguments too. */
+  {
+    char path[4096];
+    travelcert_trust_store *refused = NULL;
+    snprintf(path, sizeof path, "%s/trust.cose", dir);
+    CHECK_RC(travelcert_trust_store_from_signed_list_with_state(
+                 u8(trust), trust_len, u8(root), root_len, u8(path), strlen(path), VERIFY_AT,
+                 &refused, &err),
+             TRAVELCERT_RESULT_STATE_INVALID);
+    CHECK(refused == NULL && err != NULL);
+    travelcert_error_free(err);
+    err = NULL;
+    CHECK_RC(travelcert_trust_store_from_signed_list_with_state(
+                 u8(trust), trust_len, u8(root), root_len, NULL, 0, VERIFY_AT, &refused, NULL),
+             TRAVELCERT_RESULT_NULL_PARAMETER);
+  }
+
+done:
+  travelcert_revocation_list_free(list);
+  travelcert_trust_store_free(store);
+  travelcert_error_free(err);
+  remove_state_dir(state);
+  free(root);
+  free(trust);
+  free(revoked);
 }
