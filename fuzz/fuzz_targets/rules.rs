@@ -23,15 +23,20 @@ fn sample() -> &'static Verified {
         let mut store = TrustStore::new();
         store.add(TrustedKey::new(signer.public_key(), country));
         let issued_at = Timestamp::from_unix(1_615_377_600).unwrap();
-        let params = IssueParams::new(issued_at, 172_800)
-            .with_id(CertificateId::new(&[1; 8]).unwrap());
-        let text = Issuer::new(signer, country).issue(&record, &params).unwrap().text;
+        let params =
+            IssueParams::new(issued_at, 172_800).with_id(CertificateId::new(&[1; 8]).unwrap());
+        let text = Issuer::new(signer, country)
+            .issue(&record, &params)
+            .unwrap()
+            .text;
         Verifier::new(store).verify(&text, issued_at).unwrap()
     })
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(policy) = Policy::from_json(data) else { return };
+    let Ok(policy) = Policy::from_json(data) else {
+        return;
+    };
     let now = Timestamp::from_unix(1_615_453_200).unwrap();
     let verdict = policy.evaluate(sample(), Moment::checking(now));
     let _ = verdict.explain();
