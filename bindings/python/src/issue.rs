@@ -51,9 +51,9 @@ impl Signer for SharedKey {
         match &*self.0 {
             Key::Memory(k) => k.sign(message),
             Key::Callable { sign, .. } => Python::attach(|py| {
-                let signature = sign
-                    .call1(py, (PyBytes::new(py, message),))
-                    .map_err(|e| Box::new(CallableFailed(e)) as Box<_>)?;
+                let signature = sign.call1(py, (PyBytes::new(py, message),)).map_err(
+                    |e| -> Box<dyn std::error::Error + Send + Sync> { Box::new(CallableFailed(e)) },
+                )?;
                 let bytes: Vec<u8> = signature
                     .extract(py)
                     .map_err(|_| "the signing callable must return bytes".to_owned())?;
