@@ -8,9 +8,8 @@
 
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
-use pyo3::IntoPyObjectExt;
-use serde_json::Value;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyInt, PyString};
 use travelcert::model::Timestamp;
 use travelcert::{VerifyError as RustVerifyError, VerifyErrorKind};
 
@@ -138,46 +137,20 @@ pub(crate) fn instant(at: Option<&Bound<'_, PyAny>>) -> PyResult<Timestamp> {
     )))
 }
 
-/// A JSON value as Python objects (dict, list, str, int, float, bool, None).
-pub(crate) fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match value {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                i.into_bound_py_any(py)?
-            } else if let Some(u) = n.as_u64() {
-                u.into_bound_py_any(py)?
-            } else {
-                PyFloat::new(py, n.as_f64().unwrap_or(f64::NAN)).into_any()
-            }
-        }
-        Value::String(s) => PyString::new(py, s).into_any(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(to_python(py, item)?)?;
-            }
-            list.into_any()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (k, v) in map {
-                dict.set_item(k, to_python(py, v)?)?;
-            }
-            dict.into_any()
-        }
-    })
-}
-
-/// A library value serialized to JSON, then to Python objects.
+/// A library value as Python objects (dict, list, str, int, float, bool,
+/// None), exactly in its JSON form: serialized by the library's serde
+/// implementation to JSON text, parsed by Python's `json` module.
 pub(crate) fn serialize<'py>(
     py: Python<'py>,
     value: &impl serde::Serialize,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let json = serde_json::to_value(value)
+    static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let json = serde_json::to_string(value)
         .map_err(|e| PyValueError::new_err(format!("internal error: {e}")))?;
-    to_python(py, &json)
+    let loads = LOADS.get_or_try_init(py, || {
+        py.import("json")?.getattr("loads").map(Bound::unbind)
+    })?;
+    loads.bind(py).call1((json,))
 }
 
 /// Text or bytes from Python, as bytes.

@@ -1,0 +1,67 @@
+"""Benchmark: Python `Verifier.verify` against the Rust `Verifier::verify`
+on the sample certificate, measured in the same process, and
+`verify_batch` against a loop of `verify`.
+
+Run after installing the package (pip install ./bindings/python):
+
+    python bindings/python/bench.py [--n 2000] [--rounds 7]
+
+The Rust side is the library call looped inside the extension
+(`Verifier._time_rust_verify`, the GIL released), so both sides run on the
+same machine at the same moment. Each figure is the best of `--rounds`
+rounds (the least disturbed by other work on a shared machine).
+"""
+
+import argparse
+import json
+import pathlib
+import time
+
+import travelcert
+
+SAMPLE = pathlib.Path(__file__).resolve().parents[2] / "tests" / "vectors" / "01-sample.json"
+
+
+def best(rounds, measure):
+    return min(measure() for _ in range(rounds))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000, help="verifications per round")
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+
+    vector = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    verifier = travelcert.Verifier(travelcert.TrustStore.from_json(json.dumps(vector["trust_store"])))
+    text, at, n = vector["qr_text"], vector["verify_at"], args.n
+    assert verifier.verify(text, at) == vector["expected"]
+
+    def python_verify():
+        start = time.perf_counter()
+        for _ in range(n):
+            verifier.verify(text, at)
+        return (time.perf_counter() - start) / n
+
+    def rust_verify():
+        return verifier._time_rust_verify(text, at, n) / n
+
+    texts = [text] * n
+
+    def python_batch():
+        start = time.perf_counter()
+        verifier.verify_batch(texts, at)
+        return (time.perf_counter() - start) / n
+
+    python_verify()  # warm up
+    rust = best(args.rounds, rust_verify)
+    python = best(args.rounds, python_verify)
+    batch = best(args.rounds, python_batch)
+    print(f"sample certificate, {n} verifications per round, best of {args.rounds} rounds")
+    print(f"Rust   Verifier::verify        {rust * 1e6:8.1f} µs")
+    print(f"Python Verifier.verify         {python * 1e6:8.1f} µs  ({python / rust:.2f}× Rust; goal ≤ 1.5×)")
+    print(f"Python Verifier.verify_batch   {batch * 1e6:8.1f} µs per text  ({python / batch:.2f}× the throughput of a verify loop)")
+
+
+if __name__ == "__main__":
+    main()
