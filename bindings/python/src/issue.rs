@@ -16,7 +16,7 @@ use crate::{instant, value_error};
 /// Where signatures come from.
 enum Key {
     /// An in-memory key (zeroized on drop).
-    Memory(Ed25519Signer),
+    Memory(Box<Ed25519Signer>),
     /// A Python callable `sign(message: bytes) -> bytes` (an HSM or a cloud
     /// key store), with its public key.
     Callable { public: PublicKey, sign: Py<PyAny> },
@@ -161,7 +161,7 @@ impl Issuer {
     #[staticmethod]
     fn from_pem(pem: String, country: &str) -> PyResult<Self> {
         let key = Ed25519Signer::from_pkcs8_pem(&pem).map_err(value_error)?;
-        Self::with_key(Key::Memory(key), country)
+        Self::with_key(Key::Memory(Box::new(key)), country)
     }
 
     /// An issuer for `country` whose signatures come from `sign(message:

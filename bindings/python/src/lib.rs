@@ -6,6 +6,13 @@
 //! `VerifyErrorKind`) carrying the stable error name; other failures become
 //! `ValueError`, `OSError` or the module's `TrustDataError`.
 
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
