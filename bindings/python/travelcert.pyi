@@ -7,13 +7,33 @@ accept an aware `datetime`, an RFC 3339 string or Unix seconds (`int`);
 
 import os
 from datetime import datetime
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union, final
 
 __version__: str
+__all__ = [
+    "DecodeError",
+    "Issuer",
+    "Policy",
+    "RevocationList",
+    "RevokedError",
+    "SignatureError",
+    "TrustDataError",
+    "TrustStore",
+    "UntrustedKeyError",
+    "ValidityError",
+    "Verifier",
+    "VerifyError",
+    "card_svg",
+    "inspect",
+    "render_png",
+    "render_svg",
+    "scan",
+    "__version__",
+]
 
-Time = Union[datetime, str, int, None]
-Json = Dict[str, Any]
-Root = Union[str, Tuple[str, Sequence[str]]]
+_Time = Union[datetime, str, int, None]
+_Json = Dict[str, Any]
+_Root = Union[str, Tuple[str, Sequence[str]]]
 
 class VerifyError(Exception):
     """A certificate was not accepted or could not be decoded."""
@@ -43,6 +63,7 @@ class TrustDataError(ValueError):
     name: str
     message: str
 
+@final
 class TrustStore:
     """Keys trusted to sign certificates."""
 
@@ -52,10 +73,10 @@ class TrustStore:
     @staticmethod
     def from_signed_list(
         data: bytes,
-        roots: Sequence[Root],
+        roots: Sequence[_Root],
         *,
         state_dir: Union[str, os.PathLike[str]],
-        at: Time = None,
+        at: _Time = None,
     ) -> TrustStore:
         """A signed trust list checked against root keys (SPKI PEM, or
         ``(pem, ["CN", ...])`` scoped to countries), list state kept in
@@ -66,54 +87,57 @@ class TrustStore:
         *,
         sequence: int,
         valid_for: int,
-        issued_at: Time = None,
+        issued_at: _Time = None,
     ) -> bytes:
         """This store as a signed trust list, signed with a root's PKCS#8 PEM key."""
     def to_json(self) -> str: ...
     def __len__(self) -> int: ...
 
+@final
 class RevocationList:
     """A verified, current revocation list."""
 
     @staticmethod
     def from_signed(
         data: bytes,
-        roots: Sequence[Root],
+        roots: Sequence[_Root],
         *,
         state_dir: Union[str, os.PathLike[str]],
-        at: Time = None,
+        at: _Time = None,
     ) -> RevocationList: ...
     @property
     def sequence(self) -> int: ...
     def __len__(self) -> int: ...
 
+@final
 class Verifier:
     """Verifies certificate texts offline. Safe to share between threads."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         store: TrustStore,
         *,
         skew: int = 300,
         revocations: Optional[RevocationList] = None,
         reader_keys: Optional[Sequence[Union[str, bytes]]] = None,
-    ) -> None: ...
+    ) -> Verifier: ...
     @property
     def skew(self) -> int: ...
-    def verify(self, text: str, at: Time = None) -> Json:
+    def verify(self, text: str, at: _Time = None) -> _Json:
         """The certificate as a dict; raises VerifyError (with ``.name``)."""
-    def verify_details(self, text: str, at: Time = None) -> Json:
+    def verify_details(self, text: str, at: _Time = None) -> _Json:
         """``certificate``, ``kid``, ``key_country``, ``alg``, ``body``,
         ``encryption`` and, for a key from a signed list, ``vouched_by``."""
     def verify_batch(
-        self, texts: Sequence[str], at: Time = None
-    ) -> List[Union[Json, VerifyError]]:
+        self, texts: Sequence[str], at: _Time = None
+    ) -> List[Union[_Json, VerifyError]]:
         """One certificate dict or VerifyError object per text, in order."""
-    def _time_rust_verify(self, text: str, at: Time, n: int) -> float: ...
+    def _time_rust_verify(self, text: str, at: _Time, n: int) -> float: ...
 
-def inspect(text: str) -> Json:
+def inspect(text: str) -> _Json:
     """Decodes WITHOUT verifying anything: the dict says ``"verified": False``."""
 
+@final
 class Issuer:
     """Issues certificates for one country. Safe to share between threads."""
 
@@ -129,10 +153,10 @@ class Issuer:
         """Signatures from ``sign(message) -> 64 bytes`` (an HSM, a cloud key store)."""
     def issue(
         self,
-        record: Union[Json, str],
+        record: Union[_Json, str],
         *,
         valid_for: int = 172800,
-        issued_at: Time = None,
+        issued_at: _Time = None,
         include_history: bool = False,
         certificate_id: Union[str, bytes, None] = None,
     ) -> str:
@@ -153,13 +177,14 @@ def card_svg(
     *,
     title: Optional[str] = None,
     verifier: Optional[Verifier] = None,
-    at: Time = None,
+    at: _Time = None,
 ) -> str:
     """The printable card; with ``verifier``, verified first."""
 
 def scan(image: bytes) -> List[str]:
     """Every QR code text in a PNG or JPEG image (not verified)."""
 
+@final
 class Policy:
     """A receiving country's entry rules."""
 
@@ -172,7 +197,7 @@ class Policy:
         verifier: Verifier,
         text: str,
         *,
-        at: Time = None,
-        boarding: Time = None,
-    ) -> Json:
+        at: _Time = None,
+        boarding: _Time = None,
+    ) -> _Json:
         """``outcome``, ``explanation``, ``verdict``, ``view``, ``gate_view``."""
