@@ -506,7 +506,6 @@ mod tests {
                 K::UntrustedKey => travelcert_result_kind::UntrustedKey,
                 K::Validity => travelcert_result_kind::Validity,
                 K::Revoked => travelcert_result_kind::Revoked,
-                _ => travelcert_result_kind::Internal,
             };
             assert_eq!(verify_code(&e).kind(), kind, "{}", e.name());
         }

@@ -225,6 +225,11 @@ impl Verifier {
             inner = inner.with_revocations(Arc::clone(&list.get().inner));
         }
         if let Some(keys) = reader_keys.filter(|k| !k.is_none()) {
+            if keys.is_instance_of::<PyString>() {
+                return Err(PyTypeError::new_err(
+                    "reader_keys is a list of reader key files (JSON text or bytes)",
+                ));
+            }
             let mut all = ReaderKeys::new();
             for key in keys.try_iter()? {
                 all.add(ReaderKey::from_json(&text_or_bytes(&key?)?).map_err(value_error)?);
