@@ -15,8 +15,7 @@
 
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyInt, PyString};
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyMapping, PyString};
 use travelcert::model::Timestamp;
 use travelcert::{VerifyError as RustVerifyError, VerifyErrorKind};
 
@@ -145,19 +144,51 @@ pub(crate) fn instant(at: Option<&Bound<'_, PyAny>>) -> PyResult<Timestamp> {
 }
 
 /// A library value as Python objects (dict, list, str, int, float, bool,
-/// None), exactly in its JSON form: serialized by the library's serde
-/// implementation to JSON text, parsed by Python's `json` module.
+/// None) in exactly its JSON form: built straight from the library's serde
+/// implementation, with map keys as strings, as JSON has them.
 pub(crate) fn serialize<'py>(
     py: Python<'py>,
     value: &impl serde::Serialize,
 ) -> PyResult<Bound<'py, PyAny>> {
-    static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let json = serde_json::to_string(value)
-        .map_err(|e| PyValueError::new_err(format!("internal error: {e}")))?;
-    let loads = LOADS.get_or_try_init(py, || {
-        py.import("json")?.getattr("loads").map(Bound::unbind)
-    })?;
-    loads.bind(py).call1((json,))
+    pythonize::pythonize_custom::<JsonForm, _>(py, value)
+        .map_err(|e| PyValueError::new_err(format!("internal error: {e}")))
+}
+
+/// The JSON data model for `pythonize`: dicts with string keys, lists.
+struct JsonForm;
+
+impl pythonize::PythonizeTypes for JsonForm {
+    type Map = JsonObject;
+    type NamedMap = pythonize::PythonizeUnnamedMappingAdapter<JsonObject>;
+    type List = PyList;
+}
+
+/// A dict whose keys are strings: an integer key becomes its decimal text,
+/// as in JSON.
+struct JsonObject;
+
+impl pythonize::PythonizeMappingType for JsonObject {
+    type Builder<'py> = Bound<'py, PyDict>;
+
+    fn builder<'py>(py: Python<'py>, _len: Option<usize>) -> PyResult<Self::Builder<'py>> {
+        Ok(PyDict::new(py))
+    }
+
+    fn push_item<'py>(
+        builder: &mut Self::Builder<'py>,
+        key: Bound<'py, PyAny>,
+        value: Bound<'py, PyAny>,
+    ) -> PyResult<()> {
+        if key.is_instance_of::<PyString>() {
+            builder.set_item(key, value)
+        } else {
+            builder.set_item(key.str()?, value)
+        }
+    }
+
+    fn finish<'py>(builder: Self::Builder<'py>) -> PyResult<Bound<'py, PyMapping>> {
+        Ok(builder.into_mapping())
+    }
 }
 
 /// Text or bytes from Python, as bytes.

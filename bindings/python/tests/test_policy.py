@@ -84,3 +84,22 @@ def test_signed_trust_list_with_state(tmp_path, issuer, traveller):
         )
     assert raised.value.name == "ListExpired"
     assert json.loads(store.to_json())["keys"][0]["country"] == "CN"
+
+
+def test_results_are_plain_json(sample, sample_verifier, issuer, traveller):
+    """Every dict the package returns is in the JSON data model (string keys,
+    lists, no bytes), as the library's JSON serialization has it."""
+    text = issuer.issue(traveller, issued_at="2021-03-10T12:00:00Z")
+    verifier = travelcert.Verifier(issuer.trust_store())
+    results = [
+        sample_verifier.verify_details(sample["qr_text"], sample["verify_at"]),
+        travelcert.inspect(sample["qr_text"]),
+        verifier.verify_details(text, "2021-03-10T13:00:00Z"),
+        policy("entry-double-nat.json").evaluate(sample_verifier, sample["qr_text"], at=SAMPLE_AT),
+    ]
+    for vector in ("09-extensions.json", "12-history-unknown-items.json"):
+        v = json.loads((EXAMPLES.parent / "tests" / "vectors" / vector).read_text(encoding="utf-8"))
+        store = travelcert.TrustStore.from_json(json.dumps(v["trust_store"]))
+        results.append(travelcert.Verifier(store).verify_details(v["qr_text"], v["verify_at"]))
+    for result in results:
+        assert json.loads(json.dumps(result)) == result
