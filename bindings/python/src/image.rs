@@ -7,7 +7,7 @@ use travelcert::render::{self, CardOptions, RenderOptions, Scale};
 use travelcert::verify::{self, VerifyOptions};
 
 use crate::verify::Verifier;
-use crate::{value_error, verify_error};
+use crate::{instant, value_error, verify_error};
 
 /// The certificate text as a PNG QR code (ECC Q, quiet zone 4), `scale`
 /// pixels per module.
@@ -49,7 +49,10 @@ fn card_svg(
     at: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
     let certificate = match verifier {
-        Some(v) => v.get().verify_rust(py, &text, at)?.into_certificate(),
+        Some(v) => v
+            .get()
+            .verify_at(py, &text, instant(at)?)?
+            .into_certificate(),
         None => verify::inspect(&text, VerifyOptions::default().inflate_limit)
             .map_err(|e| verify_error(py, &e))?
             .into_certificate(),

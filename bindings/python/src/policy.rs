@@ -39,11 +39,7 @@ impl Policy {
         boarding: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let now = instant(at)?;
-        let verified = verifier.get().verify_rust(
-            py,
-            &text,
-            Some(&now.unix().into_pyobject(py)?.into_any()),
-        )?;
+        let verified = verifier.get().verify_at(py, &text, now)?;
         let mut moment = Moment::checking(now);
         if let Some(b) = boarding.filter(|b| !b.is_none()) {
             moment = moment.with_boarding(instant(Some(b))?);

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use travelcert::keys::Ed25519Signer;
 use travelcert::keys::{PublicKey, ReaderKey, ReaderKeys};
-use travelcert::model::CountryCode;
+use travelcert::model::{CountryCode, Timestamp};
 use travelcert::trust::{self, Root, StateDir, StateError, TrustList};
 use travelcert::verify::{self, Verified, VerifyOptions};
 use travelcert::SignedListError;
@@ -188,14 +188,13 @@ pub(crate) struct Verifier {
 }
 
 impl Verifier {
-    /// Verifies with the GIL released.
-    pub(crate) fn verify_rust(
+    /// Verifies at `now` with the GIL released.
+    pub(crate) fn verify_at(
         &self,
         py: Python<'_>,
         text: &str,
-        at: Option<&Bound<'_, PyAny>>,
+        now: Timestamp,
     ) -> PyResult<Verified> {
-        let now = instant(at)?;
         py.detach(|| self.inner.verify(text, now))
             .map_err(|e| verify_error(py, &e))
     }
@@ -249,7 +248,7 @@ impl Verifier {
         text: String,
         at: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let verified = self.verify_rust(py, &text, at)?;
+        let verified = self.verify_at(py, &text, instant(at)?)?;
         serialize(py, verified.certificate())
     }
 
@@ -263,7 +262,7 @@ impl Verifier {
         text: String,
         at: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let verified = self.verify_rust(py, &text, at)?;
+        let verified = self.verify_at(py, &text, instant(at)?)?;
         serialize(py, &verified)
     }
 

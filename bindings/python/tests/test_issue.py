@@ -145,11 +145,11 @@ def test_signing_callable_errors(issuer, traveller):
     assert raised.value.name == "SignatureInvalid"
 
 
-def test_bad_input_raises_value_error(issuer, traveller):
+def test_bad_input_raises_value_error(issuer, issuer_pem, traveller):
     with pytest.raises(ValueError):
         travelcert.Issuer.from_pem("not a key", "CN")
     with pytest.raises(ValueError):
-        travelcert.Issuer.from_pem(issuer_pem_placeholder(), "C1")
+        travelcert.Issuer.from_pem(issuer_pem, "C1")
     with pytest.raises(ValueError, match="health record"):
         issuer.issue({"holder": {}})
     with pytest.raises(ValueError):
@@ -164,6 +164,3 @@ def test_bad_input_raises_value_error(issuer, traveller):
     with pytest.raises(ValueError):
         travelcert.Verifier(issuer.trust_store(), skew=-1)
 
-
-def issuer_pem_placeholder():
-    return "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f\n-----END PRIVATE KEY-----\n"
