@@ -592,7 +592,9 @@ mod tests {
         assert!(m.record.nat_tests.is_empty());
         assert_eq!(m.record.antigen_tests[0].result, NatResult::Negative);
         assert_eq!(m.kinds, vec![DscUsage::Test]);
-        let err = map_eu(&t("LP0000-0", ""), None).unwrap_err();
+        let mut unknown = t("LP0000-0", "");
+        unknown["t"][0].as_object_mut().unwrap().remove("nm");
+        let err = map_eu(&unknown, None).unwrap_err();
         assert_eq!(err.name(), "HcertPayloadInvalid");
     }
 
