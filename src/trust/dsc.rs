@@ -10,6 +10,8 @@
 //! itself is not checked (a bare DSC is trusted as given, like a key in an
 //! unsigned JSON store).
 
+use std::sync::Arc;
+
 use sha2::{Digest, Sha256};
 
 use crate::model::{CountryCode, Timestamp};
@@ -52,18 +54,21 @@ impl DscUsage {
     }
 }
 
-/// The signature algorithms of HCERT.
+/// The signature algorithms of HCERT: the verifying keys, made once at load
+/// and shared (a verified certificate keeps its DSC without copying it).
 #[derive(Debug, Clone)]
 enum DscKey {
-    P256(Box<p256::ecdsa::VerifyingKey>),
-    Rsa(Box<rsa::PublicKey>),
+    P256(Arc<p256::ecdsa::VerifyingKey>),
+    Rsa(Arc<rsa::pss::VerifyingKey<sha2::Sha256>>),
 }
 
 /// A document signer certificate, checked when it was loaded.
 #[derive(Debug, Clone)]
 pub struct Dsc {
-    der: Vec<u8>,
+    der: Arc<[u8]>,
     kid: Vec<u8>,
+    /// SHA-256(DER)[..8], computed at load.
+    fingerprint: crate::keys::Kid,
     country: Option<CountryCode>,
     not_before: Option<Timestamp>,
     not_after: Option<Timestamp>,
@@ -220,16 +225,17 @@ impl Dsc {
                     algorithm: format!("EC curve {}", curve.unwrap_or_default()),
                 });
             }
-            DscKey::P256(Box::new(
+            DscKey::P256(Arc::new(
                 p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
                     .map_err(|_| dsc_err(index, "invalid P-256 public key"))?,
             ))
         } else if alg == OID_RSA || alg == OID_RSA_PSS {
             use rsa::pkcs1::DecodeRsaPublicKey;
-            DscKey::Rsa(Box::new(
+            // PS256: PSS with SHA-256 and a salt as long as the hash (RFC 8230).
+            DscKey::Rsa(Arc::new(rsa::pss::VerifyingKey::new(
                 rsa::PublicKey::from_pkcs1_der(key_bytes)
                     .map_err(|e| dsc_err(index, format!("invalid RSA public key: {e}")))?,
-            ))
+            )))
         } else {
             return Err(TrustError::DscKeyUnsupported {
                 index,
@@ -237,9 +243,12 @@ impl Dsc {
             });
         };
         let digest = Sha256::digest(der_bytes);
+        let mut fingerprint = [0u8; 8];
+        fingerprint.copy_from_slice(digest.get(..8).unwrap_or(&[0; 8]));
         Ok(Self {
-            der: der_bytes.to_vec(),
-            kid: digest.get(..8).unwrap_or_default().to_vec(),
+            der: der_bytes.into(),
+            kid: fingerprint.to_vec(),
+            fingerprint: crate::keys::Kid(fingerprint),
             country,
             not_before,
             not_after,
@@ -256,10 +265,7 @@ impl Dsc {
 
     /// The first 8 bytes of SHA-256 of the DER, whatever kid it is listed under.
     pub fn fingerprint(&self) -> crate::keys::Kid {
-        let digest = Sha256::digest(&self.der);
-        let mut kid = [0u8; 8];
-        kid.copy_from_slice(digest.get(..8).unwrap_or(&[0; 8]));
-        crate::keys::Kid(kid)
+        self.fingerprint
     }
 
     /// The DER of the certificate.
@@ -328,9 +334,8 @@ impl Dsc {
             }
             (DscKey::Rsa(key), HcertAlg::Ps256) => {
                 use rsa::signature::Verifier;
-                let verifier = rsa::pss::VerifyingKey::<sha2::Sha256>::new(key.as_ref().clone());
                 rsa::pss::Signature::try_from(signature)
-                    .is_ok_and(|sig| verifier.verify(message, &sig).is_ok())
+                    .is_ok_and(|sig| key.verify(message, &sig).is_ok())
             }
             _ => false,
         }

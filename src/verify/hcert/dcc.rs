@@ -26,13 +26,28 @@ const VALUE_SETS: &[(&str, &str)] = &[
     ("ma", include_str!("valuesets/vaccine-mah-manf.json")),
 ];
 
-/// Whether `code` is in the EU value set of field `field`.
+/// Whether `code` is in the EU value set of field `field` (the sets are
+/// parsed once, on first use).
 pub(crate) fn in_value_set(field: &str, code: &str) -> bool {
-    VALUE_SETS
-        .iter()
-        .filter(|(f, _)| *f == field)
-        .filter_map(|(_, json)| serde_json::from_str::<Value>(json).ok())
-        .any(|v| v.get("valueSetValues").and_then(|s| s.get(code)).is_some())
+    static SETS: std::sync::OnceLock<Vec<(&'static str, Vec<String>)>> = std::sync::OnceLock::new();
+    let sets = SETS.get_or_init(|| {
+        VALUE_SETS
+            .iter()
+            .map(|(f, json)| {
+                let codes = serde_json::from_str::<Value>(json)
+                    .ok()
+                    .and_then(|v| {
+                        v.get("valueSetValues")
+                            .and_then(Value::as_object)
+                            .map(|o| o.keys().cloned().collect())
+                    })
+                    .unwrap_or_default();
+                (*f, codes)
+            })
+            .collect()
+    });
+    sets.iter()
+        .any(|(f, codes)| *f == field && codes.iter().any(|c| c == code))
 }
 
 /// EU `mp` → model vaccine product.
