@@ -23,10 +23,12 @@ const EKU_TEST: [&str; 2] = ["1.3.6.1.4.1.1847.2021.1.1", "1.3.6.1.4.1.0.1847.20
 const EKU_VACCINATION: [&str; 2] = ["1.3.6.1.4.1.1847.2021.1.2", "1.3.6.1.4.1.0.1847.2021.1.2"];
 const EKU_RECOVERY: [&str; 2] = ["1.3.6.1.4.1.1847.2021.1.3", "1.3.6.1.4.1.0.1847.2021.1.3"];
 
-const OID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
-const OID_P256: &str = "1.2.840.10045.3.1.7";
-const OID_RSA: &str = "1.2.840.113549.1.1.1";
-const OID_RSA_PSS: &str = "1.2.840.113549.1.1.10";
+use spki::ObjectIdentifier as Oid;
+
+const OID_EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
+const OID_P256: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
+const OID_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
+const OID_RSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
 
 /// The longest DSC accepted, in bytes of DER.
 pub const MAX_DSC_LEN: usize = 16 * 1024;
@@ -210,19 +212,21 @@ impl Dsc {
             Err(e) => return Err(dsc_err(index, format!("extended key usage: {e}"))),
         };
         let spki = tbs.subject_public_key_info();
-        let alg = spki.algorithm.oid.to_string();
+        let alg = spki.algorithm.oid;
         let key_bytes = spki.subject_public_key.raw_bytes();
         let key = if alg == OID_EC_PUBLIC_KEY {
             let curve = spki
                 .algorithm
                 .parameters
                 .as_ref()
-                .and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok())
-                .map(|o| o.to_string());
-            if curve.as_deref() != Some(OID_P256) {
+                .and_then(|p| p.decode_as::<Oid>().ok());
+            if curve != Some(OID_P256) {
                 return Err(TrustError::DscKeyUnsupported {
                     index,
-                    algorithm: format!("EC curve {}", curve.unwrap_or_default()),
+                    algorithm: format!(
+                        "EC curve {}",
+                        curve.map(|c| c.to_string()).unwrap_or_default()
+                    ),
                 });
             }
             DscKey::P256(Arc::new(
@@ -239,7 +243,7 @@ impl Dsc {
         } else {
             return Err(TrustError::DscKeyUnsupported {
                 index,
-                algorithm: alg,
+                algorithm: alg.to_string(),
             });
         };
         let digest = Sha256::digest(der_bytes);

@@ -247,6 +247,26 @@ fn gateway_json_scopes_the_dsc_by_country_and_pem_loads_too() {
 }
 
 #[test]
+fn a_dsc_on_another_curve_is_refused_at_load() {
+    let mut der = case("DE/1").der;
+    let p256 = [0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+    let at = der.windows(8).position(|w| w == p256).unwrap();
+    der[at + 7] = 0x06; // prime239v3: same length, still well-formed DER
+    let err = Dsc::from_der(&der).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            travelcert::TrustError::DscKeyUnsupported { index: 0, .. }
+        ),
+        "{err:?}"
+    );
+    assert!(matches!(
+        Dsc::from_der(&der[..100]),
+        Err(travelcert::TrustError::Dsc { index: 0, .. })
+    ));
+}
+
+#[test]
 fn a_bare_dsc_file_is_refused_once_a_root_is_configured() {
     let c = case("DE/1");
     let mut state = ListState::default();

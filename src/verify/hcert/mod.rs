@@ -227,3 +227,55 @@ pub(crate) fn check(c: &Content, dsc: &Dsc, now: Timestamp, skew: i64) -> Result
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decoded(payload: &[u8]) -> Decoded {
+        Decoded {
+            cose: cose::HcertCose {
+                protected: Vec::new(),
+                payload: payload.to_vec(),
+                signature: Vec::new(),
+                alg: crate::trust::HcertAlg::Es256,
+                kid: vec![1],
+            },
+        }
+    }
+
+    fn name(payload: &[u8]) -> &'static str {
+        let now = Timestamp::from_unix(1_622_570_400).unwrap();
+        match content(&decoded(payload), None, now) {
+            Ok(_) => "Ok",
+            Err(e) => e.name(),
+        }
+    }
+
+    #[test]
+    fn claim_errors() {
+        // Not a map; iss not text; iat not a number.
+        assert_eq!(name(&[0x80]), "HcertClaimInvalid");
+        assert_eq!(name(&[0xa1, 0x01, 0x01]), "HcertClaimInvalid");
+        assert_eq!(name(&[0xa1, 0x06, 0x61, 0x78]), "HcertClaimInvalid");
+        // Neither -260 nor a WHO core data set.
+        assert_eq!(name(&[0xa1, 0x01, 0x62, b'D', b'E']), "HcertClaimMissing");
+        // -260 without key 1.
+        assert_eq!(name(&[0xa1, 0x39, 0x01, 0x03, 0xa0]), "HcertClaimMissing");
+        // -260/1 present but no iat/exp.
+        assert_eq!(
+            name(&[0xa1, 0x39, 0x01, 0x03, 0xa1, 0x01, 0xa0]),
+            "HcertClaimMissing"
+        );
+        // iat, exp and an EU DCC that is an empty map: the content is invalid.
+        let mut p = vec![
+            0xa3, 0x06, 0x1a, 0x60, 0xb0, 0x00, 0x00, 0x04, 0x1a, 0x62, 0x00, 0x00, 0x00,
+        ];
+        p.extend_from_slice(&[0x39, 0x01, 0x03, 0xa1, 0x01, 0xa0]);
+        assert_eq!(name(&p), "HcertPayloadInvalid");
+        // A float iat with a fraction is rounded down, not refused.
+        let mut f = vec![0xa1, 0x06, 0xfb];
+        f.extend_from_slice(&1_622_570_400.5f64.to_be_bytes());
+        assert_eq!(name(&f), "HcertClaimMissing");
+    }
+}
