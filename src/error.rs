@@ -332,6 +332,95 @@ pub enum VerifyError {
         /// The reader kid (displayed as hex).
         kid: Kid,
     },
+
+    // --- foreign formats: EU DCC / WHO DDCC `HC1:` (FORMAT.md §14) ---
+    /// The `HC1:` body is not compressed with zlib (HCERT requires it).
+    #[error("the HC1: body is not a zlib stream")]
+    HcertNotCompressed,
+    /// The `HC1:` body is not a COSE_Sign1: another CBOR tag, or tag 61
+    /// around something other than tag 18.
+    #[error("expected a COSE_Sign1 (tag 18, untagged, or tag 61 around tag 18), found {found}")]
+    HcertNotCoseSign1 {
+        /// What was found instead.
+        found: String,
+    },
+    /// The COSE_Sign1 or one of its headers is malformed.
+    #[error("malformed HC1: COSE_Sign1: {reason}")]
+    HcertCoseStructure {
+        /// What was wrong.
+        reason: String,
+    },
+    /// No algorithm in the protected header (nor, when that is empty, in the unprotected one).
+    #[error("the HC1: COSE header names no algorithm")]
+    HcertAlgMissing,
+    /// An algorithm other than ES256 (-7) or PS256 (-37).
+    #[error("algorithm {alg} is not accepted for HC1: (only -7 ES256 and -37 PS256)")]
+    HcertAlgUnsupported {
+        /// The algorithm identifier found.
+        alg: i64,
+    },
+    /// No kid in the protected or the unprotected header.
+    #[error("the HC1: COSE headers carry no key id")]
+    HcertKidMissing,
+    /// No trusted document signer certificate has this kid.
+    #[error("no trusted document signer certificate has kid {kid}")]
+    HcertUnknownKid {
+        /// The kid, hex.
+        kid: String,
+    },
+    /// No DSC with the kid verifies the signature (or its key does not fit the algorithm).
+    #[error("the HC1: signature does not verify under any trusted DSC with kid {kid}")]
+    HcertSignatureInvalid {
+        /// The kid, hex.
+        kid: String,
+    },
+    /// A CWT claim that must be present is missing.
+    #[error("the HC1: CWT claim {claim} is missing")]
+    HcertClaimMissing {
+        /// The claim's name.
+        claim: String,
+    },
+    /// A CWT claim has the wrong type or value.
+    #[error("the HC1: CWT claim {claim} is invalid: {reason}")]
+    HcertClaimInvalid {
+        /// The claim's name.
+        claim: String,
+        /// Why.
+        reason: String,
+    },
+    /// The health certificate (EU DCC or WHO DDCC) cannot be mapped: a field
+    /// the model needs is missing or malformed.
+    #[error("the HC1: health certificate is invalid at {path}: {reason}")]
+    HcertPayloadInvalid {
+        /// Where, e.g. `v[0].dt`.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// The `iss` claim names another country than the DSC.
+    #[error("the HC1: certificate claims issuer {claimed} but its DSC is for {dsc_country}")]
+    HcertIssuerMismatch {
+        /// The `iss` claim.
+        claimed: String,
+        /// The DSC's country.
+        dsc_country: CountryCode,
+    },
+    /// The DSC was not valid at the signing time (`iat`).
+    #[error("the document signer certificate {kid} was not valid at {signed_at}")]
+    HcertDscNotValidAtSigning {
+        /// The DSC's kid, hex.
+        kid: String,
+        /// The signing time (`iat`, or the verification time when absent).
+        signed_at: Timestamp,
+    },
+    /// The DSC's extended key usage does not allow this kind of certificate.
+    #[error("the document signer certificate {kid} may not sign a {kind} certificate (extended key usage)")]
+    HcertKeyUsage {
+        /// The DSC's kid, hex.
+        kid: String,
+        /// `test`, `vaccination` or `recovery`.
+        kind: String,
+    },
 }
 
 /// The broad kind of a [`VerifyError`] ([`VerifyError::kind`]), for callers
@@ -408,11 +497,25 @@ impl VerifyError {
             | Self::EncryptAlgUnsupported { .. }
             | Self::NonceLength { .. }
             | Self::AuthTagTruncated { .. }
-            | Self::EphemeralKeyInvalid { .. } => K::Decode,
+            | Self::EphemeralKeyInvalid { .. }
+            | Self::HcertNotCompressed
+            | Self::HcertNotCoseSign1 { .. }
+            | Self::HcertCoseStructure { .. }
+            | Self::HcertAlgMissing
+            | Self::HcertAlgUnsupported { .. }
+            | Self::HcertKidMissing
+            | Self::HcertClaimMissing { .. }
+            | Self::HcertClaimInvalid { .. }
+            | Self::HcertPayloadInvalid { .. } => K::Decode,
             Self::SignatureInvalid { .. }
             | Self::EncryptHeaderTampered
-            | Self::DecryptionFailed { .. } => K::Signature,
-            Self::UnknownKid { .. }
+            | Self::DecryptionFailed { .. }
+            | Self::HcertSignatureInvalid { .. } => K::Signature,
+            Self::HcertUnknownKid { .. }
+            | Self::HcertIssuerMismatch { .. }
+            | Self::HcertDscNotValidAtSigning { .. }
+            | Self::HcertKeyUsage { .. }
+            | Self::UnknownKid { .. }
             | Self::KeyNotValidAtIssue { .. }
             | Self::IssuerMismatch { .. }
             | Self::RecordKindNotAllowed { .. }
@@ -477,6 +580,20 @@ impl VerifyError {
             Self::EncryptHeaderTampered => "EncryptHeaderTampered",
             Self::EphemeralKeyInvalid { .. } => "EphemeralKeyInvalid",
             Self::DecryptionFailed { .. } => "DecryptionFailed",
+            Self::HcertNotCompressed => "HcertNotCompressed",
+            Self::HcertNotCoseSign1 { .. } => "HcertNotCoseSign1",
+            Self::HcertCoseStructure { .. } => "HcertCoseStructure",
+            Self::HcertAlgMissing => "HcertAlgMissing",
+            Self::HcertAlgUnsupported { .. } => "HcertAlgUnsupported",
+            Self::HcertKidMissing => "HcertKidMissing",
+            Self::HcertUnknownKid { .. } => "HcertUnknownKid",
+            Self::HcertSignatureInvalid { .. } => "HcertSignatureInvalid",
+            Self::HcertClaimMissing { .. } => "HcertClaimMissing",
+            Self::HcertClaimInvalid { .. } => "HcertClaimInvalid",
+            Self::HcertPayloadInvalid { .. } => "HcertPayloadInvalid",
+            Self::HcertIssuerMismatch { .. } => "HcertIssuerMismatch",
+            Self::HcertDscNotValidAtSigning { .. } => "HcertDscNotValidAtSigning",
+            Self::HcertKeyUsage { .. } => "HcertKeyUsage",
         }
     }
 }

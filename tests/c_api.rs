@@ -428,6 +428,13 @@ fn vectors_through_the_c_api() {
             travelcert_verified_free(verified);
         } else {
             let expected = v["error"].as_str().unwrap();
+            // Built with `hcert`, the verifier reads vector 20 (`HC1:` before
+            // a travelcert body) as an HCERT text (FORMAT.md §14.1).
+            let expected = if cfg!(feature = "hcert") && text.starts_with("HC1:") {
+                "HcertAlgUnsupported"
+            } else {
+                expected
+            };
             assert!(verified.is_null());
             assert_eq!(travelcert_error_code(err), rc);
             let (mut name, mut len) = (std::ptr::null(), 0usize);

@@ -187,6 +187,7 @@ fn record(u: &mut Unstructured) -> Result<HealthRecord> {
         nat_tests,
         antibody_tests,
         vaccinations,
+        antigen_tests: Vec::new(),
         infection_history: Vec::new(),
         recovery_tests: Vec::new(),
         unknown_keys,

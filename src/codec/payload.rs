@@ -168,6 +168,10 @@ fn birth_date(w: &mut Writer, d: &BirthDate) {
         BirthDate::Year(year) => {
             w.array(1).uint((*year).into());
         }
+        // Refused by `Holder::validate` before anything is encoded.
+        BirthDate::Unknown => {
+            w.array(0);
+        }
     }
 }
 
@@ -355,6 +359,7 @@ pub(crate) fn decode_record(r: &mut Reader<'_>, depth: usize) -> Result<HealthRe
         nat_tests,
         antibody_tests,
         vaccinations,
+        antigen_tests: Vec::new(),
         infection_history,
         recovery_tests,
         unknown_keys,
@@ -602,6 +607,8 @@ fn decode_history(r: &mut Reader<'_>, depth: usize, at: At) -> Result<HistoryEnt
         disease,
         date: on,
         recovered_on,
+        valid_from: None,
+        valid_until: None,
         unknown_elements: trailing(r, depth, n.saturating_sub(4), || at.too_many_unknown())?,
     })
 }

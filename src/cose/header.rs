@@ -14,6 +14,10 @@ pub enum Algorithm {
     Ed25519,
     /// `-8`: EdDSA (RFC 9053), accepted with an Ed25519 key.
     EdDsa,
+    /// `-7`: ES256 (ECDSA P-256, SHA-256), only in `HC1:` certificates (feature `hcert`).
+    Es256,
+    /// `-37`: PS256 (RSASSA-PSS, SHA-256), only in `HC1:` certificates (feature `hcert`).
+    Ps256,
 }
 
 impl Algorithm {
@@ -22,10 +26,13 @@ impl Algorithm {
         match self {
             Self::Ed25519 => -19,
             Self::EdDsa => -8,
+            Self::Es256 => -7,
+            Self::Ps256 => -37,
         }
     }
 
-    /// The algorithm for an identifier, or `AlgUnsupported`.
+    /// The algorithm of a travelcert certificate for an identifier, or
+    /// `AlgUnsupported` (ES256 and PS256 are `HC1:` algorithms only).
     pub fn from_id(id: i64) -> Result<Self, VerifyError> {
         match id {
             -19 => Ok(Self::Ed25519),

@@ -402,6 +402,21 @@ pub(crate) fn verify_code(e: &VerifyError) -> travelcert_result {
         | V::AuthTagTruncated { .. }
         | V::EphemeralKeyInvalid { .. } => R::DecodeEncryption,
         V::EncryptHeaderTampered | V::DecryptionFailed { .. } => R::DecryptionFailed,
+        // Foreign formats (`HC1:`, feature `hcert`): the same codes as their
+        // travelcert counterparts.
+        V::HcertNotCompressed => R::DecodeCompression,
+        V::HcertNotCoseSign1 { .. }
+        | V::HcertCoseStructure { .. }
+        | V::HcertAlgMissing
+        | V::HcertKidMissing => R::DecodeCose,
+        V::HcertAlgUnsupported { .. } => R::DecodeAlgorithm,
+        V::HcertUnknownKid { .. } => R::UnknownKid,
+        V::HcertSignatureInvalid { .. } => R::SignatureInvalid,
+        V::HcertClaimMissing { .. } | V::HcertClaimInvalid { .. } => R::DecodeClaims,
+        V::HcertPayloadInvalid { .. } => R::DecodeRecord,
+        V::HcertIssuerMismatch { .. } => R::IssuerMismatch,
+        V::HcertDscNotValidAtSigning { .. } => R::KeyNotValidAtIssue,
+        V::HcertKeyUsage { .. } => R::RecordKindNotAllowed,
     }
 }
 
@@ -440,6 +455,8 @@ impl From<TrustError> for travelcert_error {
             TrustError::Validity { .. } => "TrustStoreValidity",
             TrustError::NoRecordKinds { .. } => "TrustStoreNoRecordKinds",
             TrustError::MaxValidity { .. } => "TrustStoreMaxValidity",
+            TrustError::Dsc { .. } => "TrustStoreDsc",
+            TrustError::DscKeyUnsupported { .. } => "TrustStoreDscKeyUnsupported",
         };
         Self::new(R::TrustStoreInvalid, name, e.to_string())
     }
@@ -498,6 +515,21 @@ mod tests {
             VerifyError::Expired { expires_at: t },
             VerifyError::NotYetValid { issued_at: t },
             VerifyError::KeyRevoked { kid },
+            VerifyError::HcertNotCompressed,
+            VerifyError::HcertPayloadInvalid {
+                path: "v[0].dt".into(),
+                reason: "not a date".into(),
+            },
+            VerifyError::HcertSignatureInvalid { kid: "00".into() },
+            VerifyError::HcertUnknownKid { kid: "00".into() },
+            VerifyError::HcertDscNotValidAtSigning {
+                kid: "00".into(),
+                signed_at: t,
+            },
+            VerifyError::HcertKeyUsage {
+                kid: "00".into(),
+                kind: "test".into(),
+            },
         ];
         for e in cases {
             let kind = match e.kind() {

@@ -425,3 +425,71 @@ pub extern "C" fn travelcert_inspect(
         give_bytes(json_out, json.as_bytes())
     })
 }
+
+/// The verify entry point goes through the library's one dispatch: built
+/// with `hcert`, an `HC1:` text verifies against the store's DSCs.
+#[cfg(all(test, feature = "hcert"))]
+mod hcert_tests {
+    use super::*;
+
+    fn case() -> serde_json::Value {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/interop/dgc-testdata/DE/1.json"
+        );
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn travelcert_verify_reads_hc1() {
+        use base64ct::Encoding;
+        let case = case();
+        let der =
+            base64ct::Base64::decode_vec(case["TESTCTX"]["CERTIFICATE"].as_str().unwrap()).unwrap();
+        let mut store = crate::trust::TrustStore::new();
+        store.add_dsc(crate::trust::Dsc::from_der(&der).unwrap());
+        let verifier = new_handle(travelcert_verifier {
+            inner: Verifier::new(store),
+        });
+        let text = case["PREFIX"].as_str().unwrap();
+        // 2021-06-01T18:00:00Z, the case's clock.
+        let now = 1_622_570_400;
+        let mut verified: *mut travelcert_verified = std::ptr::null_mut();
+        let mut error: *mut travelcert_error = std::ptr::null_mut();
+        let code = travelcert_verify(
+            verifier,
+            text.as_ptr(),
+            text.len(),
+            now,
+            &mut verified,
+            &mut error,
+        );
+        assert_eq!(code, travelcert_result::Ok);
+        let (mut json, mut len) = (std::ptr::null(), 0);
+        assert_eq!(
+            travelcert_verified_json(verified, &mut json, &mut len),
+            travelcert_result::Ok
+        );
+        // SAFETY: the library lent `len` bytes at `json`, alive with `verified`.
+        let json = unsafe { std::slice::from_raw_parts(json.cast::<u8>(), len) };
+        let json: serde_json::Value = serde_json::from_slice(json).unwrap();
+        assert_eq!(json["format"], "eu-dcc");
+        travelcert_verified_free(verified);
+        // An empty HC1: text: the library's error comes through.
+        let code = travelcert_verify(
+            verifier,
+            b"HC1:".as_ptr(),
+            4,
+            now,
+            &mut verified,
+            &mut error,
+        );
+        assert_eq!(code, travelcert_result::DecodeText);
+        assert_eq!(
+            crate::ffi::travelcert_error_code(error),
+            travelcert_result::DecodeText
+        );
+        crate::ffi::travelcert_error_free(error);
+        travelcert_verifier_free(verifier);
+    }
+}

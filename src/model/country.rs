@@ -79,9 +79,15 @@ impl Nationality {
         }
     }
 
-    /// The code as text.
+    /// The code as text (empty when not known).
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// No nationality: certificates in a foreign format (EU DCC) do not say.
+    #[cfg(feature = "hcert")]
+    pub(crate) fn unknown() -> Self {
+        Self(String::new())
     }
 }
 

@@ -17,6 +17,14 @@ pub struct HistoryEntry {
     /// diagnosis (or a kind this version does not know) may carry it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovered_on: Option<Date>,
+    /// The validity of a certificate of recovery (EU DCC `df`/`du`): from
+    /// and until these dates. Only certificates in a foreign format carry
+    /// them; a travelcert certificate cannot (issuing refuses them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<Date>,
+    /// See `valid_from`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<Date>,
     /// Trailing elements this version does not know, kept verbatim.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unknown_elements: Vec<RawCbor>,
@@ -24,6 +32,12 @@ pub struct HistoryEntry {
 
 impl HistoryEntry {
     pub(super) fn validate(&self) -> Result<(), RecordError> {
+        if self.valid_from.is_some() || self.valid_until.is_some() {
+            return Err(RecordError::new(
+                "valid_from",
+                "a recovery validity period comes only from a foreign certificate format",
+            ));
+        }
         if let Some(recovered) = self.recovered_on {
             if !matches!(self.kind, HistoryKind::Diagnosis | HistoryKind::Unknown(_)) {
                 return Err(RecordError::new(
@@ -83,6 +97,28 @@ impl NatTest {
             .validate()
             .map_err(|e| e.within("laboratory"))
     }
+}
+
+/// A rapid antigen test result: a test method of its own, never a NAT. Only
+/// certificates in a foreign format (EU DCC test type `LP217198-3`) carry
+/// it; a travelcert certificate cannot (issuing refuses it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AntigenTest {
+    /// The disease or agent targeted.
+    pub disease: Disease,
+    /// The test device: its code in the EU value set (`ma`), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// The test's name (`nm`), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// When the sample was collected (UTC).
+    pub sampled_at: Timestamp,
+    /// The result (the same codes as a NAT's).
+    pub result: NatResult,
+    /// The testing centre or facility.
+    pub facility: Facility,
 }
 
 /// A quantitative result: `mantissa × 10^exponent unit`. Never a float, so the

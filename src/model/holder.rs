@@ -41,6 +41,12 @@ impl Holder {
         if let Some(native) = &self.native_name {
             check_text("holder.native_name", native, 1, 128)?;
         }
+        if self.date_of_birth == BirthDate::Unknown {
+            return Err(RecordError::new(
+                "holder.date_of_birth",
+                "must be known (at least the year) in a travelcert certificate",
+            ));
+        }
         check_latin_name("holder.primary_name", &self.primary_name, 1)?;
         check_latin_name("holder.secondary_name", &self.secondary_name, 0)?;
         let doc = &self.document_number;

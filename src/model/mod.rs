@@ -34,7 +34,9 @@ pub use self::codes::{
     NatResult, RecordKind, Sex, VaccineProduct,
 };
 pub use self::country::{CountryCode, CountryError, Nationality};
-pub use self::entries::{AntibodyTest, Facility, HistoryEntry, NatTest, Quantity, Vaccination};
+pub use self::entries::{
+    AntibodyTest, AntigenTest, Facility, HistoryEntry, NatTest, Quantity, Vaccination,
+};
 pub use self::holder::Holder;
 pub use self::journey::{Journey, TransitPoint, MAX_TRANSIT_POINTS};
 pub use self::record::HealthRecord;

@@ -21,6 +21,10 @@ pub struct HealthRecord {
     /// Vaccinations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vaccinations: Vec<Vaccination>,
+    /// Rapid antigen tests: only certificates in a foreign format carry them
+    /// (a travelcert certificate cannot; issuing refuses them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub antigen_tests: Vec<AntigenTest>,
     /// Infection history: earlier positive results, a confirmed diagnosis,
     /// close contact. Issued only on request (`IssueParams::include_history`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -68,6 +72,12 @@ impl HealthRecord {
     /// numbers, history dates. Issuing and decoding both apply it.
     pub fn validate(&self) -> Result<(), RecordError> {
         self.holder.validate()?;
+        if !self.antigen_tests.is_empty() {
+            return Err(RecordError::new(
+                "antigen_tests",
+                "rapid antigen tests come only from a foreign certificate format",
+            ));
+        }
         if let Some(journey) = &self.journey {
             journey.validate().map_err(|e| e.within("journey"))?;
             check_unknown("journey", journey.unknown_keys.len())?;

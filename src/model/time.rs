@@ -254,6 +254,9 @@ pub enum BirthDate {
     },
     /// Only the year is known.
     Year(u16),
+    /// Not known: an empty date of birth, as EU DCC certificates may carry.
+    /// A travelcert certificate always has at least the year.
+    Unknown,
 }
 
 impl BirthDate {
@@ -269,12 +272,15 @@ impl BirthDate {
         Ok(Self::Year(year))
     }
 
-    /// Parses `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    /// Parses `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or the empty text (unknown).
     pub fn parse(text: &str) -> Result<Self, TimeError> {
         let syntax = || TimeError::Syntax {
             text: text.to_owned(),
             expected: "a date of birth YYYY-MM-DD, YYYY-MM or YYYY",
         };
+        if text.is_empty() {
+            return Ok(Self::Unknown);
+        }
         match split_date(text).ok_or_else(syntax)? {
             (y, Some(m), Some(d)) => Date::new(y, m, d).map(Self::Full),
             (y, Some(m), None) => Self::year_month(y, m),
@@ -290,6 +296,7 @@ impl fmt::Display for BirthDate {
             Self::Full(d) => d.fmt(f),
             Self::YearMonth { year, month } => write!(f, "{year:04}-{month:02}"),
             Self::Year(year) => write!(f, "{year:04}"),
+            Self::Unknown => Ok(()),
         }
     }
 }

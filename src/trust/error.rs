@@ -53,6 +53,23 @@ pub enum TrustError {
         /// The entry's position.
         index: usize,
     },
+    /// A document signer certificate (DSC) could not be read: not PEM, DER
+    /// X.509 or gateway JSON, or a field of it is malformed.
+    #[error("document signer certificate #{index}: {reason}")]
+    Dsc {
+        /// The certificate's position in its file (from 0).
+        index: usize,
+        /// Why.
+        reason: String,
+    },
+    /// A DSC's public key is neither P-256 nor RSA.
+    #[error("document signer certificate #{index}: key algorithm {algorithm} is not supported (P-256 or RSA)")]
+    DscKeyUnsupported {
+        /// The certificate's position in its file.
+        index: usize,
+        /// The key's algorithm OID or curve.
+        algorithm: String,
+    },
 }
 
 /// Why a signed trust list or revocation list (FORMAT.md §12) was refused.

@@ -110,6 +110,27 @@ impl<'s> TrustInputs<'s> {
         Ok(())
     }
 
+    /// Adds the document signer certificates (PEM, DER or the EU gateway's
+    /// trust-list JSON) of a file named `input`, for `HC1:` certificates. A
+    /// bare DSC file is unsigned trust data: refused (`TrustUnsignedRefused`)
+    /// when any root is configured.
+    #[cfg(feature = "hcert")]
+    pub fn add_dsc(&mut self, input: &str, bytes: &[u8]) -> Result<(), TrustInputError> {
+        if self.has_roots() {
+            return Err(TrustInputError::UnsignedRefused {
+                input: input.to_owned(),
+            });
+        }
+        let dscs = super::Dsc::load(bytes).map_err(|source| TrustInputError::Store {
+            input: input.to_owned(),
+            source,
+        })?;
+        for dsc in dscs {
+            self.store.add_dsc(dsc);
+        }
+        Ok(())
+    }
+
     /// Adds a signed trust list named `input`, checked against the roots and
     /// the state (FORMAT.md §12.2).
     pub fn add_signed_list(&mut self, input: &str, bytes: &[u8]) -> Result<(), TrustInputError> {

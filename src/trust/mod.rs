@@ -27,6 +27,8 @@
 //! verifier owns. [`TrustInputs`] puts it together under one rule: once a
 //! [`Root`] is configured, every trust input must be a list it signed.
 
+#[cfg(feature = "hcert")]
+mod dsc;
 mod error;
 mod inputs;
 mod revocation;
@@ -35,6 +37,10 @@ mod signed;
 mod state;
 mod state_dir;
 
+#[cfg(feature = "hcert")]
+pub(crate) use dsc::HcertAlg;
+#[cfg(feature = "hcert")]
+pub use dsc::{Dsc, DscUsage, MAX_DSC_LEN};
 pub use error::{SignedListError, TrustError};
 pub use inputs::{TrustInputError, TrustInputs};
 pub use revocation::{revocation_id, RevocationId, RevocationList};
@@ -105,6 +111,9 @@ impl TrustedKey {
 pub struct TrustStore {
     by_kid: HashMap<Kid, Vec<TrustedKey>>,
     len: usize,
+    /// Document signer certificates for `HC1:` certificates, by kid.
+    #[cfg(feature = "hcert")]
+    dscs: HashMap<Vec<u8>, Vec<Dsc>>,
 }
 
 /// The JSON form of one key.
@@ -182,11 +191,35 @@ impl TrustStore {
         self.len += 1;
     }
 
-    /// Adds every key of `other`.
+    /// Adds every key (and DSC) of `other`.
     pub fn merge(&mut self, other: TrustStore) {
         for key in other.by_kid.into_values().flatten() {
             self.add(key);
         }
+        #[cfg(feature = "hcert")]
+        for dsc in other.dscs.into_values().flatten() {
+            self.add_dsc(dsc);
+        }
+    }
+
+    /// Adds a document signer certificate (keeping any others with the same kid).
+    #[cfg(feature = "hcert")]
+    pub fn add_dsc(&mut self, dsc: Dsc) {
+        self.dscs.entry(dsc.kid().to_vec()).or_default().push(dsc);
+    }
+
+    /// The DSCs with this kid.
+    #[cfg(feature = "hcert")]
+    pub fn dscs_for(&self, kid: &[u8]) -> &[Dsc] {
+        self.dscs.get(kid).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every DSC, in kid order.
+    #[cfg(feature = "hcert")]
+    pub fn dscs(&self) -> impl Iterator<Item = &Dsc> {
+        let mut kids: Vec<&Vec<u8>> = self.dscs.keys().collect();
+        kids.sort();
+        kids.into_iter().flat_map(|kid| self.dscs_for(kid))
     }
 
     /// The keys with this kid.
@@ -206,8 +239,12 @@ impl TrustStore {
         self.len
     }
 
-    /// No keys at all.
+    /// No keys at all (and, with `hcert`, no DSCs).
     pub fn is_empty(&self) -> bool {
+        #[cfg(feature = "hcert")]
+        if !self.dscs.is_empty() {
+            return false;
+        }
         self.len == 0
     }
 }

@@ -26,6 +26,8 @@ use crate::VerifyError;
 use std::sync::Arc;
 
 mod batch;
+#[cfg(feature = "hcert")]
+pub mod hcert;
 
 /// Verifier settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +56,8 @@ impl Default for VerifyOptions {
 /// vouched for the key, `vouched_by` (the root's fingerprint).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verified {
+    #[serde(serialize_with = "format_name")]
+    format: Format,
     certificate: Certificate,
     #[serde(serialize_with = "kid_hex")]
     kid: Kid,
@@ -70,6 +74,60 @@ pub struct Verified {
         skip_serializing_if = "Origin::has_no_root"
     )]
     origin: Origin,
+    /// For a certificate in a foreign format: the DSC that vouched, the
+    /// original payload (for audit) and where it departs from its schema.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    foreign: Option<Foreign>,
+}
+
+/// What a certificate in a foreign format (`HC1:`) adds to [`Verified`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Foreign {
+    /// The kid in the COSE header, hex.
+    header_kid: String,
+    /// The DSC whose key verified the signature.
+    dsc: DscInfo,
+    /// The original health-certificate payload, as JSON.
+    payload: serde_json::Value,
+    /// Where the payload departs from the EU DCC JSON schema (reported only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    schema_issues: Vec<String>,
+}
+
+/// The document signer certificate that vouched for an `HC1:` certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct DscInfo {
+    /// SHA-256(DER)[..8], hex.
+    fingerprint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    country: Option<CountryCode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_before: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_after: Option<Timestamp>,
+    key: &'static str,
+    /// The kinds its extended key usage allows (absent: all).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    usage: Option<Vec<&'static str>>,
+}
+
+impl Foreign {
+    /// The kid in the COSE header, hex.
+    pub fn header_kid(&self) -> &str {
+        &self.header_kid
+    }
+
+    /// The original payload as JSON text (the EU DCC of claim -260/1, or the
+    /// WHO DDCC core data set), for audit.
+    pub fn payload_json(&self) -> String {
+        self.payload.to_string()
+    }
+
+    /// Where the payload departs from the EU DCC JSON schema: reported,
+    /// never a reason to refuse.
+    pub fn schema_issues(&self) -> &[String] {
+        &self.schema_issues
+    }
 }
 
 impl Verified {
@@ -113,6 +171,15 @@ impl Verified {
     pub fn origin(&self) -> &Origin {
         &self.origin
     }
+
+    /// What a certificate in a foreign format adds (`None` for `TC1:`).
+    pub fn foreign(&self) -> Option<&Foreign> {
+        self.foreign.as_ref()
+    }
+}
+
+fn format_name<S: serde::Serializer>(format: &Format, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(format.name())
 }
 
 /// The wire format a certificate arrived in.
@@ -121,6 +188,21 @@ impl Verified {
 pub enum Format {
     /// travelcert's own format: `TC1:` + Base45 (FORMAT.md).
     Travelcert,
+    /// An EU Digital COVID Certificate (`HC1:`, claim -260/1; feature `hcert`).
+    EuDcc,
+    /// A WHO DDCC core data set in the HCERT envelope (`HC1:`; feature `hcert`).
+    WhoDdcc,
+}
+
+impl Format {
+    /// The stable name: `travelcert`, `eu-dcc`, `who-ddcc`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Travelcert => "travelcert",
+            Self::EuDcc => "eu-dcc",
+            Self::WhoDdcc => "who-ddcc",
+        }
+    }
 }
 
 /// Where a verified certificate came from: the format it arrived in and the
@@ -128,7 +210,17 @@ pub enum Format {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
     format: Format,
-    key: TrustedKey,
+    voucher: Voucher,
+}
+
+/// The trust-store entry that verified a signature. The issuer key stays
+/// inline (no allocation on the `TC1:` path); a DSC is boxed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)]
+enum Voucher {
+    Key(TrustedKey),
+    #[cfg(feature = "hcert")]
+    Dsc(Box<crate::trust::Dsc>),
 }
 
 impl Origin {
@@ -137,15 +229,34 @@ impl Origin {
         self.format
     }
 
-    /// The trust-store entry (issuer key) whose key verified the signature.
-    pub fn key(&self) -> &TrustedKey {
-        &self.key
+    /// The trust-store entry (issuer key) whose key verified the signature;
+    /// `None` when a document signer certificate did (`HC1:`).
+    pub fn key(&self) -> Option<&TrustedKey> {
+        match &self.voucher {
+            Voucher::Key(k) => Some(k),
+            #[cfg(feature = "hcert")]
+            Voucher::Dsc(_) => None,
+        }
     }
 
-    /// The root whose signed list vouched for that key; `None` when the key
-    /// came from an unsigned JSON store.
+    /// The document signer certificate that verified the signature of an
+    /// `HC1:` certificate.
+    #[cfg(feature = "hcert")]
+    pub fn dsc(&self) -> Option<&crate::trust::Dsc> {
+        match &self.voucher {
+            Voucher::Dsc(d) => Some(d),
+            Voucher::Key(_) => None,
+        }
+    }
+
+    /// The root whose signed list vouched for that key or DSC; `None` when it
+    /// came from an unsigned JSON store or a bare DSC file.
     pub fn root(&self) -> Option<&crate::keys::PublicKey> {
-        self.key.vouched_by.as_ref()
+        match &self.voucher {
+            Voucher::Key(k) => k.vouched_by.as_ref(),
+            #[cfg(feature = "hcert")]
+            Voucher::Dsc(d) => d.vouched_by(),
+        }
     }
 
     fn has_no_root(&self) -> bool {
@@ -228,7 +339,20 @@ impl Verifier {
     }
 
     /// Verifies `text` at the instant `now`. `Ok` only when every check holds.
+    /// With feature `hcert`, an `HC1:` text is verified as an EU DCC or WHO
+    /// DDCC certificate against the store's DSCs (FORMAT.md §14).
     pub fn verify(&self, text: &str, now: Timestamp) -> Result<Verified, VerifyError> {
+        #[cfg(feature = "hcert")]
+        if let Some(rest) = foreign_body(text) {
+            return self.verify_hcert(rest, now);
+        }
+        self.verify_travelcert(text, now)
+    }
+
+    /// Verifies `text` as a travelcert (`TC1:`) certificate only, whatever
+    /// the features: any other prefix, `HC1:` included, fails with
+    /// `MissingPrefix`. This is the verifier the test vectors describe.
+    pub fn verify_travelcert(&self, text: &str, now: Timestamp) -> Result<Verified, VerifyError> {
         let prepared = self.prepare(text)?;
         let verifying = prepared.verifying_keys(self.store.get(&prepared.kid));
         self.finish(&prepared, &verifying, now)
@@ -255,6 +379,11 @@ impl Verifier {
         texts: &[S],
         now: Timestamp,
     ) -> Vec<Result<Verified, VerifyError>> {
+        #[cfg(feature = "hcert")]
+        if texts.iter().any(|t| foreign_body(t.as_ref()).is_some()) {
+            // Foreign certificates have no batch path: verify each alone.
+            return texts.iter().map(|t| self.verify(t.as_ref(), now)).collect();
+        }
         let prepared: Vec<Result<Prepared, VerifyError>> =
             texts.iter().map(|t| self.prepare(t.as_ref())).collect();
         // Items that can join the batch: one candidate key and the pre-checks pass.
@@ -357,6 +486,7 @@ impl Verifier {
         }
         self.check_time(&certificate, now)?;
         Ok(Verified {
+            format: Format::Travelcert,
             certificate,
             kid: p.kid,
             key_country: key.country,
@@ -365,9 +495,29 @@ impl Verifier {
             encryption: p.encryption,
             origin: Origin {
                 format: Format::Travelcert,
-                key: key.clone(),
+                voucher: Voucher::Key(key.clone()),
             },
+            foreign: None,
         })
+    }
+
+    /// The `HC1:` pipeline (FORMAT.md §14.3): every check in order.
+    #[cfg(feature = "hcert")]
+    fn verify_hcert(&self, rest: &str, now: Timestamp) -> Result<Verified, VerifyError> {
+        let decoded = hcert::decode(rest, self.options.inflate_limit)?;
+        let verifying = hcert::verifying_dscs(&self.store, &decoded)?;
+        // Several DSCs may share a kid: use one whose country is the issuer's.
+        let mut failure = None;
+        for dsc in verifying {
+            let content = hcert::content(&decoded, Some(dsc), now)?;
+            match hcert::check(&content, dsc, now, self.options.clock_skew) {
+                Ok(()) => return Ok(hcert_verified(&decoded, dsc, content)),
+                Err(e) => failure = failure.or(Some(e)),
+            }
+        }
+        Err(failure.unwrap_or(VerifyError::HcertSignatureInvalid {
+            kid: hex::encode(&decoded.cose.kid),
+        }))
     }
 
     fn check_time(&self, c: &Certificate, now: Timestamp) -> Result<(), VerifyError> {
@@ -383,6 +533,54 @@ impl Verifier {
             return Err(VerifyError::NotYetValid { issued_at: from });
         }
         Ok(())
+    }
+}
+
+/// The one place where the prefix chooses the format: the text after `HC1:`
+/// when foreign formats are enabled.
+#[cfg(feature = "hcert")]
+fn foreign_body(text: &str) -> Option<&str> {
+    text.strip_prefix(hcert::HC1_PREFIX)
+}
+
+#[cfg(feature = "hcert")]
+fn hcert_verified(d: &hcert::Decoded, dsc: &crate::trust::Dsc, c: hcert::Content) -> Verified {
+    let format = match c.shape {
+        hcert::Shape::EuDcc => Format::EuDcc,
+        hcert::Shape::WhoDdcc => Format::WhoDdcc,
+    };
+    let schema_issues = match c.shape {
+        hcert::Shape::EuDcc => hcert::schema_issues(&c.payload),
+        hcert::Shape::WhoDdcc => Vec::new(),
+    };
+    Verified {
+        format,
+        kid: dsc.fingerprint(),
+        key_country: dsc.country().unwrap_or(c.certificate.issuer),
+        alg: match d.cose.alg {
+            crate::trust::HcertAlg::Es256 => Algorithm::Es256,
+            crate::trust::HcertAlg::Ps256 => Algorithm::Ps256,
+        },
+        body: BodyForm::Compressed,
+        encryption: Envelope::Plain,
+        certificate: c.certificate,
+        origin: Origin {
+            format,
+            voucher: Voucher::Dsc(Box::new(dsc.clone())),
+        },
+        foreign: Some(Foreign {
+            header_kid: hex::encode(&d.cose.kid),
+            dsc: DscInfo {
+                fingerprint: dsc.fingerprint().to_string(),
+                country: dsc.country(),
+                not_before: dsc.not_before(),
+                not_after: dsc.not_after(),
+                key: dsc.key_algorithm(),
+                usage: dsc.usage().map(|u| u.iter().map(|k| k.name()).collect()),
+            },
+            payload: c.payload,
+            schema_issues,
+        }),
     }
 }
 
@@ -474,9 +672,17 @@ fn check_trust(key: &TrustedKey, c: &Certificate) -> Result<(), VerifyError> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unverified {
     verified: bool,
+    #[serde(serialize_with = "format_name")]
+    format: Format,
     certificate: Certificate,
+    /// The kid in the header; for an `HC1:` certificate (whose kid may have
+    /// any length) see `header_kid`.
     #[serde(serialize_with = "kid_hex")]
     kid: Kid,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    header_kid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<serde_json::Value>,
     #[serde(serialize_with = "alg_id")]
     alg: Algorithm,
     body: BodyForm,
@@ -486,6 +692,11 @@ impl Unverified {
     /// Always `false`: nothing was verified.
     pub fn is_verified(&self) -> bool {
         self.verified
+    }
+
+    /// The format the text is in.
+    pub fn format(&self) -> Format {
+        self.format
     }
 
     /// The certificate as it claims to be.
@@ -516,13 +727,42 @@ impl Unverified {
 
 /// Decodes `text` without verifying anything (see [`Unverified`]).
 pub fn inspect(text: &str, inflate_limit: usize) -> Result<Unverified, VerifyError> {
+    #[cfg(feature = "hcert")]
+    if let Some(rest) = foreign_body(text) {
+        let decoded = hcert::decode(rest, inflate_limit)?;
+        let content = hcert::content(&decoded, None, Timestamp::now())?;
+        let header_kid = &decoded.cose.kid;
+        let mut kid = [0u8; 8];
+        for (slot, byte) in kid.iter_mut().zip(header_kid.iter()) {
+            *slot = *byte;
+        }
+        return Ok(Unverified {
+            verified: false,
+            format: match content.shape {
+                hcert::Shape::EuDcc => Format::EuDcc,
+                hcert::Shape::WhoDdcc => Format::WhoDdcc,
+            },
+            certificate: content.certificate,
+            kid: Kid(kid),
+            header_kid: Some(hex::encode(header_kid)),
+            payload: Some(content.payload),
+            alg: match decoded.cose.alg {
+                crate::trust::HcertAlg::Es256 => Algorithm::Es256,
+                crate::trust::HcertAlg::Ps256 => Algorithm::Ps256,
+            },
+            body: BodyForm::Compressed,
+        });
+    }
     let body = codec::text_to_body(text)?;
     let (cose, form) = codec::body_to_cose(&body, inflate_limit)?;
     let sign1 = CoseSign1::parse(&cose)?;
     Ok(Unverified {
         verified: false,
+        format: Format::Travelcert,
         certificate: claims::decode_claims(sign1.payload)?,
         kid: sign1.header.kid,
+        header_kid: None,
+        payload: None,
         alg: sign1.header.alg,
         body: form,
     })

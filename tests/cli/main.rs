@@ -7,6 +7,7 @@ mod common;
 
 mod commands;
 mod encrypt;
+mod hcert;
 mod history;
 mod policy;
 mod qr;

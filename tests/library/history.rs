@@ -611,6 +611,8 @@ fn a_policy_without_a_recovered_rule_never_shows_the_history() {
             disease: Disease::SarsCov2,
             date: date("2021-01-03"),
             recovered_on: Some(date("2021-01-21")),
+            valid_from: None,
+            valid_until: None,
             unknown_elements: Vec::new(),
         }
     );

@@ -18,6 +18,10 @@ mod batch;
 mod encrypt;
 #[cfg(all(feature = "issue", feature = "encrypt", feature = "hazmat"))]
 mod encrypt_vectors;
+#[cfg(all(feature = "hcert", feature = "issue"))]
+mod hcert;
+#[cfg(feature = "hcert")]
+mod hcert_interop;
 #[cfg(feature = "issue")]
 mod history;
 #[cfg(feature = "issue")]

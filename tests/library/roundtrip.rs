@@ -385,6 +385,8 @@ fn history_entry() -> impl Strategy<Value = HistoryEntry> {
                 disease: Disease::from_code(d),
                 date,
                 recovered_on,
+                valid_from: None,
+                valid_until: None,
                 unknown_elements,
             }
         })
@@ -426,6 +428,7 @@ fn record() -> impl Strategy<Value = HealthRecord> {
                     nat_tests,
                     antibody_tests,
                     vaccinations,
+                    antigen_tests: Vec::new(),
                     infection_history,
                     recovery_tests,
                     unknown_keys,

@@ -28,6 +28,8 @@ fn diagnosis(on: &str) -> HistoryEntry {
         disease: Disease::SarsCov2,
         date: Date::parse(on).unwrap(),
         recovered_on: None,
+        valid_from: None,
+        valid_until: None,
         unknown_elements: Vec::new(),
     }
 }

@@ -123,8 +123,13 @@ pub(crate) struct VerifyArgs {
     /// Trust data (repeat to merge several countries). With --root: a signed
     /// trust list that a root verifies (an unsigned JSON store is refused).
     /// Without --root: a trust-store JSON file.
-    #[arg(long, required = true)]
+    #[arg(long, required_unless_present = "dsc")]
     pub(crate) trust: Vec<PathBuf>,
+    /// Document signer certificates for EU DCC / WHO DDCC (`HC1:`)
+    /// certificates: PEM, DER or the EU gateway trust-list JSON; repeatable.
+    /// Refused when --root is given (DSCs must then come signed).
+    #[arg(long)]
+    pub(crate) dsc: Vec<PathBuf>,
     /// Root public key (SPKI PEM) that signs trust and revocation lists, as
     /// FILE (any country) or CN,HK=FILE (only those countries' keys and
     /// certificates); repeatable.

@@ -103,6 +103,7 @@ fn input_error(e: TrustInputError) -> Failure {
 /// the state directory (read and saved only when roots are configured).
 pub(crate) fn load_trust_data(
     trust: &[PathBuf],
+    dsc: &[PathBuf],
     roots: Vec<Root>,
     revocations: Option<&Path>,
     state_dir_arg: Option<PathBuf>,
@@ -121,6 +122,11 @@ pub(crate) fn load_trust_data(
     for path in trust {
         inputs
             .add(&path.display().to_string(), &read_bytes(path)?)
+            .map_err(input_error)?;
+    }
+    for path in dsc {
+        inputs
+            .add_dsc(&path.display().to_string(), &read_bytes(path)?)
             .map_err(input_error)?;
     }
     let revocations = match revocations {
