@@ -8,5 +8,7 @@ mod common;
 mod commands;
 mod encrypt;
 mod history;
+#[cfg(feature = "pkcs11")]
+mod pkcs11;
 mod policy;
 mod qr;

@@ -310,8 +310,14 @@ impl fmt::Display for Pkcs11Uri {
         let slot = self.slot_id.map(|s| s.to_string());
         attr("slot-id", slot.as_deref().map(str::as_bytes));
         attr("object", self.object.as_deref().map(str::as_bytes));
-        attr("id", self.id.as_deref());
         attr("type", self.object_type.as_deref().map(str::as_bytes));
+        if let Some(id) = &self.id {
+            // Every byte escaped, as RFC 7512 recommends for binary ids.
+            path.push(format!(
+                "id={}",
+                id.iter().map(|b| format!("%{b:02X}")).collect::<String>()
+            ));
+        }
         let mut query: Vec<String> = Vec::new();
         if let Some(p) = &self.module_path {
             let mut s = "module-path=".to_owned();
