@@ -6,7 +6,7 @@
 //! of SHA-256 over the 32 raw key bytes.
 //!
 //! A [`Signer`] makes the signatures (an HSM, a KMS, or the in-memory
-//! [`Ed25519Signer`] of feature `issue`, or [`Pkcs11Signer`] of feature
+//! [`Ed25519Signer`] of feature `issue`, or `Pkcs11Signer` of feature
 //! `pkcs11` for a key inside a hardware security module); issuers and list
 //! roots both use it.
 //!

@@ -20,7 +20,8 @@ pub(crate) enum KeySource {
 }
 
 /// A signer for one issuing thread: its own in-memory key, or a handle on
-/// the token's shared session pool.
+/// the token's shared session pool. One per thread, so its size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum IssuerKey {
     Pem(Ed25519Signer),
     #[cfg(feature = "pkcs11")]
