@@ -168,7 +168,8 @@ fn bench(c: &mut Criterion) {
     // The same three, interleaved call by call, so a shared machine's load
     // drifting between criterion's groups cannot bias the differences.
     let rounds = 2000;
-    let mut times = [Vec::new(), Vec::new(), Vec::new()];
+    let mut times = [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    let memory = travelcert::issue::Ed25519Signer::from_seed(&[7u8; 32]);
     for _ in 0..rounds {
         let t = std::time::Instant::now();
         let _ = black_box(session.sign(&mechanism, key, black_box(&tbs)));
@@ -179,17 +180,25 @@ fn bench(c: &mut Criterion) {
         let t = std::time::Instant::now();
         let _ = black_box(issuer.issue(black_box(&record), &params));
         times[2].push(t.elapsed());
+        let t = std::time::Instant::now();
+        let _ = black_box(memory.sign(black_box(&tbs)));
+        times[3].push(t.elapsed());
+        let t = std::time::Instant::now();
+        let _ = black_box(memory_issuer.issue(black_box(&record), &params));
+        times[4].push(t.elapsed());
     }
     let median = |v: &mut Vec<std::time::Duration>| {
         v.sort();
         v[v.len() / 2].as_secs_f64() * 1e6
     };
-    let [raw, pooled, whole] = times.each_mut().map(median);
+    let [raw, pooled, whole, msign, missue] = times.each_mut().map(median);
     eprintln!(
         "interleaved medians over {rounds} rounds: C_Sign {raw:.1} µs, Pkcs11Signer::sign {pooled:.1} µs \
-         (pool {:+.1} µs), issue {whole:.1} µs (overhead per certificate {:+.1} µs)",
+         (pool {:+.1} µs), issue {whole:.1} µs (overhead per certificate {:+.1} µs); \
+         in-memory key: sign {msign:.1} µs, issue {missue:.1} µs (encoding {:+.1} µs)",
         pooled - raw,
-        whole - raw
+        whole - raw,
+        missue - msign
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
