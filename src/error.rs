@@ -334,7 +334,97 @@ pub enum VerifyError {
     },
 }
 
+/// The broad kind of a [`VerifyError`] ([`VerifyError::kind`]), for callers
+/// that act on the kind rather than the precise error: the C API's result
+/// kinds and the Python package's exception classes follow it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VerifyErrorKind {
+    /// The text does not decode: prefix, Base45, compression, CBOR, COSE,
+    /// algorithm, claims, record, or a malformed encryption structure.
+    Decode,
+    /// The signature does not verify, or an encrypted certificate does not
+    /// authenticate.
+    Signature,
+    /// The key is unknown or not trusted for this certificate (validity,
+    /// country, record kinds, longest validity), or the certificate is
+    /// encrypted for a reader key the verifier does not hold.
+    UntrustedKey,
+    /// Expired or not yet valid.
+    Validity,
+    /// The key or the certificate is revoked.
+    Revoked,
+}
+
+impl VerifyErrorKind {
+    /// `decode`, `signature`, `untrusted_key`, `validity` or `revoked`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Decode => "decode",
+            Self::Signature => "signature",
+            Self::UntrustedKey => "untrusted_key",
+            Self::Validity => "validity",
+            Self::Revoked => "revoked",
+        }
+    }
+}
+
 impl VerifyError {
+    /// The error's broad kind. The match is exhaustive on purpose: a new
+    /// variant does not compile until it has a kind.
+    pub fn kind(&self) -> VerifyErrorKind {
+        use VerifyErrorKind as K;
+        match self {
+            Self::Empty
+            | Self::MissingPrefix
+            | Self::Base45InvalidCharacter { .. }
+            | Self::Base45InvalidLength { .. }
+            | Self::Base45GroupOverflow { .. }
+            | Self::InflateFailed { .. }
+            | Self::InflateLimitExceeded { .. }
+            | Self::ZlibTrailingData { .. }
+            | Self::CborMalformed { .. }
+            | Self::CborTrailingBytes { .. }
+            | Self::CborIndefiniteLength { .. }
+            | Self::CborTooDeep { .. }
+            | Self::CborLengthExceedsInput { .. }
+            | Self::CborDuplicateKey { .. }
+            | Self::NotCoseSign1 { .. }
+            | Self::CoseStructure { .. }
+            | Self::AlgMissing
+            | Self::AlgNotProtected
+            | Self::AlgUnsupported { .. }
+            | Self::KidMissing
+            | Self::KidLength { .. }
+            | Self::UnsupportedHeader { .. }
+            | Self::UnprotectedHeaderNotEmpty
+            | Self::PayloadMissing
+            | Self::SignatureLength { .. }
+            | Self::ClaimMissing { .. }
+            | Self::ClaimInvalid { .. }
+            | Self::ExpiresBeforeIssued { .. }
+            | Self::InvalidRecord(_)
+            | Self::EncryptStructure { .. }
+            | Self::EncryptAlgUnsupported { .. }
+            | Self::NonceLength { .. }
+            | Self::AuthTagTruncated { .. }
+            | Self::EphemeralKeyInvalid { .. } => K::Decode,
+            Self::SignatureInvalid { .. }
+            | Self::EncryptHeaderTampered
+            | Self::DecryptionFailed { .. } => K::Signature,
+            Self::UnknownKid { .. }
+            | Self::KeyNotValidAtIssue { .. }
+            | Self::IssuerMismatch { .. }
+            | Self::RecordKindNotAllowed { .. }
+            | Self::ValidityTooLong { .. }
+            | Self::Encrypted { .. }
+            | Self::ReaderKeyUnknown { .. }
+            | Self::ReaderKeyWrong { .. } => K::UntrustedKey,
+            Self::Expired { .. } | Self::NotYetValid { .. } => K::Validity,
+            Self::KeyRevoked { .. } | Self::CertificateRevoked { .. } => K::Revoked,
+        }
+    }
+
     /// The variant's stable name, as FORMAT.md, the test vectors and the CLI use it.
     pub fn name(&self) -> &'static str {
         match self {

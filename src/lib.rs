@@ -86,7 +86,7 @@ pub mod trust;
 #[cfg(feature = "verify")]
 pub mod verify;
 
-pub use error::VerifyError;
+pub use error::{VerifyError, VerifyErrorKind};
 #[cfg(feature = "issue")]
 pub use issue::IssueError;
 #[cfg(feature = "encrypt")]

@@ -478,6 +478,40 @@ mod tests {
     }
 
     #[test]
+    fn verify_codes_fall_in_the_library_kind() {
+        use crate::keys::Kid;
+        use crate::model::Timestamp;
+        use crate::VerifyErrorKind as K;
+        let kid = Kid([1; 8]);
+        let t = Timestamp::from_unix(0).unwrap();
+        let cases = [
+            VerifyError::Empty,
+            VerifyError::InflateLimitExceeded { limit: 1 },
+            VerifyError::NonceLength { len: 1 },
+            VerifyError::SignatureInvalid { kid },
+            VerifyError::EncryptHeaderTampered,
+            VerifyError::DecryptionFailed { kid },
+            VerifyError::UnknownKid { kid },
+            VerifyError::Encrypted {
+                structure: "COSE_Encrypt0",
+            },
+            VerifyError::Expired { expires_at: t },
+            VerifyError::NotYetValid { issued_at: t },
+            VerifyError::KeyRevoked { kid },
+        ];
+        for e in cases {
+            let kind = match e.kind() {
+                K::Decode => travelcert_result_kind::Decode,
+                K::Signature => travelcert_result_kind::Signature,
+                K::UntrustedKey => travelcert_result_kind::UntrustedKey,
+                K::Validity => travelcert_result_kind::Validity,
+                K::Revoked => travelcert_result_kind::Revoked,
+            };
+            assert_eq!(verify_code(&e).kind(), kind, "{}", e.name());
+        }
+    }
+
+    #[test]
     fn kinds_follow_the_hundreds() {
         assert_eq!(R::Ok.kind(), travelcert_result_kind::Ok);
         assert_eq!(

@@ -1,8 +1,8 @@
 //! Issuing: record → signed certificate text.
 //!
-//! An [`Issuer`] holds a [`Signer`](crate::keys::Signer) and the issuing
+//! An [`Issuer`] holds a [`Signer`] and the issuing
 //! country. The signer can be the in-memory
-//! [`Ed25519Signer`](crate::keys::Ed25519Signer) or any HSM / KMS client that
+//! [`Ed25519Signer`] or any HSM / KMS client that
 //! implements the trait: it is handed the bytes to sign and returns a 64-byte
 //! signature (or its own error, kept as the source of [`IssueError::Signer`]).
 //!

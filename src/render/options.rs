@@ -66,7 +66,7 @@ impl Rgb {
     }
 }
 
-/// The largest raster image (width or height, pixels) [`png`] will produce.
+/// The largest raster image (width or height, pixels) [`png`](crate::render::png()) will produce.
 pub const MAX_IMAGE_SIDE: u32 = 16_384;
 
 /// Rendering options. `RenderOptions::default()` is ECC Q, a 4-module quiet
@@ -149,7 +149,7 @@ pub enum RenderError {
     /// The image encoder failed.
     #[error("PNG encoding failed: {0}")]
     Encode(String),
-    /// Issuing failed (from [`issue_rendered`]).
+    /// Issuing failed (from [`issue_rendered`](crate::render::issue_rendered)).
     #[cfg(feature = "issue")]
     #[error(transparent)]
     Issue(#[from] crate::IssueError),
