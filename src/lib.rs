@@ -44,6 +44,8 @@
 //!   certificate fails with `Encrypted`.
 //! - `cli`: the `travelcert` command-line tool.
 //! - `ffi`: the C API (`ffi`, `include/travelcert.h`).
+//! - `pkcs11`: `keys::Pkcs11Signer`, issuer keys in a hardware security
+//!   module through PKCS#11 (implies `issue`; `docs/pkcs11.md`).
 //! - `hazmat`: API for test vectors and benchmarks only
 //!   (`encrypt::encrypt_body_fixed` with a caller-chosen IV,
 //!   `codec::zlib::compress_with` taking flate2's `Compress`). Never enable it

@@ -6,7 +6,9 @@
 //! of SHA-256 over the 32 raw key bytes.
 //!
 //! A [`Signer`] makes the signatures (an HSM, a KMS, or the in-memory
-//! [`Ed25519Signer`] of feature `issue`); issuers and list roots both use it.
+//! [`Ed25519Signer`] of feature `issue`, or `Pkcs11Signer` of feature
+//! `pkcs11` for a key inside a hardware security module); issuers and list
+//! roots both use it.
 //!
 //! With feature `encrypt`, the reader keys of encrypted certificates live here
 //! too (`SharedKey`, `ReaderSecretKey`, `ReaderPublicKey`, `ReaderKeys`, FORMAT.md §13.4).
@@ -18,6 +20,8 @@ use ed25519_dalek::VerifyingKey;
 use sha2::{Digest, Sha256};
 
 mod error;
+#[cfg(feature = "pkcs11")]
+pub mod pkcs11;
 #[cfg(feature = "encrypt")]
 pub mod reader;
 #[cfg(feature = "encrypt")]
@@ -25,6 +29,8 @@ mod reader_error;
 mod signer;
 
 pub use error::{KeyError, SignError};
+#[cfg(feature = "pkcs11")]
+pub use pkcs11::{Pkcs11Error, Pkcs11Options, Pkcs11Signer, Pkcs11Uri};
 #[cfg(feature = "encrypt")]
 pub use reader::{ReaderKey, ReaderKeys, ReaderPublicKey, ReaderSecretKey, Recipient, SharedKey};
 #[cfg(feature = "encrypt")]

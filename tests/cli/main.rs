@@ -9,5 +9,7 @@ mod commands;
 mod encrypt;
 mod hcert;
 mod history;
+#[cfg(feature = "pkcs11")]
+mod pkcs11;
 mod policy;
 mod qr;

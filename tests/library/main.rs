@@ -28,6 +28,10 @@ mod history;
 mod malformed;
 #[cfg(feature = "issue")]
 mod offline_data;
+#[cfg(feature = "pkcs11")]
+mod pkcs11;
+#[cfg(feature = "pkcs11")]
+mod pkcs11_uri;
 #[cfg(feature = "issue")]
 mod policies;
 #[cfg(feature = "issue")]

@@ -9,13 +9,14 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
-use travelcert::issue::{Ed25519Signer, IssueParams, Issuer};
+use travelcert::issue::{IssueParams, Issuer};
 use travelcert::model::{CountryCode, HealthRecord, Timestamp};
 use travelcert::verify::Verifier;
 
 use crate::exit::{usage, Exit, Failure};
 use crate::input::read_text;
 use crate::output::{create, create_io, describe, refuse_existing, Create};
+use crate::pkcs11::KeySource;
 
 /// Certificates per `verify_batch` call.
 const CHUNK: usize = 64;
@@ -97,7 +98,7 @@ fn summary(what: &str, total: usize, errors: &BTreeMap<String, usize>, started: 
 
 /// `issue --batch RECORDS.jsonl --out-dir DIR`.
 pub(crate) fn issue(
-    pem: &str,
+    key: &KeySource,
     country: CountryCode,
     params: &IssueParams,
     input: &Path,
@@ -124,10 +125,11 @@ pub(crate) fn issue(
     let started = Instant::now();
     let bar = progress(lines.len(), "issuing");
     let results = parallel(&lines, |part| {
-        // One issuer per thread: it reuses its compressor.
-        let signer = match Ed25519Signer::from_pkcs8_pem(pem) {
+        // One issuer per thread: it reuses its compressor. A token's
+        // signers share its session pool.
+        let signer = match key.signer() {
             Ok(s) => s,
-            Err(e) => return part.iter().map(|(n, _)| (*n, Err(e.to_string()))).collect(),
+            Err(e) => return part.iter().map(|(n, _)| (*n, Err(e.clone()))).collect(),
         };
         let issuer = Issuer::new(signer, country);
         part.iter()

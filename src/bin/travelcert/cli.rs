@@ -29,8 +29,17 @@ pub(crate) enum Command {
         country: String,
         /// Generate reader keys (FORMAT.md §13.4): a shared AES-256 key (mode 1)
         /// and an X25519 key pair whose public half is published (mode 2).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "pkcs11")]
         reader: bool,
+        /// Generate the issuer key pair inside a PKCS#11 token instead, named by
+        /// this URI (pkcs11:token=…;object=…?module-path=…&pin-source=file:…);
+        /// only issuer.pub.pem and trust.json are written (docs/pkcs11.md).
+        #[arg(long, value_name = "URI")]
+        pkcs11: Option<String>,
+        /// The PKCS#11 module when the URI has no module-path (default
+        /// $TRAVELCERT_PKCS11_MODULE).
+        #[arg(long, requires = "pkcs11")]
+        pkcs11_module: Option<PathBuf>,
         /// Replace existing public outputs (issuer.pub.pem, trust.json,
         /// reader.pub.json); private keys are never overwritten.
         #[arg(long)]
@@ -60,9 +69,14 @@ pub(crate) enum Command {
 // `travelcert issue`.
 #[derive(Args)]
 pub(crate) struct IssueArgs {
-    /// The issuer's PKCS#8 PEM private key.
+    /// The issuer's PKCS#8 PEM private key, or a pkcs11: URI naming a key in a
+    /// token (the PIN from the URI's pin-source or $TRAVELCERT_PKCS11_PIN).
     #[arg(long)]
     pub(crate) key: PathBuf,
+    /// The PKCS#11 module when the --key URI has no module-path (default
+    /// $TRAVELCERT_PKCS11_MODULE).
+    #[arg(long)]
+    pub(crate) pkcs11_module: Option<PathBuf>,
     /// The issuing country (ISO 3166-1 alpha-2).
     #[arg(long)]
     pub(crate) issuer: String,

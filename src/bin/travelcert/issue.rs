@@ -1,20 +1,22 @@
 //! `travelcert issue`: one certificate from a record JSON file (or, with
 //! `--batch`, one per line through the bulk runner).
 
-use travelcert::issue::{Ed25519Signer, IssueParams, Issuer};
+use travelcert::issue::{IssueParams, Issuer};
 use travelcert::model::{CertificateId, CountryCode, HealthRecord};
 use travelcert::render::{self, CardOptions};
 
 use crate::bulk;
 use crate::cli::IssueArgs;
 use crate::exit::{usage, Failure};
-use crate::input::{duration, hex_bytes, instant, read_secret_text, read_text};
+use crate::input::{duration, hex_bytes, instant, read_text};
 use crate::output::{create, refuse_existing, Create};
+use crate::pkcs11::KeySource;
 use crate::reader;
 
 pub(crate) fn run(args: IssueArgs) -> Result<(), Failure> {
     let IssueArgs {
         key,
+        pkcs11_module,
         issuer,
         valid_for,
         issued_at,
@@ -28,9 +30,7 @@ pub(crate) fn run(args: IssueArgs) -> Result<(), Failure> {
         encrypt_to,
         force,
     } = args;
-    let pem = read_secret_text(&key)?;
-    let signer = Ed25519Signer::from_pkcs8_pem(&pem)
-        .map_err(|e| usage(format!("{}: {e}", key.display())))?;
+    let key = KeySource::load(&key, pkcs11_module)?;
     let country = CountryCode::new(&issuer).map_err(usage)?;
     let mut params = IssueParams::new(instant(issued_at.as_deref())?, duration(&valid_for)?);
     params.include_history = include_history;
@@ -43,7 +43,7 @@ pub(crate) fn run(args: IssueArgs) -> Result<(), Failure> {
         if outputs.any() {
             return Err(usage("--png/--svg cannot be used with --batch"));
         }
-        return bulk::issue(&pem, country, &params, &batch, &out_dir, force);
+        return bulk::issue(&key, country, &params, &batch, &out_dir, force);
     }
     let record_path = record.ok_or_else(|| usage("a RECORD file or --batch is required"))?;
     // Nothing is issued when an output would be overwritten without --force.
@@ -57,7 +57,7 @@ pub(crate) fn run(args: IssueArgs) -> Result<(), Failure> {
         let bytes = hex_bytes(&id)?;
         params = params.with_id(CertificateId::new(&bytes).map_err(usage)?);
     }
-    let issuer = Issuer::new(signer, country);
+    let issuer = Issuer::new(key.signer().map_err(usage)?, country);
     let issued = issuer.issue(&record, &params).map_err(usage)?;
     let text = match &encrypt_to {
         Some(path) => reader::encrypt(&issued.text, path)?,

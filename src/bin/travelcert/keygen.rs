@@ -4,6 +4,7 @@ use std::fs;
 use std::path::Path;
 
 use travelcert::issue::{Ed25519Signer, Signer};
+use travelcert::keys::PublicKey;
 use travelcert::model::CountryCode;
 use travelcert::trust::{TrustStore, TrustedKey};
 
@@ -33,20 +34,29 @@ pub(crate) fn refuse_outputs(
     Ok(())
 }
 
+/// The public outputs of an issuer keygen.
+pub(crate) const PUBLIC_OUTPUTS: &[&str] = &["issuer.pub.pem", "trust.json"];
+
 /// `keygen --out-dir DIR [--country CC] [--force]`.
 pub(crate) fn run(dir: &Path, country: &str, force: bool) -> Result<(), Failure> {
     let country = CountryCode::new(country).map_err(usage)?;
-    refuse_outputs(
-        dir,
-        &["issuer.key.pem"],
-        &["issuer.pub.pem", "trust.json"],
-        force,
-    )?;
+    refuse_outputs(dir, &["issuer.key.pem"], PUBLIC_OUTPUTS, force)?;
     let signer = Ed25519Signer::generate().map_err(usage)?;
-    let public = signer.public_key();
     fs::create_dir_all(dir).map_err(|e| usage(format!("{}: {e}", dir.display())))?;
     let secret = signer.to_pkcs8_pem().map_err(usage)?;
     write_secret(&dir.join("issuer.key.pem"), secret.as_bytes())?;
+    write_public(dir, &signer.public_key(), country, force)
+}
+
+/// Writes `issuer.pub.pem` and a `trust.json` holding the key for `country`
+/// (the public outputs of every issuer keygen, in memory or in a token).
+pub(crate) fn write_public(
+    dir: &Path,
+    public: &PublicKey,
+    country: CountryCode,
+    force: bool,
+) -> Result<(), Failure> {
+    fs::create_dir_all(dir).map_err(|e| usage(format!("{}: {e}", dir.display())))?;
     create(
         &dir.join("issuer.pub.pem"),
         public.to_spki_pem().as_bytes(),

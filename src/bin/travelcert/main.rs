@@ -19,6 +19,7 @@ mod inspect;
 mod issue;
 mod keygen;
 mod output;
+mod pkcs11;
 mod reader;
 mod render;
 mod revoke;
@@ -53,6 +54,14 @@ fn run(command: Command) -> Result<(), Failure> {
             force,
             ..
         } => reader::keygen(&out_dir, force),
+        Command::Keygen {
+            out_dir,
+            country,
+            force,
+            pkcs11: Some(uri),
+            pkcs11_module,
+            ..
+        } => pkcs11::keygen(&uri, pkcs11_module, &out_dir, &country, force),
         Command::Keygen {
             out_dir,
             country,
