@@ -63,6 +63,10 @@ class TrustDataError(ValueError):
     name: str
     message: str
 
+FORMATS: list[str]
+"""The formats this build verifies: ``"travelcert"``, and ``"eu-dcc"`` and
+``"who-ddcc"`` when built with the ``hcert`` feature."""
+
 @final
 class TrustStore:
     """Keys trusted to sign certificates."""
@@ -90,6 +94,11 @@ class TrustStore:
         issued_at: _Time = None,
     ) -> bytes:
         """This store as a signed trust list, signed with a root's PKCS#8 PEM key."""
+    def with_dsc(self, data: Union[str, bytes]) -> TrustStore:
+        """This store plus document signer certificates (PEM, DER or the EU
+        gateway's JSON) for ``HC1:`` certificates; only in builds with the
+        ``hcert`` feature. Refused (``TrustUnsignedRefused``) for a store
+        loaded from a signed list."""
     def to_json(self) -> str: ...
     def __len__(self) -> int: ...
 

@@ -205,6 +205,12 @@ pub(crate) fn text_or_bytes(data: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
 fn travelcert_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // Optional formats this build verifies besides `TC1:`.
+    let mut formats = vec!["travelcert"];
+    if cfg!(feature = "hcert") {
+        formats.extend(["eu-dcc", "who-ddcc"]);
+    }
+    m.add("FORMATS", formats)?;
     m.add("VerifyError", py.get_type::<VerifyError>())?;
     m.add("DecodeError", py.get_type::<DecodeError>())?;
     m.add("SignatureError", py.get_type::<SignatureError>())?;

@@ -23,6 +23,10 @@ const MAX_SKEW: i64 = 86_400;
 #[pyclass(frozen, module = "travelcert")]
 pub(crate) struct TrustStore {
     pub(crate) inner: trust::TrustStore,
+    /// Loaded from a signed list under a root: unsigned trust data (a bare
+    /// DSC) is then refused, as the library's `TrustInputs` refuses it.
+    #[cfg_attr(not(feature = "hcert"), allow(dead_code))]
+    pub(crate) rooted: bool,
 }
 
 #[pymethods]
@@ -32,7 +36,10 @@ impl TrustStore {
     fn from_json(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
         let inner = trust::TrustStore::from_json(&text_or_bytes(data)?)
             .map_err(|e| trust_error(py, "TrustStoreInvalid", e))?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner,
+            rooted: false,
+        })
     }
 
     /// Loads a signed trust list checked against `roots` at `at`, keeping the
@@ -54,7 +61,10 @@ impl TrustStore {
             .load_trust_list(&data, &roots, now)
             .map_err(|e| list_error(py, &e))?;
         dir.save(&state).map_err(|e| state_error(py, e))?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner,
+            rooted: true,
+        })
     }
 
     /// This store as a signed trust list (COSE_Sign1 bytes) signed with the
@@ -75,6 +85,37 @@ impl TrustStore {
         list.keys = self.inner.keys().cloned().collect();
         let bytes = list.sign(&root).map_err(value_error)?;
         Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// This store plus the document signer certificates in `data` (PEM, DER
+    /// or the EU gateway's trust-list JSON), for `HC1:` certificates. A store
+    /// from a signed list refuses them (`TrustUnsignedRefused`): under a root,
+    /// nothing unsigned is trusted.
+    #[cfg(feature = "hcert")]
+    fn with_dsc(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
+        if self.rooted {
+            return Err(trust_error(
+                py,
+                "TrustUnsignedRefused",
+                "a bare document signer certificate is unsigned trust data, refused for a store loaded under a root",
+            ));
+        }
+        let dscs = trust::Dsc::load(&text_or_bytes(data)?).map_err(|e| {
+            // The C API's names for the two DSC failures (FORMAT.md §14).
+            let name = match e {
+                trust::TrustError::DscKeyUnsupported { .. } => "TrustStoreDscKeyUnsupported",
+                _ => "TrustStoreDsc",
+            };
+            trust_error(py, name, e)
+        })?;
+        let mut inner = self.inner.clone();
+        for dsc in dscs {
+            inner.add_dsc(dsc);
+        }
+        Ok(Self {
+            inner,
+            rooted: false,
+        })
     }
 
     /// The JSON form, keys in kid order.

@@ -40,8 +40,17 @@ def check(vector):
     else:
         with pytest.raises(travelcert.VerifyError) as raised:
             verifier.verify(vector["qr_text"], vector["verify_at"])
-        assert raised.value.name == vector["error"]
+        assert raised.value.name == expected_error(vector)
         assert raised.value.message == str(raised.value)
+
+
+def expected_error(vector):
+    """The vectors describe the `TC1:` verifier. A build that also reads
+    `HC1:` (feature `hcert`) reports what FORMAT.md §14.1 says for vector 20,
+    an `HC1:` prefix before a `TC1:` body: its algorithm is not ES256/PS256."""
+    if vector["qr_text"].startswith("HC1:") and "eu-dcc" in travelcert.FORMATS:
+        return "HcertAlgUnsupported"
+    return vector["error"]
 
 
 def travelcert_time(unix):
@@ -69,7 +78,7 @@ def test_batch_equals_one_by_one(path):
         assert result == vector["expected"]
     else:
         assert isinstance(result, travelcert.VerifyError)
-        assert result.name == vector["error"]
+        assert result.name == expected_error(vector)
 
 
 def test_error_classes_follow_the_kind():
