@@ -53,14 +53,9 @@ impl TrustStore {
         state_dir: PathBuf,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let roots = parse_roots(roots)?;
-        let now = instant(at)?;
-        let dir = StateDir::new(state_dir);
-        let mut state = dir.load().map_err(|e| state_error(py, e))?;
-        let inner = state
-            .load_trust_list(&data, &roots, now)
-            .map_err(|e| list_error(py, &e))?;
-        dir.save(&state).map_err(|e| state_error(py, e))?;
+        let inner = with_state(py, roots, state_dir, at, |state, roots, now| {
+            state.load_trust_list(&data, roots, now)
+        })?;
         Ok(Self {
             inner,
             rooted: true,
@@ -151,14 +146,9 @@ impl RevocationList {
         state_dir: PathBuf,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let roots = parse_roots(roots)?;
-        let now = instant(at)?;
-        let dir = StateDir::new(state_dir);
-        let mut state = dir.load().map_err(|e| state_error(py, e))?;
-        let list = state
-            .load_revocations(&data, &roots, now)
-            .map_err(|e| list_error(py, &e))?;
-        dir.save(&state).map_err(|e| state_error(py, e))?;
+        let list = with_state(py, roots, state_dir, at, |state, roots, now| {
+            state.load_revocations(&data, roots, now)
+        })?;
         Ok(Self {
             inner: Arc::new(list),
         })
@@ -173,6 +163,24 @@ impl RevocationList {
     fn __len__(&self) -> usize {
         self.inner.len()
     }
+}
+
+/// Loads a signed list with `load` against `roots` at `at`, the list state
+/// read from `state_dir` first and written back only when the list loaded.
+fn with_state<T>(
+    py: Python<'_>,
+    roots: &Bound<'_, PyAny>,
+    state_dir: PathBuf,
+    at: Option<&Bound<'_, PyAny>>,
+    load: impl FnOnce(&mut trust::ListState, &[Root], Timestamp) -> Result<T, SignedListError>,
+) -> PyResult<T> {
+    let roots = parse_roots(roots)?;
+    let now = instant(at)?;
+    let dir = StateDir::new(state_dir);
+    let mut state = dir.load().map_err(|e| state_error(py, e))?;
+    let loaded = load(&mut state, &roots, now).map_err(|e| list_error(py, &e))?;
+    dir.save(&state).map_err(|e| state_error(py, e))?;
+    Ok(loaded)
 }
 
 fn list_error(py: Python<'_>, e: &SignedListError) -> PyErr {
