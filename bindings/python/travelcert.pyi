@@ -185,10 +185,12 @@ def card_svg(
     text: str,
     *,
     title: Optional[str] = None,
+    languages: Optional[Sequence[str]] = None,
     verifier: Optional[Verifier] = None,
     at: _Time = None,
 ) -> str:
-    """The printable card; with ``verifier``, verified first."""
+    """The printable card; with ``verifier``, verified first. ``languages``:
+    label languages in print order (``["zh", "en"]``; ar, en, es, fr, ru, zh)."""
 
 def scan(image: bytes) -> List[str]:
     """Every QR code text in a PNG or JPEG image (not verified)."""

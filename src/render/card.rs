@@ -1,8 +1,9 @@
 //! The printable certificate card: the QR code plus the summary a border
 //! officer reads beside it, as one SVG sized for A6 paper (105 × 148 mm).
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
+use super::labels::{joined, CardLanguage, Labels};
 use super::{matrix, svg_path, RenderError, RenderOptions};
 use crate::model::{Certificate, Timestamp};
 
@@ -16,8 +17,13 @@ Arial, sans-serif";
 /// Card options.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardOptions {
-    /// The heading printed at the top.
-    pub title: String,
+    /// The heading printed at the top; `None` prints the title in the card's
+    /// languages.
+    pub title: Option<String>,
+    /// The languages of the labels, in print order, joined with " / " (the
+    /// bilingual card of the original certificate: `[Zh, En]`). Empty means
+    /// English. Names and facility names are printed as they are.
+    pub languages: Vec<CardLanguage>,
     /// QR options (error-correction level, version limit, colours); the scale
     /// is ignored, the card is vector.
     pub qr: RenderOptions,
@@ -26,8 +32,19 @@ pub struct CardOptions {
 impl Default for CardOptions {
     fn default() -> Self {
         Self {
-            title: "Travel health certificate".to_owned(),
+            title: None,
+            languages: vec![CardLanguage::En],
             qr: RenderOptions::default(),
+        }
+    }
+}
+
+impl CardOptions {
+    fn languages(&self) -> &[CardLanguage] {
+        if self.languages.is_empty() {
+            &[CardLanguage::En]
+        } else {
+            &self.languages
         }
     }
 }
@@ -36,6 +53,9 @@ impl Default for CardOptions {
 const WIDTH_MM: f64 = 105.0;
 const HEIGHT_MM: f64 = 148.0;
 const MARGIN: f64 = 6.0;
+/// Type sizes of the heading and the footer, millimetres.
+const TITLE_SIZE: f64 = 4.5;
+const FOOTER_SIZE: f64 = 2.4;
 
 /// Escapes text for SVG character data and attribute values.
 fn esc(text: &str) -> String {
@@ -87,7 +107,20 @@ impl Line {
     }
 }
 
-fn summary(cert: &Certificate) -> Vec<Line> {
+/// A result word (`negative`, …) in the card's languages; an unknown code as
+/// the model names it.
+fn result_word(languages: &[CardLanguage], label: &str) -> String {
+    let field: Option<fn(&Labels) -> &'static str> = match label {
+        "negative" => Some(|l| l.negative),
+        "positive" => Some(|l| l.positive),
+        "inconclusive" => Some(|l| l.inconclusive),
+        _ => None,
+    };
+    field.map_or_else(|| label.to_uppercase(), |f| joined(languages, f))
+}
+
+fn summary(cert: &Certificate, languages: &[CardLanguage]) -> Vec<Line> {
+    let say = |field: fn(&Labels) -> &'static str| joined(languages, field);
     let h = &cert.record.holder;
     let mut lines = Vec::new();
     if let Some(native) = &h.native_name {
@@ -99,53 +132,55 @@ fn summary(cert: &Certificate) -> Vec<Line> {
         format!("{}, {}", h.primary_name, h.secondary_name)
     };
     lines.push(Line::new(5.0, "700", latin));
-    lines.push(Line::new(
-        2.8,
-        "400",
-        format!(
-            "Born {} · sex {} · nationality {}",
-            h.date_of_birth,
-            h.sex.name().unwrap_or("?"),
-            h.nationality
-        ),
-    ));
+    let mut about = format!(
+        "{} {} · {} {} · {} {}",
+        say(|l| l.born),
+        h.date_of_birth,
+        say(|l| l.sex),
+        h.sex.name().unwrap_or("?"),
+        say(|l| l.nationality),
+        h.nationality
+    );
     if let Some(flight) = cert.record.journey.as_ref().and_then(|j| j.flight.as_ref()) {
-        if let Some(born) = lines.last_mut() {
-            born.text.push_str(&format!(" · flight {flight}"));
-        }
+        about.push_str(&format!(" · {} {flight}", say(|l| l.flight)));
     }
+    lines.push(Line::new(2.8, "400", about));
     lines.push(Line::new(
         4.2,
         "700",
         format!(
-            "{}  {}",
+            "{}: {}  {}",
+            say(|l| l.document),
             capitalise(&h.document_type.label()),
             h.document_number
         ),
     ));
+    let sampled = |at: Timestamp, name: &str, country: &dyn fmt::Display| {
+        Line::new(
+            2.6,
+            "400",
+            format!("{} {} · {name} ({country})", say(|l| l.sampled), minute(at)),
+        )
+    };
     for t in &cert.record.nat_tests {
         lines.push(
             Line::new(
                 3.4,
                 "700",
                 format!(
-                    "NAT {} {}: {}",
+                    "{} {} {}: {}",
+                    say(|l| l.nat),
                     t.disease.label(),
                     t.method.label(),
-                    t.result.label().to_uppercase()
+                    result_word(languages, &t.result.label())
                 ),
             )
             .gap(1.5),
         );
-        lines.push(Line::new(
-            2.6,
-            "400",
-            format!(
-                "sampled {} · {} ({})",
-                minute(t.sampled_at),
-                t.laboratory.name,
-                t.laboratory.country
-            ),
+        lines.push(sampled(
+            t.sampled_at,
+            &t.laboratory.name,
+            &t.laboratory.country,
         ));
     }
     for t in &cert.record.antibody_tests {
@@ -158,22 +193,18 @@ fn summary(cert: &Certificate) -> Vec<Line> {
                 3.4,
                 "700",
                 format!(
-                    "Antibody {}: {}{quantity}",
+                    "{} {}: {}{quantity}",
+                    say(|l| l.antibody),
                     t.class.label(),
-                    t.result.label().to_uppercase()
+                    result_word(languages, &t.result.label())
                 ),
             )
             .gap(1.5),
         );
-        lines.push(Line::new(
-            2.6,
-            "400",
-            format!(
-                "sampled {} · {} ({})",
-                minute(t.sampled_at),
-                t.laboratory.name,
-                t.laboratory.country
-            ),
+        lines.push(sampled(
+            t.sampled_at,
+            &t.laboratory.name,
+            &t.laboratory.country,
         ));
     }
     for v in &cert.record.vaccinations {
@@ -182,8 +213,10 @@ fn summary(cert: &Certificate) -> Vec<Line> {
                 3.4,
                 "700",
                 format!(
-                    "Vaccination {} dose {}/{}: {}",
+                    "{} {} {} {}/{}: {}",
+                    say(|l| l.vaccination),
                     v.disease.label(),
+                    say(|l| l.dose),
                     v.dose,
                     v.series_total,
                     v.date
@@ -206,7 +239,7 @@ fn summary(cert: &Certificate) -> Vec<Line> {
         Line::new(
             3.4,
             "700",
-            format!("Valid until {}", minute(cert.expires_at)),
+            format!("{} {}", say(|l| l.valid_until), minute(cert.expires_at)),
         )
         .gap(1.5),
     );
@@ -214,9 +247,11 @@ fn summary(cert: &Certificate) -> Vec<Line> {
         2.6,
         "400",
         format!(
-            "Issued by {} on {} · certificate id {}",
+            "{} {} · {} · {} {}",
+            say(|l| l.issued_by),
             cert.issuer,
             minute(cert.issued_at),
+            say(|l| l.certificate_id),
             cert.certificate_id
         ),
     ));
@@ -240,8 +275,9 @@ fn text_width(text: &str, size: f64) -> f64 {
         * size
 }
 
-/// Splits `text` at spaces into lines no wider than `max` (a single word
-/// longer than `max` stays whole).
+/// Splits `text` at spaces into lines no wider than `max`; a word wider than
+/// `max` (a name in a script written without spaces, a long facility name) is
+/// split between characters, so nothing runs off the card.
 fn wrap(text: &str, size: f64, max: f64) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
@@ -251,11 +287,21 @@ fn wrap(text: &str, size: f64, max: f64) -> Vec<String> {
         } else {
             format!("{current} {word}")
         };
-        if text_width(&candidate, size) > max && !current.is_empty() {
-            lines.push(std::mem::take(&mut current));
-            current = word.to_owned();
-        } else {
+        if text_width(&candidate, size) <= max {
             current = candidate;
+            continue;
+        }
+        if !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        for c in word.chars() {
+            let mut next = current.clone();
+            next.push(c);
+            if text_width(&next, size) > max && !current.is_empty() {
+                lines.push(std::mem::replace(&mut current, c.to_string()));
+            } else {
+                current = next;
+            }
         }
     }
     lines.push(current);
@@ -288,16 +334,33 @@ pub fn card_svg(
     let m = matrix(text, &options.qr)?;
     let qz = super::check_quiet_zone(options.qr.quiet_zone)?;
     let total = m.width() as f64 + 2.0 * qz as f64;
+    let languages = options.languages();
+    let width = WIDTH_MM - 2.0 * MARGIN;
+    let title = options
+        .title
+        .clone()
+        .unwrap_or_else(|| joined(languages, |l| l.title));
+    let mut heading = String::new();
+    let mut y = 3.0;
+    for part in wrap(&title, TITLE_SIZE, width) {
+        y += TITLE_SIZE;
+        let _ = writeln!(
+            heading,
+            "<text x=\"{MARGIN}\" y=\"{y:.2}\" font-size=\"{TITLE_SIZE}\" font-weight=\"700\" fill=\"#1f3a5f\">{}</text>",
+            esc(&part)
+        );
+        y += TITLE_SIZE * 0.25;
+    }
     let qr_side = 54.0_f64;
     let qr_x = (WIDTH_MM - qr_side) / 2.0;
-    let qr_y = 12.0;
-    let lines = summary(certificate);
+    let qr_y = y + 1.5;
+    let lines = summary(certificate, languages);
 
-    let mut body = String::new();
-    let mut y = qr_y + qr_side + 2.0;
+    let mut body = heading;
+    y = qr_y + qr_side + 2.0;
     for line in &lines {
         y += line.gap_before;
-        for part in wrap(&line.text, line.size, WIDTH_MM - 2.0 * MARGIN) {
+        for part in wrap(&line.text, line.size, width) {
             y += line.size;
             let _ = writeln!(
                 body,
@@ -309,7 +372,23 @@ pub fn card_svg(
             y += line.size * 0.25;
         }
     }
-    let height = (y + 8.0).max(HEIGHT_MM);
+    let footer = format!(
+        "QR version {}, ECC {}. {}",
+        m.version(),
+        m.ecc(),
+        joined(languages, |l| l.footer)
+    );
+    y += 2.0;
+    for part in wrap(&footer, FOOTER_SIZE, width) {
+        y += FOOTER_SIZE;
+        let _ = writeln!(
+            body,
+            "<text x=\"{MARGIN}\" y=\"{y:.2}\" font-size=\"{FOOTER_SIZE}\" fill=\"#555555\">{}</text>",
+            esc(&part)
+        );
+        y += FOOTER_SIZE * 0.25;
+    }
+    let height = (y + 4.0).max(HEIGHT_MM);
     let scale = qr_side / total;
     let mut svg = String::new();
     let _ = write!(
@@ -323,23 +402,19 @@ pub fn card_svg(
             "<rect x=\"1\" y=\"1\" width=\"{iw}\" height=\"{ih:.1}\" rx=\"3\" fill=\"none\" ",
             "stroke=\"#1f3a5f\" stroke-width=\"0.5\"/>\n",
             "<g font-family=\"{font}\" fill=\"#000000\">\n",
-            "<text x=\"{m}\" y=\"9\" font-size=\"4.5\" font-weight=\"700\" fill=\"#1f3a5f\">{title}</text>\n",
             "<g transform=\"translate({qx:.3} {qy:.3}) scale({s:.5})\" shape-rendering=\"crispEdges\">\n",
             "<rect width=\"{t}\" height=\"{t}\" fill=\"{light}\"/>\n",
             "<path fill=\"{dark}\" d=\"{d}\"/>\n",
             "</g>\n",
             "{body}",
-            "<text x=\"{m}\" y=\"{fy:.2}\" font-size=\"2.4\" fill=\"#555555\">QR version {v}, ECC {ecc}. ",
-            "Scan to verify; the printed text is not proof on its own.</text>\n",
             "</g>\n</svg>\n"
         ),
         w = WIDTH_MM,
         h = height,
         iw = WIDTH_MM - 2.0,
         ih = height - 2.0,
-        title = esc(&options.title),
+        title = esc(&title),
         font = esc(CARD_FONT_FAMILY),
-        m = MARGIN,
         qx = qr_x,
         qy = qr_y,
         s = scale,
@@ -348,9 +423,6 @@ pub fn card_svg(
         dark = options.qr.dark.hex(),
         d = svg_path(&m, qz),
         body = body,
-        fy = height - 3.5,
-        v = m.version(),
-        ecc = m.ecc(),
     );
     Ok(svg)
 }

@@ -123,15 +123,17 @@ pub fn matrix(text: &str, options: &RenderOptions) -> Result<QrMatrix, RenderErr
     bits.push_alphanumeric_data(text.as_bytes())
         .map_err(internal)?;
     bits.push_terminator(ec).map_err(internal)?;
-    let code = qrcode::QrCode::with_bits(bits, ec).map_err(internal)?;
+    let qr_version = bits.version();
+    let (data, ec_codewords) =
+        qrcode::ec::construct_codewords(&bits.into_bytes(), qr_version, ec).map_err(internal)?;
+    let mut canvas = qrcode::canvas::Canvas::new(qr_version, ec);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&data, &ec_codewords);
+    let width = 17 + 4 * usize::from(version);
     Ok(QrMatrix {
-        width: code.width(),
+        width,
         version,
         ecc: options.ecc,
-        dark: code
-            .into_colors()
-            .into_iter()
-            .map(|c| c == qrcode::Color::Dark)
-            .collect(),
+        dark: super::mask::apply_best_mask(&canvas, width),
     })
 }

@@ -23,8 +23,15 @@
 //! ```
 
 mod card;
+mod labels;
+mod mask;
+#[cfg(feature = "pdf")]
+mod pdf;
 
 pub use card::{card_svg, CardOptions};
+pub use labels::{CardLanguage, UnknownCardLanguage};
+#[cfg(feature = "pdf")]
+pub use pdf::{card_pdf, Paper};
 #[cfg(feature = "issue")]
 mod issued;
 mod matrix;

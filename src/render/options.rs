@@ -149,6 +149,10 @@ pub enum RenderError {
     /// The image encoder failed.
     #[error("PNG encoding failed: {0}")]
     Encode(String),
+    /// The PDF card could not be made: a font file that does not load, or
+    /// the layout or PDF writer failing (feature `pdf`).
+    #[error("PDF card: {0}")]
+    Pdf(String),
     /// Issuing failed (from [`issue_rendered`](crate::render::issue_rendered)).
     #[cfg(feature = "issue")]
     #[error(transparent)]

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod card;
 mod commands;
 mod encrypt;
 mod hcert;

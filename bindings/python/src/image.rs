@@ -40,11 +40,12 @@ fn render_svg(text: String) -> PyResult<String> {
 /// failure raises `VerifyError`; without, the summary shows what the text
 /// says, decoded without checks (for the issuer printing its own certificate).
 #[pyfunction]
-#[pyo3(signature = (text, *, title = None, verifier = None, at = None))]
+#[pyo3(signature = (text, *, title = None, languages = None, verifier = None, at = None))]
 fn card_svg(
     py: Python<'_>,
     text: String,
     title: Option<String>,
+    languages: Option<Vec<String>>,
     verifier: Option<&Bound<'_, Verifier>>,
     at: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
@@ -57,9 +58,16 @@ fn card_svg(
             .map_err(|e| verify_error(py, &e))?
             .into_certificate(),
     };
-    let mut options = CardOptions::default();
-    if let Some(title) = title {
-        options.title = title;
+    let mut options = CardOptions {
+        title,
+        ..CardOptions::default()
+    };
+    if let Some(codes) = languages {
+        options.languages = codes
+            .iter()
+            .map(|code| code.parse())
+            .collect::<Result<_, _>>()
+            .map_err(value_error)?;
     }
     render::card_svg(&certificate, &text, &options).map_err(value_error)
 }

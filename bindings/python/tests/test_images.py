@@ -35,6 +35,14 @@ def test_svg_and_card(sample, sample_verifier):
         travelcert.card_svg(sample["qr_text"], verifier=sample_verifier, at="2030-01-01T00:00:00Z")
 
 
+def test_card_languages(sample):
+    card = travelcert.card_svg(sample["qr_text"], languages=["zh", "en"])
+    assert "阴性 / NEGATIVE" in card and "王小明" in card
+    assert "Valid until" not in travelcert.card_svg(sample["qr_text"], languages=["ru"])
+    with pytest.raises(ValueError, match="de"):
+        travelcert.card_svg(sample["qr_text"], languages=["de"])
+
+
 def test_render_and_scan_errors():
     with pytest.raises(ValueError):
         travelcert.render_png("")

@@ -111,7 +111,12 @@ pub(crate) struct IssueArgs {
     /// Write a printable certificate card (SVG, A6) to this file.
     #[arg(long, conflicts_with = "batch")]
     pub(crate) card: Option<PathBuf>,
-    /// Overwrite existing output files (--png, --svg, --card, --batch outputs).
+    /// Write the printable card as PDF, fonts embedded, to this file.
+    #[arg(long, conflicts_with = "batch")]
+    pub(crate) card_pdf: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) card_style: CardStyle,
+    /// Overwrite existing output files (--png, --svg, --card, --card-pdf, --batch outputs).
     #[arg(long)]
     pub(crate) force: bool,
 }
@@ -126,6 +131,12 @@ pub(crate) struct RenderArgs {
     /// Also print the code to the terminal (Unicode half blocks).
     #[arg(long)]
     pub(crate) terminal: bool,
+    /// Write the printable card as PDF to this file (the summary is decoded
+    /// from the text without verifying it).
+    #[arg(long)]
+    pub(crate) pdf: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) card_style: CardStyle,
     /// Overwrite existing output files.
     #[arg(long)]
     pub(crate) force: bool,
@@ -264,6 +275,21 @@ pub(crate) struct TextInput {
     /// Read the certificate text from this file.
     #[arg(long, conflicts_with = "text")]
     pub(crate) text_file: Option<PathBuf>,
+}
+
+/// How `issue` and `render` print the card.
+#[derive(Args)]
+pub(crate) struct CardStyle {
+    /// Card label languages in print order, comma-separated: ar, en, es, fr,
+    /// ru, zh (e.g. zh,en for the Chinese and English card).
+    #[arg(long, value_delimiter = ',', default_value = "en")]
+    pub(crate) card_lang: Vec<String>,
+    /// Paper of the PDF card: a6 (the card) or a4 (the card on an A4 page).
+    #[arg(long, default_value = "a6")]
+    pub(crate) card_paper: String,
+    /// A font file for the PDF card besides the system fonts (repeatable).
+    #[arg(long)]
+    pub(crate) font: Vec<PathBuf>,
 }
 
 /// QR outputs of `issue` and `render`.

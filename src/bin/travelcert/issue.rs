@@ -3,13 +3,13 @@
 
 use travelcert::issue::{IssueParams, Issuer};
 use travelcert::model::{CertificateId, CountryCode, HealthRecord};
-use travelcert::render::{self, CardOptions};
+use travelcert::render;
 
 use crate::bulk;
 use crate::cli::IssueArgs;
 use crate::exit::{usage, Failure};
 use crate::input::{duration, hex_bytes, instant, read_text};
-use crate::output::{create, refuse_existing, Create};
+use crate::output::refuse_existing;
 use crate::pkcs11::KeySource;
 use crate::reader;
 
@@ -26,6 +26,8 @@ pub(crate) fn run(args: IssueArgs) -> Result<(), Failure> {
         out_dir,
         outputs,
         card,
+        card_pdf,
+        card_style,
         include_history,
         encrypt_to,
         force,
@@ -48,9 +50,11 @@ pub(crate) fn run(args: IssueArgs) -> Result<(), Failure> {
     let record_path = record.ok_or_else(|| usage("a RECORD file or --batch is required"))?;
     // Nothing is issued when an output would be overwritten without --force.
     outputs.refuse_existing(force)?;
-    if let Some(path) = &card {
+    for path in card.iter().chain(&card_pdf) {
         refuse_existing(path, force)?;
     }
+    // Bad card flags are usage errors before anything is issued.
+    card_style.options(outputs.options()?)?;
     let record: HealthRecord = serde_json::from_str(&read_text(&record_path)?)
         .map_err(|e| usage(format!("{}: {e}", record_path.display())))?;
     if let Some(id) = id {
@@ -63,18 +67,16 @@ pub(crate) fn run(args: IssueArgs) -> Result<(), Failure> {
         Some(path) => reader::encrypt(&issued.text, path)?,
         None => issued.text.clone(),
     };
-    if outputs.any() || card.is_some() {
+    if outputs.any() || card.is_some() || card_pdf.is_some() {
         // Refuses a certificate whose QR code would not fit.
         let options = outputs.options()?;
         let matrix = render::matrix(&text, &options).map_err(usage)?;
         outputs.write(&matrix, &options, force)?;
         if let Some(path) = &card {
-            let card_options = CardOptions {
-                qr: options,
-                ..CardOptions::default()
-            };
-            let svg = render::card_svg(&issued.certificate, &text, &card_options).map_err(usage)?;
-            create(path, svg.as_bytes(), Create::private(force))?;
+            card_style.write_svg(&issued.certificate, &text, options, path, force)?;
+        }
+        if let Some(path) = &card_pdf {
+            card_style.write_pdf(&issued.certificate, &text, options, path, force)?;
         }
         eprintln!(
             "QR version {} (ECC {}), {} characters",

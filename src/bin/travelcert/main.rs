@@ -12,6 +12,7 @@
 )]
 
 mod bulk;
+mod card;
 mod cli;
 mod exit;
 mod input;
