@@ -13,3 +13,4 @@ mod history;
 mod pkcs11;
 mod policy;
 mod qr;
+mod shc;
