@@ -167,6 +167,9 @@ pub(crate) fn content(
         record: mapped.record,
         unknown_claims: crate::model::Extensions::default(),
     };
+    warnings.push(
+        "a SMART Health Card names no travel document: compare its name and birth date with the traveller's".into(),
+    );
     if x5c {
         warnings.push("the key's x5c certificate chain was not validated".into());
     }
