@@ -39,7 +39,7 @@ pub(crate) fn add_inputs(
 /// What the texts given to `verify` are.
 pub(crate) enum Outcome {
     /// One card, verified or not.
-    One(Result<Verified, VerifyError>),
+    One(Box<Result<Verified, VerifyError>>),
     /// A file with several cards: one result each.
     Many(Vec<Result<Verified, VerifyError>>),
     /// Not a SMART Health Card.
@@ -71,15 +71,17 @@ pub(crate) fn verify(
                 .verify_shc_file(one.as_bytes(), now)
                 .map_err(invalid)?;
             Ok(if results.len() == 1 {
-                Outcome::One(results.remove(0))
+                Outcome::One(Box::new(results.remove(0)))
             } else {
                 Outcome::Many(results)
             })
         }
-        [one] if looks_like_jws(one) => Ok(Outcome::One(verifier.verify_shc_jws(one, now))),
-        [first, ..] if first.starts_with(travelcert::verify::shc::SHC_PREFIX) => {
-            Ok(Outcome::One(verifier.verify_shc_texts(texts, now)))
+        [one] if looks_like_jws(one) => {
+            Ok(Outcome::One(Box::new(verifier.verify_shc_jws(one, now))))
         }
+        [first, ..] if first.starts_with(travelcert::verify::shc::SHC_PREFIX) => Ok(Outcome::One(
+            Box::new(verifier.verify_shc_texts(texts, now)),
+        )),
         [_] | [] => Ok(Outcome::Other),
         _ => Err(usage(
             "several texts are only for the chunks of one SMART Health Card (shc:/i/n/...)",

@@ -77,7 +77,7 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
     };
     let texts = input.read_all()?;
     let verified = match crate::shc::verify(&verifier, &texts, input.text_file.as_deref(), now)? {
-        crate::shc::Outcome::One(result) => result.map_err(crate::shc::invalid)?,
+        crate::shc::Outcome::One(result) => (*result).map_err(crate::shc::invalid)?,
         crate::shc::Outcome::Many(results) => {
             if policy.is_some() {
                 return Err(usage("--policy needs a file with one card"));

@@ -80,7 +80,7 @@ pub(crate) fn decode_digits(digits: &str) -> Result<String, VerifyError> {
             reason: format!("character {} is not a digit", pos + 1),
         });
     }
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(VerifyError::ShcNumericInvalid {
             reason: "an odd number of digits".into(),
         });
