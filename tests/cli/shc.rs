@@ -229,3 +229,88 @@ fn policies_revocation_and_roots() {
         stderr(&out)
     );
 }
+
+/// A PNG with these QR codes side by side (segments chosen by `qrcode`:
+/// byte mode for `shc:/…/`, numeric mode for the digits).
+fn codes_png(texts: &[String]) -> Vec<u8> {
+    let scale = 4;
+    let codes: Vec<qrcode::QrCode> = texts
+        .iter()
+        .map(|t| {
+            qrcode::QrCode::with_error_correction_level(t.as_bytes(), qrcode::EcLevel::L).unwrap()
+        })
+        .collect();
+    let side = codes.iter().map(|c| c.width()).max().unwrap() + 8;
+    let mut img = image::GrayImage::from_pixel(
+        (side * scale * codes.len()) as u32,
+        (side * scale) as u32,
+        image::Luma([255]),
+    );
+    for (n, code) in codes.iter().enumerate() {
+        let w = code.width();
+        for (i, color) in code.to_colors().iter().enumerate() {
+            if *color == qrcode::Color::Dark {
+                let (x, y) = (i % w + 4 + n * side, i / w + 4);
+                for dx in 0..scale {
+                    for dy in 0..scale {
+                        img.put_pixel(
+                            (x * scale + dx) as u32,
+                            (y * scale + dy) as u32,
+                            image::Luma([0]),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let mut png = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+#[test]
+fn verify_image_assembles_every_chunk_in_one_image() {
+    let dir = workspace("shc-image");
+    let chunks: Vec<String> = [2, 0, 1]
+        .iter()
+        .map(|i| example(&format!("example-02-f-qr-code-numeric-value-{i}.txt")))
+        .collect();
+    let found = travelcert::scan::scan(&codes_png(&chunks)).unwrap();
+    let mut sorted = found.clone();
+    sorted.sort();
+    let mut expected = chunks.clone();
+    expected.sort();
+    assert_eq!(
+        sorted, expected,
+        "the scanner returns every chunk, numeric mode included"
+    );
+    let png = dir.join("chunks.png");
+    std::fs::write(&png, codes_png(&chunks)).unwrap();
+    let issuer = issuer_arg();
+    let out = ok(&travelcert(&[
+        "verify",
+        "--shc-issuer",
+        &issuer,
+        "--at",
+        AT,
+        "--image",
+        &arg(&png),
+    ]));
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json[0]["valid"], true);
+    assert_eq!(json[0]["result"]["format"], "shc");
+    // Two of the three chunks: invalid, exit 1.
+    std::fs::write(&png, codes_png(&chunks[..2])).unwrap();
+    let out = travelcert(&[
+        "verify",
+        "--shc-issuer",
+        &issuer,
+        "--at",
+        AT,
+        "--image",
+        &arg(&png),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("ShcChunkMissing"), "{}", stderr(&out));
+}

@@ -146,6 +146,19 @@ fn verify_image(verifier: &Verifier, path: &Path, now: Timestamp) -> Result<(), 
     }
     let mut entries = Vec::new();
     let mut invalid = Vec::new();
+    // The chunks of a SMART Health Card (`shc:/i/n/…`) found in the image
+    // make one card together.
+    let (chunks, texts) = crate::shc::split_chunks(texts);
+    if !chunks.is_empty() {
+        match verifier.verify_shc_texts(&chunks, now) {
+            Ok(verified) => entries
+                .push(serde_json::json!({ "chunks": chunks, "valid": true, "result": verified })),
+            Err(e) => {
+                invalid.push(format!("invalid: {}: {e}", e.name()));
+                entries.push(serde_json::json!({ "chunks": chunks, "valid": false, "error": e.name(), "message": e.to_string() }));
+            }
+        }
+    }
     for text in &texts {
         match verifier.verify(text, now) {
             Ok(verified) => {
