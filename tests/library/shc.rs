@@ -349,3 +349,59 @@ fn inspect_decodes_without_trust() {
     let chunks = [qr("02", 1), qr("02", 0), qr("02", 2)];
     assert!(travelcert::verify::inspect_shc(&chunks, 1 << 16).is_ok());
 }
+
+#[test]
+fn a_deflate_bomb_stops_at_the_cap_and_caps_hold() {
+    use std::io::Write;
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(&vec![b' '; 10 << 20]).unwrap();
+    let bomb = enc.finish().unwrap();
+    let header = r#"{"zip":"DEF","alg":"ES256","kid":"k"}"#;
+    let jws = format!(
+        "{}.{}.{}",
+        Base64UrlUnpadded::encode_string(header.as_bytes()),
+        Base64UrlUnpadded::encode_string(&bomb),
+        Base64UrlUnpadded::encode_string(&[1; 64])
+    );
+    assert_eq!(
+        name(verifier().verify_shc_jws(&jws, at())),
+        "InflateLimitExceeded"
+    );
+    // Too long a JWS, too many chunks, too long a numeric text.
+    let long = "e".repeat(travelcert::verify::shc::MAX_JWS_LEN + 1);
+    assert_eq!(name(verifier().verify_shc_jws(&long, at())), "ShcTooLarge");
+    let many: Vec<String> = (1..=17).map(|i| format!("shc:/{i}/17/56")).collect();
+    assert_eq!(
+        name(verifier().verify_shc_texts(&many, at())),
+        "ShcTooLarge"
+    );
+    let digits = format!(
+        "shc:/{}",
+        "5".repeat(travelcert::verify::shc::MAX_NUMERIC_LEN + 2)
+    );
+    assert_eq!(name(verifier().verify(&digits, at())), "ShcTooLarge");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    /// Any edit of a valid QR text or JWS gives a result, never a panic, and
+    /// never a verified card whose text changed.
+    #[test]
+    fn edits_never_panic(pos in 0usize..4000, byte in 0u8..=255, cut in proptest::bool::ANY) {
+        let v = verifier();
+        for original in [qr("00", 0), jws("00")] {
+            let mut bytes = original.clone().into_bytes();
+            let at_pos = pos % bytes.len();
+            if cut { bytes.truncate(at_pos); } else { bytes[at_pos] = byte; }
+            let Ok(text) = String::from_utf8(bytes) else { continue };
+            let result = if text.starts_with("shc:/") {
+                v.verify(&text, at())
+            } else {
+                v.verify_shc_jws(&text, at())
+            };
+            if result.is_ok() {
+                proptest::prop_assert_eq!(&text, &original);
+            }
+        }
+    }
+}
