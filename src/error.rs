@@ -421,6 +421,160 @@ pub enum VerifyError {
         /// `test`, `vaccination` or `recovery`.
         kind: String,
     },
+    // --- foreign formats: SMART Health Cards `shc:/` (FORMAT.md §15) ---
+    /// The numeric QR text is malformed: not pairs of digits, or a pair
+    /// above 77 (no base64url character).
+    #[error("the shc:/ numeric text is invalid: {reason}")]
+    ShcNumericInvalid {
+        /// What is wrong.
+        reason: String,
+    },
+    /// A chunk header `shc:/i/n/` is malformed (zero, `i` above `n`, or `n`
+    /// above the chunk cap).
+    #[error("the shc:/ chunk header is invalid: {reason}")]
+    ShcChunkInvalid {
+        /// What is wrong.
+        reason: String,
+    },
+    /// A chunk of a multi-chunk card is missing.
+    #[error("chunk {index} of {total} of the SMART Health Card is missing")]
+    ShcChunkMissing {
+        /// The missing chunk (from 1).
+        index: usize,
+        /// How many chunks the card has.
+        total: usize,
+    },
+    /// The same chunk was given twice.
+    #[error("chunk {index} of the SMART Health Card was given twice")]
+    ShcChunkRepeated {
+        /// The repeated chunk (from 1).
+        index: usize,
+    },
+    /// The chunks do not belong together (different totals, or a single-chunk
+    /// text among chunks).
+    #[error("the SMART Health Card chunks do not belong together: {reason}")]
+    ShcChunkInconsistent {
+        /// What differs.
+        reason: String,
+    },
+    /// An input exceeds a cap (numeric text, JWS, FHIR entries, key set ...).
+    #[error("the SMART Health Card's {what} exceeds the cap of {limit}")]
+    ShcTooLarge {
+        /// What is too large.
+        what: String,
+        /// The cap.
+        limit: usize,
+    },
+    /// Characters (whitespace, a byte-order mark) before or after the JWS or
+    /// the file's JSON.
+    #[error("characters before or after the SMART Health Card's {what}")]
+    ShcTrailingCharacters {
+        /// `JWS` or `file`.
+        what: String,
+    },
+    /// The compact JWS is malformed: not three base64url parts, or a header
+    /// that is not a JSON object.
+    #[error("malformed SMART Health Card JWS: {reason}")]
+    ShcJwsStructure {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The JWS header's `alg` is missing or not `ES256`.
+    #[error("JWS algorithm {alg} is not accepted for a SMART Health Card (only ES256)")]
+    ShcAlgUnsupported {
+        /// The algorithm found, or `(missing)`.
+        alg: String,
+    },
+    /// The JWS header has no `zip: "DEF"` (SMART Health Cards are always compressed).
+    #[error("the SMART Health Card JWS header has no zip: \"DEF\"")]
+    ShcNotCompressed,
+    /// The JWS header has no `kid`.
+    #[error("the SMART Health Card JWS header carries no kid")]
+    ShcKidMissing,
+    /// The signature is DER-encoded (JWS ES256 signatures are raw r||s, 64 bytes).
+    #[error("the JWS signature is DER-encoded ({len} bytes); ES256 in JWS is raw r||s (64 bytes)")]
+    ShcSignatureDer {
+        /// The signature's length.
+        len: usize,
+    },
+    /// The signature is not 64 bytes (and not DER).
+    #[error("the JWS signature is {len} bytes; ES256 needs 64")]
+    ShcSignatureLength {
+        /// The signature's length.
+        len: usize,
+    },
+    /// The payload (JSON, `iss`, `nbf`, `vc`, the FHIR bundle) is invalid.
+    #[error("the SMART Health Card payload is invalid at {path}: {reason}")]
+    ShcPayloadInvalid {
+        /// Where, e.g. `vc.credentialSubject.fhirBundle.entry[2]`.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// `iss` is not an https URL without a trailing slash.
+    #[error("the SMART Health Card issuer {iss} is not an https URL without a trailing slash")]
+    ShcIssuerUrlInvalid {
+        /// The `iss` claim.
+        iss: String,
+    },
+    /// `iss` is not one of the configured issuers.
+    #[error("the SMART Health Card issuer {iss} is not a configured issuer")]
+    ShcIssuerUnknown {
+        /// The `iss` claim.
+        iss: String,
+    },
+    /// The issuer's key set has no key with the JWS kid.
+    #[error("the key set of {iss} has no key with kid {kid}")]
+    ShcKidUnknown {
+        /// The issuer.
+        iss: String,
+        /// The JWS kid.
+        kid: String,
+    },
+    /// The key the kid names is not an EC P-256 key (`kty` EC, `crv` P-256).
+    #[error("the issuer key {kid} is not an EC P-256 key")]
+    ShcKeyNotP256 {
+        /// The kid.
+        kid: String,
+    },
+    /// The key's `use` is not `sig`.
+    #[error("the issuer key {kid} has use {found}, not sig")]
+    ShcKeyUse {
+        /// The kid.
+        kid: String,
+        /// The `use` found, or `(missing)`.
+        found: String,
+    },
+    /// The key's `alg` is not `ES256`.
+    #[error("the issuer key {kid} has alg {found}, not ES256")]
+    ShcKeyAlg {
+        /// The kid.
+        kid: String,
+        /// The `alg` found, or `(missing)`.
+        found: String,
+    },
+    /// The kid is not the key's RFC 7638 thumbprint.
+    #[error("the issuer key's kid {kid} is not its RFC 7638 thumbprint {thumbprint}")]
+    ShcKidNotThumbprint {
+        /// The kid.
+        kid: String,
+        /// The thumbprint, base64url.
+        thumbprint: String,
+    },
+    /// The ES256 signature does not verify under the issuer's key.
+    #[error("the SMART Health Card signature does not verify under issuer key {kid}")]
+    ShcSignatureInvalid {
+        /// The kid.
+        kid: String,
+    },
+    /// The card's `rid` is on the issuer's revocation list.
+    #[error("the SMART Health Card with rid {rid} is revoked by key {kid}'s revocation list")]
+    ShcRevoked {
+        /// The key's kid.
+        kid: String,
+        /// The card's revocation id.
+        rid: String,
+    },
 }
 
 /// The broad kind of a [`VerifyError`] ([`VerifyError::kind`]), for callers
@@ -506,11 +660,26 @@ impl VerifyError {
             | Self::HcertKidMissing
             | Self::HcertClaimMissing { .. }
             | Self::HcertClaimInvalid { .. }
-            | Self::HcertPayloadInvalid { .. } => K::Decode,
+            | Self::HcertPayloadInvalid { .. }
+            | Self::ShcNumericInvalid { .. }
+            | Self::ShcChunkInvalid { .. }
+            | Self::ShcChunkMissing { .. }
+            | Self::ShcChunkRepeated { .. }
+            | Self::ShcChunkInconsistent { .. }
+            | Self::ShcTooLarge { .. }
+            | Self::ShcTrailingCharacters { .. }
+            | Self::ShcJwsStructure { .. }
+            | Self::ShcAlgUnsupported { .. }
+            | Self::ShcNotCompressed
+            | Self::ShcKidMissing
+            | Self::ShcSignatureDer { .. }
+            | Self::ShcSignatureLength { .. }
+            | Self::ShcPayloadInvalid { .. } => K::Decode,
             Self::SignatureInvalid { .. }
             | Self::EncryptHeaderTampered
             | Self::DecryptionFailed { .. }
-            | Self::HcertSignatureInvalid { .. } => K::Signature,
+            | Self::HcertSignatureInvalid { .. }
+            | Self::ShcSignatureInvalid { .. } => K::Signature,
             Self::HcertUnknownKid { .. }
             | Self::HcertIssuerMismatch { .. }
             | Self::HcertDscNotValidAtSigning { .. }
@@ -522,9 +691,18 @@ impl VerifyError {
             | Self::ValidityTooLong { .. }
             | Self::Encrypted { .. }
             | Self::ReaderKeyUnknown { .. }
-            | Self::ReaderKeyWrong { .. } => K::UntrustedKey,
+            | Self::ReaderKeyWrong { .. }
+            | Self::ShcIssuerUrlInvalid { .. }
+            | Self::ShcIssuerUnknown { .. }
+            | Self::ShcKidUnknown { .. }
+            | Self::ShcKeyNotP256 { .. }
+            | Self::ShcKeyUse { .. }
+            | Self::ShcKeyAlg { .. }
+            | Self::ShcKidNotThumbprint { .. } => K::UntrustedKey,
             Self::Expired { .. } | Self::NotYetValid { .. } => K::Validity,
-            Self::KeyRevoked { .. } | Self::CertificateRevoked { .. } => K::Revoked,
+            Self::KeyRevoked { .. } | Self::CertificateRevoked { .. } | Self::ShcRevoked { .. } => {
+                K::Revoked
+            }
         }
     }
 
@@ -594,6 +772,29 @@ impl VerifyError {
             Self::HcertIssuerMismatch { .. } => "HcertIssuerMismatch",
             Self::HcertDscNotValidAtSigning { .. } => "HcertDscNotValidAtSigning",
             Self::HcertKeyUsage { .. } => "HcertKeyUsage",
+            Self::ShcNumericInvalid { .. } => "ShcNumericInvalid",
+            Self::ShcChunkInvalid { .. } => "ShcChunkInvalid",
+            Self::ShcChunkMissing { .. } => "ShcChunkMissing",
+            Self::ShcChunkRepeated { .. } => "ShcChunkRepeated",
+            Self::ShcChunkInconsistent { .. } => "ShcChunkInconsistent",
+            Self::ShcTooLarge { .. } => "ShcTooLarge",
+            Self::ShcTrailingCharacters { .. } => "ShcTrailingCharacters",
+            Self::ShcJwsStructure { .. } => "ShcJwsStructure",
+            Self::ShcAlgUnsupported { .. } => "ShcAlgUnsupported",
+            Self::ShcNotCompressed => "ShcNotCompressed",
+            Self::ShcKidMissing => "ShcKidMissing",
+            Self::ShcSignatureDer { .. } => "ShcSignatureDer",
+            Self::ShcSignatureLength { .. } => "ShcSignatureLength",
+            Self::ShcPayloadInvalid { .. } => "ShcPayloadInvalid",
+            Self::ShcIssuerUrlInvalid { .. } => "ShcIssuerUrlInvalid",
+            Self::ShcIssuerUnknown { .. } => "ShcIssuerUnknown",
+            Self::ShcKidUnknown { .. } => "ShcKidUnknown",
+            Self::ShcKeyNotP256 { .. } => "ShcKeyNotP256",
+            Self::ShcKeyUse { .. } => "ShcKeyUse",
+            Self::ShcKeyAlg { .. } => "ShcKeyAlg",
+            Self::ShcKidNotThumbprint { .. } => "ShcKidNotThumbprint",
+            Self::ShcSignatureInvalid { .. } => "ShcSignatureInvalid",
+            Self::ShcRevoked { .. } => "ShcRevoked",
         }
     }
 }

@@ -64,6 +64,23 @@ pub fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, VerifyError> {
     })
 }
 
+/// Inflates one raw DEFLATE stream (no zlib header, as in a SMART Health
+/// Card's JWS payload) into at most `limit` bytes, with the same checks as
+/// [`inflate`].
+#[cfg(feature = "shc")]
+pub(crate) fn inflate_raw(data: &[u8], limit: usize) -> Result<Vec<u8>, VerifyError> {
+    thread_local! {
+        static RAW: std::cell::RefCell<Decompress> = std::cell::RefCell::new(Decompress::new(false));
+    }
+    RAW.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut d) => {
+            d.reset(false);
+            inflate_with(&mut d, data, limit)
+        }
+        Err(_) => inflate_with(&mut Decompress::new(false), data, limit),
+    })
+}
+
 fn inflate_with(d: &mut Decompress, data: &[u8], limit: usize) -> Result<Vec<u8>, VerifyError> {
     // Start small; grow geometrically up to limit + 1 (one byte over the cap
     // proves the stream is too large).

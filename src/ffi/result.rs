@@ -417,6 +417,29 @@ pub(crate) fn verify_code(e: &VerifyError) -> travelcert_result {
         V::HcertIssuerMismatch { .. } => R::IssuerMismatch,
         V::HcertDscNotValidAtSigning { .. } => R::KeyNotValidAtIssue,
         V::HcertKeyUsage { .. } => R::RecordKindNotAllowed,
+        // SMART Health Cards (`shc:/`, feature `shc`).
+        V::ShcNumericInvalid { .. }
+        | V::ShcChunkInvalid { .. }
+        | V::ShcChunkMissing { .. }
+        | V::ShcChunkRepeated { .. }
+        | V::ShcChunkInconsistent { .. }
+        | V::ShcTooLarge { .. }
+        | V::ShcTrailingCharacters { .. } => R::DecodeText,
+        V::ShcJwsStructure { .. }
+        | V::ShcKidMissing
+        | V::ShcSignatureDer { .. }
+        | V::ShcSignatureLength { .. } => R::DecodeCose,
+        V::ShcAlgUnsupported { .. } => R::DecodeAlgorithm,
+        V::ShcNotCompressed => R::DecodeCompression,
+        V::ShcPayloadInvalid { .. } => R::DecodeRecord,
+        V::ShcIssuerUrlInvalid { .. } | V::ShcIssuerUnknown { .. } => R::IssuerMismatch,
+        V::ShcKidUnknown { .. }
+        | V::ShcKeyNotP256 { .. }
+        | V::ShcKeyUse { .. }
+        | V::ShcKeyAlg { .. }
+        | V::ShcKidNotThumbprint { .. } => R::UnknownKid,
+        V::ShcSignatureInvalid { .. } => R::SignatureInvalid,
+        V::ShcRevoked { .. } => R::Revoked,
     }
 }
 
@@ -457,6 +480,9 @@ impl From<TrustError> for travelcert_error {
             TrustError::MaxValidity { .. } => "TrustStoreMaxValidity",
             TrustError::Dsc { .. } => "TrustStoreDsc",
             TrustError::DscKeyUnsupported { .. } => "TrustStoreDscKeyUnsupported",
+            TrustError::ShcKeySet { .. } => "TrustStoreShcKeySet",
+            TrustError::ShcIssuerUrl { .. } => "TrustStoreShcIssuerUrl",
+            TrustError::ShcCrl { .. } => "TrustStoreShcCrl",
         };
         Self::new(R::TrustStoreInvalid, name, e.to_string())
     }

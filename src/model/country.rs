@@ -30,6 +30,11 @@ pub enum CountryError {
 pub struct CountryCode([u8; 2]);
 
 impl CountryCode {
+    /// `ZZ` (user-assigned): the country of a SMART Health Card's issuer,
+    /// which the card does not name.
+    #[cfg(feature = "shc")]
+    pub(crate) const UNKNOWN: Self = Self(*b"ZZ");
+
     /// Checks and wraps a code such as `CN`.
     pub fn new(code: &str) -> Result<Self, CountryError> {
         match code.as_bytes() {
@@ -84,8 +89,9 @@ impl Nationality {
         &self.0
     }
 
-    /// No nationality: certificates in a foreign format (EU DCC) do not say.
-    #[cfg(feature = "hcert")]
+    /// No nationality: certificates in a foreign format (EU DCC, SMART
+    /// Health Card) do not say.
+    #[cfg(any(feature = "hcert", feature = "shc"))]
     pub(crate) fn unknown() -> Self {
         Self(String::new())
     }

@@ -70,6 +70,28 @@ pub enum TrustError {
         /// The key's algorithm OID or curve.
         algorithm: String,
     },
+    /// A SMART Health Card issuer's key set (JWKS) could not be read.
+    #[error("SMART Health Card issuer {issuer}: key set: {reason}")]
+    ShcKeySet {
+        /// The issuer URL.
+        issuer: String,
+        /// Why.
+        reason: String,
+    },
+    /// A SMART Health Card issuer URL is not an https URL without a trailing slash.
+    #[error("SMART Health Card issuer {issuer}: not an https URL without a trailing slash")]
+    ShcIssuerUrl {
+        /// The URL given.
+        issuer: String,
+    },
+    /// A SMART Health Card revocation list could not be applied: malformed,
+    /// another method than `rid`, a kid no configured issuer has, or a `ctr`
+    /// that differs from the key's `crlVersion`.
+    #[error("SMART Health Card revocation list: {reason}")]
+    ShcCrl {
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Why a signed trust list or revocation list (FORMAT.md §12) was refused.

@@ -131,6 +131,47 @@ impl<'s> TrustInputs<'s> {
         Ok(())
     }
 
+    /// Adds the key set (JWKS) of the SMART Health Card issuer `url`, read
+    /// from the file named `input`. A bare key set is unsigned trust data:
+    /// refused (`TrustUnsignedRefused`) when any root is configured.
+    #[cfg(feature = "shc")]
+    pub fn add_shc_issuer(
+        &mut self,
+        input: &str,
+        url: &str,
+        jwks: &[u8],
+    ) -> Result<(), TrustInputError> {
+        if self.has_roots() {
+            return Err(TrustInputError::UnsignedRefused {
+                input: input.to_owned(),
+            });
+        }
+        self.store
+            .add_shc_issuer(url, jwks)
+            .map_err(|source| TrustInputError::Store {
+                input: input.to_owned(),
+                source,
+            })
+    }
+
+    /// Applies the SMART Health Card revocation list in the file named
+    /// `input` (after the issuers' key sets were added). Unsigned: refused
+    /// when any root is configured.
+    #[cfg(feature = "shc")]
+    pub fn add_shc_crl(&mut self, input: &str, crl: &[u8]) -> Result<(), TrustInputError> {
+        if self.has_roots() {
+            return Err(TrustInputError::UnsignedRefused {
+                input: input.to_owned(),
+            });
+        }
+        self.store
+            .add_shc_crl(crl)
+            .map_err(|source| TrustInputError::Store {
+                input: input.to_owned(),
+                source,
+            })
+    }
+
     /// Adds a signed trust list named `input`, checked against the roots and
     /// the state (FORMAT.md §12.2).
     pub fn add_signed_list(&mut self, input: &str, bytes: &[u8]) -> Result<(), TrustInputError> {

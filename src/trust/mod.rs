@@ -33,6 +33,8 @@ mod error;
 mod inputs;
 mod revocation;
 mod roots;
+#[cfg(feature = "shc")]
+mod shc;
 mod signed;
 mod state;
 mod state_dir;
@@ -114,6 +116,9 @@ pub struct TrustStore {
     /// Document signer certificates for `HC1:` certificates, by kid.
     #[cfg(feature = "hcert")]
     dscs: HashMap<Vec<u8>, Vec<Dsc>>,
+    /// SMART Health Card issuers with their key sets.
+    #[cfg(feature = "shc")]
+    shc_issuers: Vec<shc::ShcIssuer>,
 }
 
 /// The JSON form of one key.
@@ -200,6 +205,16 @@ impl TrustStore {
         for dsc in other.dscs.into_values().flatten() {
             self.add_dsc(dsc);
         }
+        #[cfg(feature = "shc")]
+        for issuer in other.shc_issuers {
+            match self.shc_issuers.iter_mut().find(|i| i.url == issuer.url) {
+                Some(mine) => {
+                    mine.keys.extend(issuer.keys);
+                    mine.crls.extend(issuer.crls);
+                }
+                None => self.shc_issuers.push(issuer),
+            }
+        }
     }
 
     /// Adds a document signer certificate (keeping any others with the same kid).
@@ -243,6 +258,10 @@ impl TrustStore {
     pub fn is_empty(&self) -> bool {
         #[cfg(feature = "hcert")]
         if !self.dscs.is_empty() {
+            return false;
+        }
+        #[cfg(feature = "shc")]
+        if !self.shc_issuers.is_empty() {
             return false;
         }
         self.len == 0

@@ -28,6 +28,8 @@ use std::sync::Arc;
 mod batch;
 #[cfg(feature = "hcert")]
 pub mod hcert;
+#[cfg(feature = "shc")]
+pub mod shc;
 mod verified;
 
 #[cfg(feature = "hcert")]
@@ -120,7 +122,47 @@ impl Verifier {
         if let Some(rest) = foreign_body(text) {
             return self.verify_hcert(rest, now);
         }
+        #[cfg(feature = "shc")]
+        if text.starts_with(shc::SHC_PREFIX) {
+            return self.verify_shc_texts(&[text], now);
+        }
         self.verify_travelcert(text, now)
+    }
+
+    /// Verifies a SMART Health Card given as its QR texts: one `shc:/…`
+    /// text, or the chunks `shc:/i/n/…` of one card in any order
+    /// (FORMAT.md §15).
+    #[cfg(feature = "shc")]
+    pub fn verify_shc_texts<S: AsRef<str>>(
+        &self,
+        texts: &[S],
+        now: Timestamp,
+    ) -> Result<Verified, VerifyError> {
+        let jws = shc::assemble(texts)?;
+        self.verify_shc_jws(&jws, now)
+    }
+
+    /// Verifies a SMART Health Card given as its compact JWS.
+    #[cfg(feature = "shc")]
+    pub fn verify_shc_jws(&self, jws: &str, now: Timestamp) -> Result<Verified, VerifyError> {
+        let decoded = shc::decode(jws, self.options.inflate_limit)?;
+        let content = shc::verify(&self.store, decoded, now, self.options.clock_skew)?;
+        Ok(shc_verified(content))
+    }
+
+    /// Verifies every card of a `.smart-health-card` file
+    /// (`{"verifiableCredential": [jws, …]}`): `Err` when the file itself is
+    /// malformed, else one result per JWS, in order.
+    #[cfg(feature = "shc")]
+    pub fn verify_shc_file(
+        &self,
+        bytes: &[u8],
+        now: Timestamp,
+    ) -> Result<Vec<Result<Verified, VerifyError>>, VerifyError> {
+        Ok(shc::file_jws(bytes)?
+            .iter()
+            .map(|jws| self.verify_shc_jws(jws, now))
+            .collect())
     }
 
     /// Verifies `text` as a travelcert (`TC1:`) certificate only, whatever
@@ -156,6 +198,13 @@ impl Verifier {
         #[cfg(feature = "hcert")]
         if texts.iter().any(|t| foreign_body(t.as_ref()).is_some()) {
             // Foreign certificates have no batch path: verify each alone.
+            return texts.iter().map(|t| self.verify(t.as_ref(), now)).collect();
+        }
+        #[cfg(feature = "shc")]
+        if texts
+            .iter()
+            .any(|t| t.as_ref().starts_with(shc::SHC_PREFIX))
+        {
             return texts.iter().map(|t| self.verify(t.as_ref(), now)).collect();
         }
         let prepared: Vec<Result<Prepared, VerifyError>> =
@@ -344,18 +393,83 @@ fn hcert_verified(d: &hcert::Decoded, dsc: &crate::trust::Dsc, c: hcert::Content
         },
         foreign: Some(Foreign {
             header_kid: hex::encode(&d.cose.kid),
-            dsc: DscInfo {
+            dsc: Some(DscInfo {
                 fingerprint: dsc.fingerprint().to_string(),
                 country: dsc.country(),
                 not_before: dsc.not_before(),
                 not_after: dsc.not_after(),
                 key: dsc.key_algorithm(),
                 usage: dsc.usage().map(|u| u.iter().map(|k| k.name()).collect()),
-            },
+            }),
+            issuer: None,
             payload: c.payload,
             schema_issues,
+            warnings: Vec::new(),
         }),
     }
+}
+
+#[cfg(feature = "shc")]
+fn shc_kid(thumbprint: &[u8]) -> Kid {
+    let mut kid = [0u8; 8];
+    for (slot, byte) in kid.iter_mut().zip(thumbprint) {
+        *slot = *byte;
+    }
+    Kid(kid)
+}
+
+#[cfg(feature = "shc")]
+fn shc_verified(c: shc::Content) -> Verified {
+    Verified {
+        format: Format::Shc,
+        kid: shc_kid(&c.thumbprint),
+        key_country: c.certificate.issuer,
+        alg: Algorithm::Es256,
+        body: BodyForm::Compressed,
+        encryption: Envelope::Plain,
+        certificate: c.certificate,
+        origin: Origin {
+            format: Format::Shc,
+            voucher: Voucher::Shc(Box::new((c.iss.clone(), c.kid.clone()))),
+        },
+        foreign: Some(Foreign {
+            header_kid: c.kid.clone(),
+            dsc: None,
+            issuer: Some(verified::ShcIssuerInfo {
+                url: c.iss,
+                kid: c.kid,
+                x5c: c.x5c.then_some("not validated"),
+                rid: c.rid,
+                types: c.types,
+                unmapped: c.unmapped,
+            }),
+            payload: c.payload,
+            schema_issues: Vec::new(),
+            warnings: c.warnings,
+        }),
+    }
+}
+
+/// Decodes a SMART Health Card (one `shc:/` text or the chunks of one
+/// card) without verifying anything (see [`Unverified`]).
+#[cfg(feature = "shc")]
+pub fn inspect_shc<S: AsRef<str>>(
+    texts: &[S],
+    inflate_limit: usize,
+) -> Result<Unverified, VerifyError> {
+    let jws = shc::assemble(texts)?;
+    let decoded = shc::decode(&jws, inflate_limit)?;
+    let content = shc::content(decoded, None, false, Timestamp::now(), 0)?;
+    Ok(Unverified {
+        verified: false,
+        format: Format::Shc,
+        kid: shc_kid(&content.thumbprint),
+        header_kid: Some(content.kid),
+        payload: Some(content.payload),
+        certificate: content.certificate,
+        alg: Algorithm::Es256,
+        body: BodyForm::Compressed,
+    })
 }
 
 /// A text that passed every check before the signature.
@@ -526,6 +640,10 @@ pub fn inspect(text: &str, inflate_limit: usize) -> Result<Unverified, VerifyErr
             },
             body: BodyForm::Compressed,
         });
+    }
+    #[cfg(feature = "shc")]
+    if text.starts_with(shc::SHC_PREFIX) {
+        return inspect_shc(&[text], inflate_limit);
     }
     let body = codec::text_to_body(text)?;
     let (cose, form) = codec::body_to_cose(&body, inflate_limit)?;

@@ -48,13 +48,42 @@ pub struct Verified {
 pub struct Foreign {
     /// The kid in the COSE header, hex.
     pub(super) header_kid: String,
-    /// The DSC whose key verified the signature.
-    pub(super) dsc: DscInfo,
+    /// The DSC whose key verified the signature (`HC1:`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) dsc: Option<DscInfo>,
+    /// The SMART Health Card issuer and key that verified the signature (`shc:/`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) issuer: Option<ShcIssuerInfo>,
     /// The original health-certificate payload, as JSON.
     pub(super) payload: serde_json::Value,
     /// Where the payload departs from the EU DCC JSON schema (reported only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) schema_issues: Vec<String>,
+    /// Departures from the format's specification that did not refuse the
+    /// certificate (reported only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) warnings: Vec<String>,
+}
+
+/// The SMART Health Card issuer that vouched for an `shc:/` card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(super) struct ShcIssuerInfo {
+    /// The issuer URL (`iss`).
+    pub(super) url: String,
+    /// The key's kid (its RFC 7638 thumbprint).
+    pub(super) kid: String,
+    /// `"not validated"` when the key carries an `x5c` chain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) x5c: Option<&'static str>,
+    /// The card's revocation id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) rid: Option<String>,
+    /// The credential types (`vc.type`).
+    pub(super) types: Vec<String>,
+    /// FHIR resources and codes the model has no place for (they stay in
+    /// `payload`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) unmapped: Vec<String>,
 }
 
 /// The document signer certificate that vouched for an `HC1:` certificate.
@@ -90,6 +119,19 @@ impl Foreign {
     /// never a reason to refuse.
     pub fn schema_issues(&self) -> &[String] {
         &self.schema_issues
+    }
+
+    /// Departures from the format's specification that did not refuse the
+    /// certificate (a SMART Health Card's unusual FHIR metadata, a JWS too
+    /// long for one QR code, an `x5c` chain not validated, ...).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// FHIR resources and codes of a SMART Health Card that the model has no
+    /// place for (they stay in the payload).
+    pub fn unmapped(&self) -> &[String] {
+        self.issuer.as_ref().map_or(&[], |i| i.unmapped.as_slice())
     }
 }
 
@@ -155,15 +197,19 @@ pub enum Format {
     EuDcc,
     /// A WHO DDCC core data set in the HCERT envelope (`HC1:`; feature `hcert`).
     WhoDdcc,
+    /// A SMART Health Card (`shc:/`, a JWS file or a `.smart-health-card`
+    /// file; feature `shc`).
+    Shc,
 }
 
 impl Format {
-    /// The stable name: `travelcert`, `eu-dcc`, `who-ddcc`.
+    /// The stable name: `travelcert`, `eu-dcc`, `who-ddcc`, `shc`.
     pub fn name(self) -> &'static str {
         match self {
             Self::Travelcert => "travelcert",
             Self::EuDcc => "eu-dcc",
             Self::WhoDdcc => "who-ddcc",
+            Self::Shc => "shc",
         }
     }
 }
@@ -184,6 +230,9 @@ pub(super) enum Voucher {
     Key(TrustedKey),
     #[cfg(feature = "hcert")]
     Dsc(Box<crate::trust::Dsc>),
+    /// A SMART Health Card issuer: its URL and the key's kid.
+    #[cfg(feature = "shc")]
+    Shc(Box<(String, String)>),
 }
 
 impl Origin {
@@ -199,6 +248,18 @@ impl Origin {
             Voucher::Key(k) => Some(k),
             #[cfg(feature = "hcert")]
             Voucher::Dsc(_) => None,
+            #[cfg(feature = "shc")]
+            Voucher::Shc(_) => None,
+        }
+    }
+
+    /// The SMART Health Card issuer URL and key kid that verified the
+    /// signature of an `shc:/` card.
+    #[cfg(feature = "shc")]
+    pub fn shc_issuer(&self) -> Option<(&str, &str)> {
+        match &self.voucher {
+            Voucher::Shc(b) => Some((b.0.as_str(), b.1.as_str())),
+            _ => None,
         }
     }
 
@@ -208,7 +269,7 @@ impl Origin {
     pub fn dsc(&self) -> Option<&crate::trust::Dsc> {
         match &self.voucher {
             Voucher::Dsc(d) => Some(d),
-            Voucher::Key(_) => None,
+            _ => None,
         }
     }
 
@@ -219,6 +280,9 @@ impl Origin {
             Voucher::Key(k) => k.vouched_by.as_ref(),
             #[cfg(feature = "hcert")]
             Voucher::Dsc(d) => d.vouched_by(),
+            // Bare key sets only (refused once a root is configured).
+            #[cfg(feature = "shc")]
+            Voucher::Shc(_) => None,
         }
     }
 

@@ -14,3 +14,4 @@ mod history;
 mod pkcs11;
 mod policy;
 mod qr;
+mod shc;

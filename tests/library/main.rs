@@ -38,6 +38,10 @@ mod policies;
 mod roundtrip;
 #[cfg(feature = "issue")]
 mod rules_attacks;
+#[cfg(feature = "shc")]
+mod shc;
+#[cfg(feature = "shc")]
+mod shc_interop;
 #[cfg(feature = "issue")]
 mod trust_attacks;
 #[cfg(feature = "issue")]

@@ -148,13 +148,22 @@ pub(crate) struct VerifyArgs {
     /// Trust data (repeat to merge several countries). With --root: a signed
     /// trust list that a root verifies (an unsigned JSON store is refused).
     /// Without --root: a trust-store JSON file.
-    #[arg(long, required_unless_present = "dsc")]
+    #[arg(long, required_unless_present_any = ["dsc", "shc_issuer"])]
     pub(crate) trust: Vec<PathBuf>,
     /// Document signer certificates for EU DCC / WHO DDCC (`HC1:`)
     /// certificates: PEM, DER or the EU gateway trust-list JSON; repeatable.
     /// Refused when --root is given (DSCs must then come signed).
     #[arg(long)]
     pub(crate) dsc: Vec<PathBuf>,
+    /// A SMART Health Card issuer and its key set (JWKS, as published at
+    /// URL/.well-known/jwks.json) as URL=FILE; repeatable. Refused when
+    /// --root is given (key sets must then come signed).
+    #[arg(long, value_name = "URL=JWKS_FILE")]
+    pub(crate) shc_issuer: Vec<String>,
+    /// A SMART Health Card revocation list (crl/KID.json, method rid) of a
+    /// key in an --shc-issuer key set; repeatable.
+    #[arg(long, requires = "shc_issuer")]
+    pub(crate) shc_crl: Vec<PathBuf>,
     /// Root public key (SPKI PEM) that signs trust and revocation lists, as
     /// FILE (any country) or CN,HK=FILE (only those countries' keys and
     /// certificates); repeatable.
@@ -270,9 +279,12 @@ pub(crate) enum TrustCommand {
 
 #[derive(Args)]
 pub(crate) struct TextInput {
-    /// The certificate text; read from --text-file or standard input when absent.
-    pub(crate) text: Option<String>,
-    /// Read the certificate text from this file.
+    /// The certificate text; read from --text-file or standard input when
+    /// absent. `verify` and `inspect` take several: the chunks of one SMART
+    /// Health Card (`shc:/i/n/…`, any order).
+    pub(crate) text: Vec<String>,
+    /// Read the certificate text from this file (`verify`, `inspect`: one
+    /// text per line, or a `.smart-health-card` file).
     #[arg(long, conflicts_with = "text")]
     pub(crate) text_file: Option<PathBuf>,
 }

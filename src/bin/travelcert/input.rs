@@ -14,9 +14,35 @@ use crate::cli::TextInput;
 use crate::exit::{usage, Failure};
 
 impl TextInput {
-    /// The certificate text with surrounding whitespace removed.
+    /// The certificate text with surrounding whitespace removed (one only).
     pub(crate) fn read(&self) -> Result<String, Failure> {
-        let text = match (&self.text, &self.text_file) {
+        if self.text.len() > 1 {
+            return Err(usage("give one certificate text"));
+        }
+        self.read_raw().map(|t| t.trim().to_owned())
+    }
+
+    /// Every text given: the positional texts, else the non-empty lines of
+    /// --text-file or standard input; or a whole JSON document (a
+    /// `.smart-health-card` file) as one text.
+    pub(crate) fn read_all(&self) -> Result<Vec<String>, Failure> {
+        if !self.text.is_empty() {
+            return Ok(self.text.iter().map(|t| t.trim().to_owned()).collect());
+        }
+        let raw = self.read_raw()?;
+        if raw.trim_start().starts_with('{') {
+            return Ok(vec![raw]);
+        }
+        Ok(raw
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect())
+    }
+
+    fn read_raw(&self) -> Result<String, Failure> {
+        let text = match (self.text.first(), &self.text_file) {
             (Some(t), _) => t.clone(),
             (None, Some(path)) => read_text(path)?,
             (None, None) => {
@@ -28,7 +54,7 @@ impl TextInput {
                 s
             }
         };
-        Ok(text.trim().to_owned())
+        Ok(text)
     }
 }
 

@@ -24,6 +24,7 @@ mod pkcs11;
 mod reader;
 mod render;
 mod revoke;
+mod shc;
 mod trust;
 mod verify;
 

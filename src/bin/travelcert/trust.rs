@@ -90,7 +90,7 @@ fn state_error(e: StateError) -> Failure {
     usage(format!("{}: {e}", e.name()))
 }
 
-fn input_error(e: TrustInputError) -> Failure {
+pub(crate) fn input_error(e: TrustInputError) -> Failure {
     match e {
         TrustInputError::List { .. } => usage(e),
         other => usage(format!("{}: {other}", other.name())),
@@ -108,6 +108,7 @@ pub(crate) fn load_trust_data(
     revocations: Option<&Path>,
     state_dir_arg: Option<PathBuf>,
     now: Timestamp,
+    foreign: impl FnOnce(&mut TrustInputs) -> Result<(), Failure>,
 ) -> Result<(TrustStore, Option<RevocationList>), Failure> {
     let dir = if roots.is_empty() {
         None
@@ -129,6 +130,7 @@ pub(crate) fn load_trust_data(
             .add_dsc(&path.display().to_string(), &read_bytes(path)?)
             .map_err(input_error)?;
     }
+    foreign(&mut inputs)?;
     let revocations = match revocations {
         Some(path) => Some(
             inputs

@@ -19,6 +19,8 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
     let VerifyArgs {
         trust,
         dsc,
+        shc_issuer,
+        shc_crl,
         root,
         revocations,
         state_dir,
@@ -36,8 +38,15 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
     if roots.is_empty() && revocations.is_some() {
         return Err(usage("a signed revocation list needs --root"));
     }
-    let (store, revoked) =
-        load_trust_data(&trust, &dsc, roots, revocations.as_deref(), state_dir, now)?;
+    let (store, revoked) = load_trust_data(
+        &trust,
+        &dsc,
+        roots,
+        revocations.as_deref(),
+        state_dir,
+        now,
+        |inputs| crate::shc::add_inputs(inputs, &shc_issuer, &shc_crl),
+    )?;
     let options = VerifyOptions {
         clock_skew: skew,
         ..VerifyOptions::default()
@@ -66,10 +75,21 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
         ),
         None => None,
     };
-    let text = input.read()?;
-    let verified = verifier
-        .verify(&text, now)
-        .map_err(|e| Failure::new(Exit::Invalid, format!("invalid: {}: {e}", e.name())))?;
+    let texts = input.read_all()?;
+    let verified = match crate::shc::verify(&verifier, &texts, input.text_file.as_deref(), now)? {
+        crate::shc::Outcome::One(result) => (*result).map_err(crate::shc::invalid)?,
+        crate::shc::Outcome::Many(results) => {
+            if policy.is_some() {
+                return Err(usage("--policy needs a file with one card"));
+            }
+            return print_results(results);
+        }
+        crate::shc::Outcome::Other => {
+            let text = texts.first().ok_or_else(|| usage("no certificate text"))?;
+            verifier.verify(text, now).map_err(crate::shc::invalid)?
+        }
+    };
+    crate::shc::warn(&verified);
     let Some(policy) = policy else {
         return print_json(&verified);
     };
@@ -87,6 +107,32 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
     }
 }
 
+/// One entry per card of a file: a JSON array; exit 1 when any is invalid.
+fn print_results(
+    results: Vec<Result<travelcert::verify::Verified, travelcert::VerifyError>>,
+) -> Result<(), Failure> {
+    let mut invalid = Vec::new();
+    let entries: Vec<serde_json::Value> = results
+        .into_iter()
+        .map(|r| match r {
+            Ok(verified) => {
+                crate::shc::warn(&verified);
+                serde_json::json!({ "valid": true, "result": verified })
+            }
+            Err(e) => {
+                invalid.push(format!("invalid: {}: {e}", e.name()));
+                serde_json::json!({ "valid": false, "error": e.name(), "message": e.to_string() })
+            }
+        })
+        .collect();
+    print_json(&entries)?;
+    if invalid.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::new(Exit::Invalid, invalid.join("\n")))
+    }
+}
+
 /// Scans an image and verifies every code in it: a JSON array on stdout with
 /// one entry per code; exit 1 when no code is found or any code is invalid.
 fn verify_image(verifier: &Verifier, path: &Path, now: Timestamp) -> Result<(), Failure> {
@@ -100,6 +146,19 @@ fn verify_image(verifier: &Verifier, path: &Path, now: Timestamp) -> Result<(), 
     }
     let mut entries = Vec::new();
     let mut invalid = Vec::new();
+    // The chunks of a SMART Health Card (`shc:/i/n/…`) found in the image
+    // make one card together.
+    let (chunks, texts) = crate::shc::split_chunks(texts);
+    if !chunks.is_empty() {
+        match verifier.verify_shc_texts(&chunks, now) {
+            Ok(verified) => entries
+                .push(serde_json::json!({ "chunks": chunks, "valid": true, "result": verified })),
+            Err(e) => {
+                invalid.push(format!("invalid: {}: {e}", e.name()));
+                entries.push(serde_json::json!({ "chunks": chunks, "valid": false, "error": e.name(), "message": e.to_string() }));
+            }
+        }
+    }
     for text in &texts {
         match verifier.verify(text, now) {
             Ok(verified) => {
