@@ -38,6 +38,8 @@ mod policies;
 mod roundtrip;
 #[cfg(feature = "issue")]
 mod rules_attacks;
+#[cfg(all(feature = "scan", feature = "render"))]
+mod scan_rgba;
 #[cfg(feature = "issue")]
 mod trust_attacks;
 #[cfg(feature = "issue")]
