@@ -48,18 +48,22 @@ async function loadTrust() {
   rules?.free();
   rules = null;
   trustError = null;
-  const [trust, root, revocations, rulesFile, state] = await Promise.all(
-    ['trust', 'root', 'revocations', 'rules', 'state'].map(idbGet));
+  const [trust, root, revocations, rulesFile, state, dsc] = await Promise.all(
+    ['trust', 'root', 'revocations', 'rules', 'state', 'dsc'].map(idbGet));
   const parts = [];
-  if (trust) {
+  const bytes = (f) => (f ? new Uint8Array(f.bytes) : undefined);
+  if (trust || dsc) {
     try {
       const pem = root ? new TextDecoder().decode(root.bytes) : undefined;
-      verifier = tc.Verifier.load(new Uint8Array(trust.bytes), pem,
+      verifier = tc.Verifier.load(bytes(trust), bytes(dsc), pem,
         revocations ? new Uint8Array(revocations.bytes) : undefined, state, moment('at'));
       const newState = verifier.state();
       if (newState) await idbPut('state', newState);
-      parts.push(`${verifier.keyCount} issuer key(s) from ${trust.name}` +
-        (root ? ` (signed, root ${root.name})` : ' (unsigned store)'));
+      if (trust) {
+        parts.push(`${verifier.keyCount} issuer key(s) from ${trust.name}` +
+          (root ? ` (signed, root ${root.name})` : ' (unsigned store)'));
+      }
+      if (dsc) parts.push(`document signer certificates from ${dsc.name}`);
       if (revocations) parts.push(`revocation list ${revocations.name}, sequence ${verifier.revocationSequence}`);
     } catch (e) {
       trustError = e;
@@ -287,6 +291,7 @@ function stopCamera() {
 async function main() {
   await init();
   const formats = tc.formats().join(', ');
+  if (!tc.formats().includes('HC1:')) $('dsc-group').hidden = true;
   if (!tc.canScan()) {
     $('camera').disabled = true;
     $('image-file').disabled = true;
@@ -294,6 +299,7 @@ async function main() {
   $('trust-file').addEventListener('change', (e) => remember('trust', e.target));
   $('root-file').addEventListener('change', (e) => remember('root', e.target));
   $('revocation-file').addEventListener('change', (e) => remember('revocations', e.target));
+  $('dsc-file').addEventListener('change', (e) => remember('dsc', e.target));
   $('rules-file').addEventListener('change', (e) => remember('rules', e.target));
   $('forget').addEventListener('click', async () => { await idbClear(); await loadTrust(); });
   $('verify').addEventListener('click', () => { pending(); verifyText($('text-input').value); });

@@ -97,10 +97,14 @@ impl Verifier {
     /// store; with it, a signed trust list checked at `at` against the roots
     /// and the list state `state` (the JSON of `state()` from an earlier load,
     /// which refuses rolled-back lists). `revocations` (a signed revocation
-    /// list) needs roots. Throws `TrustStoreInvalid`, `TrustUnsignedRefused`,
-    /// `TrustListNoRoot`, a `List*` name, `StateInvalid` or a `Key*` name.
+    /// list) needs roots. `dsc` (built with `hcert`): document signer
+    /// certificates for `HC1:` (PEM, DER or the EU gateway's JSON; unsigned,
+    /// so refused under roots). Throws `TrustStoreInvalid`,
+    /// `TrustUnsignedRefused`, `TrustListNoRoot`, a `List*` name,
+    /// `StateInvalid`, a `Key*` name or `NoTrustData` (neither `trust` nor `dsc`).
     pub fn load(
-        trust: &[u8],
+        trust: Option<Vec<u8>>,
+        dsc: Option<Vec<u8>>,
         #[wasm_bindgen(js_name = rootsPem)] roots_pem: Option<String>,
         revocations: Option<Vec<u8>>,
         state: Option<String>,
@@ -120,7 +124,27 @@ impl Verifier {
         };
         let mut inputs = TrustInputs::new(roots, &mut list_state, now);
         let input_error = |e: travelcert::trust::TrustInputError| named(e.name(), e);
-        inputs.add("trust data", trust).map_err(input_error)?;
+        if trust.is_none() && dsc.is_none() {
+            return Err(named(
+                "NoTrustData",
+                "no trust store, trust list or DSC given",
+            ));
+        }
+        if let Some(bytes) = trust {
+            inputs.add("trust data", &bytes).map_err(input_error)?;
+        }
+        match dsc {
+            #[cfg(feature = "hcert")]
+            Some(bytes) => inputs.add_dsc("DSC file", &bytes).map_err(input_error)?,
+            #[cfg(not(feature = "hcert"))]
+            Some(_) => {
+                return Err(named(
+                    "Unsupported",
+                    "this build reads no HC1: certificates (built without hcert)",
+                ))
+            }
+            None => {}
+        }
         let revoked = match revocations {
             Some(bytes) => Some(
                 inputs
