@@ -118,6 +118,29 @@ try {
   console.log(`ok: tampered text → invalid, ${invalid.error}`);
   await shot('web-invalid.png');
 
+  // 2b. An EU DCC (HC1:) with its document signer certificate, when the
+  // build reads HC1: (the page's default build does).
+  if (await page.evaluate(() => !document.getElementById('dsc-group').hidden)) {
+    const dcc = JSON.parse(await readFile(join(repo, 'tests/interop/dgc-testdata/DK/3.json'), 'utf8'));
+    const dscFile = join(work, 'dsc.der');
+    await writeFile(dscFile, Buffer.from(dcc.TESTCTX.CERTIFICATE, 'base64'));
+    await (await page.$('#dsc-file')).uploadFile(dscFile);
+    await page.waitForFunction(() => /document signer/.test(document.getElementById('trust-status').textContent), { timeout: 30_000 });
+    await page.$eval('#at', (el, iso) => {
+      const d = new Date(iso);
+      const p = (n) => String(n).padStart(2, '0');
+      el.value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+    }, dcc.TESTCTX.VALIDATIONCLOCK);
+    await clear();
+    await page.$eval('#text-input', (el, t) => { el.value = t; }, dcc.PREFIX);
+    await page.click('#verify');
+    const eu = await outcome();
+    assert.equal(eu.status, 'valid', eu.text);
+    assert.ok(eu.text.includes('eu-dcc'), eu.text);
+    console.log('ok: HC1: (dgc-testdata DK/3) with its DSC → valid, format eu-dcc');
+    await setAt();
+  }
+
   // 3. Offline: the service worker must control the page before the server stops.
   const controlled = await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
