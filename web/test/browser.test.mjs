@@ -166,6 +166,20 @@ try {
   for (let i = 0; i < 5; i++) times.push((await uploadImage()).ms);
   times.sort((a, b) => a - b);
   console.log(`image → verdict in the browser: median ${times[2].toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[4].toFixed(0)}; 5 runs, ${png.split('/').pop()})`);
+
+  // 5. Border rules: the officer's privacy view, green or red.
+  const rulesFile = (name) => join(repo, 'examples/policies', name);
+  await (await page.$('#rules-file')).uploadFile(rulesFile('recent-negative-nat.json'));
+  await page.waitForFunction(() => /border rules/.test(document.getElementById('trust-status').textContent), { timeout: 30_000 });
+  const accepted = await uploadImage();
+  assert.equal(accepted.status, 'accepted', accepted.text);
+  assert.ok(accepted.text.includes(holder));
+  // Two NATs are required; the sample holds one.
+  await (await page.$('#rules-file')).uploadFile(rulesFile('entry-double-nat.json'));
+  await page.waitForFunction(() => /entry-double-nat/.test(document.getElementById('trust-status').textContent), { timeout: 30_000 });
+  const refused = await uploadImage();
+  assert.equal(refused.status, 'refused', refused.text);
+  console.log('ok: rules recent-negative-nat → accepted; entry-double-nat → refused');
 } catch (e) {
   failed = true;
   console.error(e);
