@@ -8,8 +8,8 @@
 #   web/build.sh --no-default-features --features scan   # without HC1:
 #
 # Installs the wasm32-unknown-unknown target and the wasm-bindgen-cli version
-# that bindings/wasm/Cargo.lock pins when they are missing. Uses wasm-opt
-# (Debian: binaryen) when it is installed.
+# that bindings/wasm/Cargo.lock pins when they are missing. No wasm-opt: see
+# docs/web.md (Sizes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -33,11 +33,6 @@ WASM="$CRATE/target/wasm32-unknown-unknown/release/travelcert_wasm.wasm"
 rm -rf "$DIST"
 mkdir -p "$DIST/pkg"
 wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$DIST/pkg" --out-name travelcert_wasm "$WASM"
-if command -v wasm-opt >/dev/null; then
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals \
-    "$DIST/pkg/travelcert_wasm_bg.wasm" -o "$DIST/pkg/travelcert_wasm_bg.wasm"
-fi
 cp "$ROOT"/web/src/{index.html,style.css,app.js,manifest.webmanifest} "$DIST/"
 # The service worker's cache is named after the files it caches: a new build
 # replaces the old cache.
