@@ -236,6 +236,7 @@ async function verifyImage(file) {
   } else {
     $('text-input').value = texts[0];
     verifyText(texts[0]);
+    if (texts.length > 1) body.append(el('p', `${texts.length} codes in the image: the first is shown; paste another to check it.`));
   }
   const ms = performance.now() - t0;
   result.dataset.ms = ms.toFixed(1);
