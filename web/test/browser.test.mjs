@@ -7,7 +7,9 @@
 //      with the vector's error name;
 //   3. stop the local server, reload: the page, the wasm and the trust data
 //      come from the service worker's cache and IndexedDB; verify both again;
-//   4. time image → verdict (the page's own measure) and print it.
+//   4. time image → verdict (the page's own measure) and print it;
+//   5. the camera with a fake device, border rules (accepted, refused), and
+//      the camera reading the sample from a fake video of its PNG.
 // TC_SCREENSHOTS=1 also writes docs/web-valid.png and docs/web-invalid.png.
 import { createServer } from 'node:http';
 import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
@@ -55,7 +57,9 @@ await writeFile(storeFile, JSON.stringify(sample.trust_store));
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+    // A fake camera (a moving test pattern, no QR code) and no permission prompt.
+    '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
 });
 let failed = false;
 try {
@@ -167,6 +171,18 @@ try {
   times.sort((a, b) => a - b);
   console.log(`image → verdict in the browser: median ${times[2].toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[4].toFixed(0)}; 5 runs, ${png.split('/').pop()})`);
 
+  // The camera: Start scans frames (the fake camera shows no code), Stop ends it.
+  await clear();
+  await page.click('#camera');
+  await page.waitForSelector('#camera[aria-pressed="true"]', { timeout: 30_000 });
+  await page.waitForFunction(() => document.getElementById('camera-view').videoWidth > 0, { timeout: 30_000 });
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(await page.$eval('#result', (el) => el.hasAttribute('data-status')), false, 'a frame without a code gave a verdict');
+  await page.click('#camera');
+  await page.waitForSelector('#camera[aria-pressed="false"]', { timeout: 10_000 });
+  assert.equal(await page.$eval('#camera-view', (v) => v.hidden && v.srcObject === null), true);
+  console.log('ok: camera starts, scans frames without a code (no verdict), stops');
+
   // 5. Border rules: the officer's privacy view, green or red.
   const rulesFile = (name) => join(repo, 'examples/policies', name);
   await (await page.$('#rules-file')).uploadFile(rulesFile('recent-negative-nat.json'));
@@ -180,6 +196,60 @@ try {
   const refused = await uploadImage();
   assert.equal(refused.status, 'refused', refused.text);
   console.log('ok: rules recent-negative-nat → accepted; entry-double-nat → refused');
+
+  // 6. The camera reading the certificate: a Y4M video of the sample PNG
+  // (drawn by this page on a 640×480 white frame) as Chromium's fake camera,
+  // in a second browser with its own profile and a server on a new port.
+  const luma = await page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const c = document.createElement('canvas');
+    c.width = 640; c.height = 480;
+    const g = c.getContext('2d');
+    g.fillStyle = '#fff'; g.fillRect(0, 0, 640, 480);
+    const k = Math.min(440 / bitmap.width, 440 / bitmap.height);
+    const w = Math.round(bitmap.width * k), h = Math.round(bitmap.height * k);
+    g.imageSmoothingEnabled = false;
+    g.drawImage(bitmap, (640 - w) >> 1, (480 - h) >> 1, w, h);
+    const d = g.getImageData(0, 0, 640, 480).data;
+    const y = [];
+    for (let i = 0; i < d.length; i += 4) y.push(Math.round(0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2]));
+    return y;
+  }, (await readFile(png)).toString('base64'));
+  const chroma = Buffer.alloc(320 * 240 * 2, 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), Buffer.from(luma), chroma]);
+  const video = join(work, 'certificate.y4m');
+  await writeFile(video, Buffer.concat([Buffer.from('YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n'), frame, frame]));
+  const server2 = await serve();
+  const browser2 = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+  });
+  try {
+    const cam = await browser2.newPage();
+    await cam.goto(`http://127.0.0.1:${server2.address().port}/`, { waitUntil: 'load' });
+    await cam.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    await (await cam.$('#trust-file')).uploadFile(storeFile);
+    await cam.waitForFunction(() => /issuer key/.test(document.getElementById('trust-status').textContent), { timeout: 30_000 });
+    await cam.$eval('#at', (el, ms) => {
+      const d = new Date(ms);
+      const p = (n) => String(n).padStart(2, '0');
+      el.value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+    }, atMs);
+    await cam.click('#camera');
+    await cam.waitForSelector('#result[data-status]:not([data-status="pending"])', { timeout: 60_000 });
+    const seen = await cam.$eval('#result', (el) => ({ status: el.dataset.status, text: el.innerText }));
+    assert.equal(seen.status, 'valid', seen.text);
+    assert.ok(seen.text.includes(holder), seen.text);
+    assert.equal(await cam.$eval('#camera', (b) => b.getAttribute('aria-pressed')), 'false', 'the camera did not stop after a code');
+    console.log('ok: camera (fake device playing the sample PNG) → valid, camera stopped');
+  } finally {
+    await browser2.close();
+    server2.closeAllConnections();
+    server2.close();
+  }
 } catch (e) {
   failed = true;
   console.error(e);
