@@ -46,11 +46,7 @@ fn list_error(e: SignedListError, content: travelcert_result) -> Failure {
 
 impl From<PolicyError> for travelcert_error {
     fn from(e: PolicyError) -> Self {
-        Failure::new(
-            travelcert_result::PolicyInvalid,
-            "PolicyInvalid",
-            e.to_string(),
-        )
+        Failure::new(travelcert_result::PolicyInvalid, e.name(), e.to_string())
     }
 }
 

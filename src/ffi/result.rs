@@ -449,22 +449,9 @@ impl From<VerifyError> for travelcert_error {
     }
 }
 
-/// The stable name of a key error.
-fn key_name(e: &KeyError) -> &'static str {
-    match e {
-        KeyError::Encoding(_) => "KeyEncoding",
-        KeyError::WrongLength(_) => "KeyWrongLength",
-        KeyError::NotHex => "KeyNotHex",
-        KeyError::InvalidPoint => "KeyInvalidPoint",
-        KeyError::NonCanonical => "KeyNonCanonical",
-        KeyError::WeakKey => "KeyWeak",
-        KeyError::Random(_) => "KeyRandom",
-    }
-}
-
 impl From<KeyError> for travelcert_error {
     fn from(e: KeyError) -> Self {
-        Self::new(R::KeyInvalid, key_name(&e), e.to_string())
+        Self::new(R::KeyInvalid, e.name(), e.to_string())
     }
 }
 

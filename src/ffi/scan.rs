@@ -18,13 +18,7 @@ pub struct travelcert_texts {
 
 impl From<ScanError> for travelcert_error {
     fn from(e: ScanError) -> Self {
-        let name = match &e {
-            ScanError::Empty => "ScanEmpty",
-            ScanError::UnsupportedFormat => "ScanUnsupportedFormat",
-            ScanError::TooLarge { .. } | ScanError::TooManyPixels { .. } => "ScanImageTooLarge",
-            _ => "ScanDecode",
-        };
-        Failure::new(travelcert_result::ScanImageInvalid, name, e.to_string())
+        Failure::new(travelcert_result::ScanImageInvalid, e.name(), e.to_string())
     }
 }
 

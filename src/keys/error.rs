@@ -28,6 +28,23 @@ pub enum KeyError {
     Random(String),
 }
 
+impl KeyError {
+    /// The stable name (the C API's): `KeyEncoding`, `KeyWrongLength`,
+    /// `KeyNotHex`, `KeyInvalidPoint`, `KeyNonCanonical`, `KeyWeak` or
+    /// `KeyRandom`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Encoding(_) => "KeyEncoding",
+            Self::WrongLength(_) => "KeyWrongLength",
+            Self::NotHex => "KeyNotHex",
+            Self::InvalidPoint => "KeyInvalidPoint",
+            Self::NonCanonical => "KeyNonCanonical",
+            Self::WeakKey => "KeyWeak",
+            Self::Random(_) => "KeyRandom",
+        }
+    }
+}
+
 /// A [`crate::keys::Signer`] failed (an HSM or KMS error, say). The signer's
 /// own error is kept as the [`std::error::Error::source`].
 /// Cloning shares the cause; two `SignError`s are equal when they share it.

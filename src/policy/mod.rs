@@ -78,6 +78,14 @@ pub enum PolicyError {
     },
 }
 
+impl PolicyError {
+    /// The stable name (FORMAT.md): `PolicyInvalid` for every rules file that
+    /// cannot be loaded.
+    pub fn name(&self) -> &'static str {
+        "PolicyInvalid"
+    }
+}
+
 /// A receiving country's entry rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -145,6 +145,19 @@ pub enum ScanError {
     Decode(String),
 }
 
+impl ScanError {
+    /// The stable name (FORMAT.md): `ScanEmpty`, `ScanUnsupportedFormat`,
+    /// `ScanImageTooLarge` or `ScanDecode`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Empty => "ScanEmpty",
+            Self::UnsupportedFormat => "ScanUnsupportedFormat",
+            Self::TooLarge { .. } | Self::TooManyPixels { .. } => "ScanImageTooLarge",
+            Self::Decode(_) => "ScanDecode",
+        }
+    }
+}
+
 /// Scan options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScanOptions {
@@ -263,6 +276,62 @@ pub fn scan(bytes: &[u8]) -> Result<Vec<String>, ScanError> {
 /// Every QR text in the image.
 pub fn scan_with(bytes: &[u8], options: &ScanOptions) -> Result<Vec<String>, ScanError> {
     let img = decode_image(bytes, options.max_side, options.max_pixels)?;
+    Ok(scan_grey(&img, options))
+}
+
+/// Every QR text in raw RGBA pixels (`width × height`, 4 bytes per pixel, row
+/// by row, as a browser canvas's `ImageData` holds them), for camera frames
+/// and images a platform already decoded. Transparent pixels count as white.
+/// The size limits of `options` apply; a buffer of the wrong length is
+/// `Decode`.
+pub fn scan_rgba(
+    width: u32,
+    height: u32,
+    rgba: &[u8],
+    options: &ScanOptions,
+) -> Result<Vec<String>, ScanError> {
+    if rgba.is_empty() {
+        return Err(ScanError::Empty);
+    }
+    if width > options.max_side || height > options.max_side {
+        return Err(ScanError::TooLarge {
+            width,
+            height,
+            limit: options.max_side,
+        });
+    }
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > options.max_pixels {
+        return Err(ScanError::TooManyPixels {
+            width,
+            height,
+            limit: options.max_pixels,
+        });
+    }
+    if rgba.len() as u64 != pixels * 4 {
+        return Err(ScanError::Decode(format!(
+            "{} bytes of RGBA for {width}×{height} pixels (expected {})",
+            rgba.len(),
+            pixels * 4
+        )));
+    }
+    let luma = rgba
+        .chunks_exact(4)
+        .map(|px| match *px {
+            [r, g, b, a] => {
+                // Rec. 709 luma (as `image` computes it), composited over white.
+                let y = (2126 * u32::from(r) + 7152 * u32::from(g) + 722 * u32::from(b)) / 10_000;
+                let a = u32::from(a);
+                u8::try_from((y * a + 255 * (255 - a)) / 255).unwrap_or(255)
+            }
+            _ => 255,
+        })
+        .collect();
+    let img = GreyImage {
+        width,
+        height,
+        pixels: luma,
+    };
     Ok(scan_grey(&img, options))
 }
 

@@ -7,7 +7,7 @@
 //! directory is flushed. A crash leaves either the old or the new state; a
 //! torn temporary file is never read.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -128,7 +128,7 @@ impl StateDir {
         fs::rename(&tmp, &path).map_err(|e| io(&path, &e))?;
         // Make the rename itself durable.
         #[cfg(unix)]
-        File::open(&self.dir)
+        fs::File::open(&self.dir)
             .and_then(|d| d.sync_all())
             .map_err(|e| io(&self.dir, &e))?;
         Ok(())

@@ -42,6 +42,8 @@ mod rules_attacks;
 mod shc;
 #[cfg(feature = "shc")]
 mod shc_interop;
+#[cfg(all(feature = "scan", feature = "render"))]
+mod scan_rgba;
 #[cfg(feature = "issue")]
 mod trust_attacks;
 #[cfg(feature = "issue")]
