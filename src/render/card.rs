@@ -378,7 +378,7 @@ pub fn card_svg(
         m.ecc(),
         joined(languages, |l| l.footer)
     );
-    y += 2.0;
+    y += 1.0;
     for part in wrap(&footer, FOOTER_SIZE, width) {
         y += FOOTER_SIZE;
         let _ = writeln!(
@@ -388,7 +388,7 @@ pub fn card_svg(
         );
         y += FOOTER_SIZE * 0.25;
     }
-    let height = (y + 4.0).max(HEIGHT_MM);
+    let height = (y + 3.5).max(HEIGHT_MM);
     let scale = qr_side / total;
     let mut svg = String::new();
     let _ = write!(
