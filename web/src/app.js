@@ -48,15 +48,17 @@ async function loadTrust() {
   rules?.free();
   rules = null;
   trustError = null;
-  const [trust, root, revocations, rulesFile, state, dsc] = await Promise.all(
-    ['trust', 'root', 'revocations', 'rules', 'state', 'dsc'].map(idbGet));
+  const [trust, root, revocations, rulesFile, state, dsc, shcKeys, shcIssuer] = await Promise.all(
+    ['trust', 'root', 'revocations', 'rules', 'state', 'dsc', 'shcKeys', 'shcIssuer'].map(idbGet));
+  if (shcIssuer && !$('shc-issuer').value) $('shc-issuer').value = shcIssuer;
   const parts = [];
   const bytes = (f) => (f ? new Uint8Array(f.bytes) : undefined);
-  if (trust || dsc) {
+  if (trust || dsc || shcKeys) {
     try {
       const pem = root ? new TextDecoder().decode(root.bytes) : undefined;
       verifier = tc.Verifier.load(bytes(trust), bytes(dsc), pem,
-        revocations ? new Uint8Array(revocations.bytes) : undefined, state, moment('at'));
+        revocations ? new Uint8Array(revocations.bytes) : undefined, state, moment('at'),
+        shcKeys ? shcIssuer : undefined, bytes(shcKeys));
       const newState = verifier.state();
       if (newState) await idbPut('state', newState);
       if (trust) {
@@ -64,6 +66,7 @@ async function loadTrust() {
           (root ? ` (signed, root ${root.name})` : ' (unsigned store)'));
       }
       if (dsc) parts.push(`document signer certificates from ${dsc.name}`);
+      if (shcKeys) parts.push(`SMART Health Card keys of ${shcIssuer} from ${shcKeys.name}`);
       if (revocations) parts.push(`revocation list ${revocations.name}, sequence ${verifier.revocationSequence}`);
     } catch (e) {
       trustError = e;
@@ -293,6 +296,7 @@ async function main() {
   await init();
   const formats = tc.formats().join(', ');
   if (!tc.formats().includes('HC1:')) $('dsc-group').hidden = true;
+  if (!tc.formats().includes('shc:/')) $('shc-group').hidden = true;
   if (!tc.canScan()) {
     $('camera').disabled = true;
     $('image-file').disabled = true;
@@ -301,6 +305,14 @@ async function main() {
   $('root-file').addEventListener('change', (e) => remember('root', e.target));
   $('revocation-file').addEventListener('change', (e) => remember('revocations', e.target));
   $('dsc-file').addEventListener('change', (e) => remember('dsc', e.target));
+  $('shc-issuer').addEventListener('change', async (e) => {
+    await idbPut('shcIssuer', e.target.value.trim());
+    await loadTrust();
+  });
+  $('shc-keys-file').addEventListener('change', async (e) => {
+    await idbPut('shcIssuer', $('shc-issuer').value.trim());
+    await remember('shcKeys', e.target);
+  });
   $('rules-file').addEventListener('change', (e) => remember('rules', e.target));
   $('forget').addEventListener('click', async () => { await idbClear(); await loadTrust(); });
   $('verify').addEventListener('click', () => { pending(); verifyText($('text-input').value); });

@@ -145,6 +145,25 @@ try {
     await setAt();
   }
 
+  // 2c. A SMART Health Card (spec example 00) with the example issuer's key
+  // set, when the build reads shc:/ (the page's default build does).
+  if (await page.evaluate(() => !document.getElementById('shc-group').hidden)) {
+    const shc = join(repo, 'tests/interop/shc/examples');
+    await page.$eval('#shc-issuer', (el) => { el.value = 'https://spec.smarthealth.cards/examples/issuer'; });
+    await (await page.$('#shc-keys-file')).uploadFile(join(shc, 'issuer/jwks.json'));
+    await page.waitForFunction(() => /SMART Health Card keys/.test(document.getElementById('trust-status').textContent), { timeout: 30_000 });
+    await page.$eval('#at', (el) => { el.value = '2025-01-01T00:00:00'; });
+    await clear();
+    const card = (await readFile(join(shc, 'example-00-f-qr-code-numeric-value-0.txt'), 'utf8')).trim();
+    await page.$eval('#text-input', (el, t) => { el.value = t; }, card);
+    await page.click('#verify');
+    const smart = await outcome();
+    assert.equal(smart.status, 'valid', smart.text);
+    assert.ok(smart.text.includes('shc'), smart.text);
+    console.log('ok: shc:/ (specification example 00) with the issuer key set → valid, format shc');
+    await setAt();
+  }
+
   // 3. Offline: the service worker must control the page before the server stops.
   const controlled = await page.evaluate(async () => {
     await navigator.serviceWorker.ready;

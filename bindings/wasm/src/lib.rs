@@ -99,9 +99,13 @@ impl Verifier {
     /// which refuses rolled-back lists). `revocations` (a signed revocation
     /// list) needs roots. `dsc` (built with `hcert`): document signer
     /// certificates for `HC1:` (PEM, DER or the EU gateway's JSON; unsigned,
+    /// so refused under roots). `shcIssuer` and `shcKeys` (built with `shc`):
+    /// a SMART Health Card issuer's URL and its key set file (JWKS; unsigned,
     /// so refused under roots). Throws `TrustStoreInvalid`,
     /// `TrustUnsignedRefused`, `TrustListNoRoot`, a `List*` name,
-    /// `StateInvalid`, a `Key*` name or `NoTrustData` (neither `trust` nor `dsc`).
+    /// `StateInvalid`, a `Key*` name, a `Shc*` key-set name or `NoTrustData`
+    /// (none of `trust`, `dsc`, `shcKeys`).
+    #[allow(clippy::too_many_arguments)]
     pub fn load(
         trust: Option<Vec<u8>>,
         dsc: Option<Vec<u8>>,
@@ -109,6 +113,8 @@ impl Verifier {
         revocations: Option<Vec<u8>>,
         state: Option<String>,
         at: Option<f64>,
+        #[wasm_bindgen(js_name = shcIssuer)] shc_issuer: Option<String>,
+        #[wasm_bindgen(js_name = shcKeys)] shc_keys: Option<Vec<u8>>,
     ) -> Result<Verifier, JsValue> {
         let now = instant(at)?;
         let roots = match roots_pem.as_deref() {
@@ -124,10 +130,10 @@ impl Verifier {
         };
         let mut inputs = TrustInputs::new(roots, &mut list_state, now);
         let input_error = |e: travelcert::trust::TrustInputError| named(e.name(), e);
-        if trust.is_none() && dsc.is_none() {
+        if trust.is_none() && dsc.is_none() && shc_keys.is_none() {
             return Err(named(
                 "NoTrustData",
-                "no trust store, trust list or DSC given",
+                "no trust store, trust list, DSC or SMART Health Card key set given",
             ));
         }
         if let Some(bytes) = trust {
@@ -144,6 +150,27 @@ impl Verifier {
                 ))
             }
             None => {}
+        }
+        match (shc_issuer.as_deref().map(str::trim), shc_keys) {
+            #[cfg(feature = "shc")]
+            (Some(url), Some(bytes)) if !url.is_empty() => inputs
+                .add_shc_issuer("SMART Health Card key set", url, &bytes)
+                .map_err(input_error)?,
+            #[cfg(feature = "shc")]
+            (_, Some(_)) => {
+                return Err(named(
+                    "NoShcIssuer",
+                    "a SMART Health Card key set needs its issuer's URL",
+                ))
+            }
+            #[cfg(not(feature = "shc"))]
+            (_, Some(_)) => {
+                return Err(named(
+                    "Unsupported",
+                    "this build reads no SMART Health Cards (built without shc)",
+                ))
+            }
+            (_, None) => {}
         }
         let revoked = match revocations {
             Some(bytes) => Some(
@@ -274,13 +301,16 @@ pub fn scan(rgba: &[u8], width: u32, height: u32) -> Result<Array, JsValue> {
     Ok(texts.iter().map(|t| JsValue::from_str(t)).collect())
 }
 
-/// The certificate formats this build reads: `TC1:`, and `HC1:` when built
-/// with `hcert`.
+/// The certificate formats this build reads: `TC1:`, `HC1:` when built with
+/// `hcert`, `shc:/` when built with `shc`.
 #[wasm_bindgen]
 pub fn formats() -> Array {
     let mut formats = vec!["TC1:"];
     if cfg!(feature = "hcert") {
         formats.push("HC1:");
+    }
+    if cfg!(feature = "shc") {
+        formats.push("shc:/");
     }
     formats.into_iter().map(JsValue::from_str).collect()
 }
