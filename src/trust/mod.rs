@@ -47,7 +47,7 @@ pub use revocation::{revocation_id, RevocationId, RevocationList};
 pub use roots::{fingerprint, Root};
 pub use signed::{DocumentType, ListKind, TrustList};
 pub use state::ListState;
-pub use state_dir::{StateDir, StateError};
+pub use state_dir::{StateDir, StateError, StateListError};
 
 use std::collections::HashMap;
 

@@ -10,7 +10,7 @@ use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use travelcert::keys::Ed25519Signer;
 use travelcert::keys::{PublicKey, ReaderKey, ReaderKeys};
 use travelcert::model::{CountryCode, Timestamp};
-use travelcert::trust::{self, Root, StateDir, StateError, TrustList};
+use travelcert::trust::{self, Root, StateDir, StateError, StateListError, TrustList};
 use travelcert::verify::{self, Verified, VerifyOptions};
 use travelcert::SignedListError;
 
@@ -53,8 +53,8 @@ impl TrustStore {
         state_dir: PathBuf,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let inner = with_state(py, roots, state_dir, at, |state, roots, now| {
-            state.load_trust_list(&data, roots, now)
+        let inner = with_state(py, roots, state_dir, at, |dir, roots, now| {
+            dir.load_trust_list(&data, roots, now)
         })?;
         Ok(Self {
             inner,
@@ -146,8 +146,8 @@ impl RevocationList {
         state_dir: PathBuf,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let list = with_state(py, roots, state_dir, at, |state, roots, now| {
-            state.load_revocations(&data, roots, now)
+        let list = with_state(py, roots, state_dir, at, |dir, roots, now| {
+            dir.load_revocations(&data, roots, now)
         })?;
         Ok(Self {
             inner: Arc::new(list),
@@ -172,15 +172,15 @@ fn with_state<T>(
     roots: &Bound<'_, PyAny>,
     state_dir: PathBuf,
     at: Option<&Bound<'_, PyAny>>,
-    load: impl FnOnce(&mut trust::ListState, &[Root], Timestamp) -> Result<T, SignedListError>,
+    load: impl FnOnce(&StateDir, &[Root], Timestamp) -> Result<T, StateListError>,
 ) -> PyResult<T> {
     let roots = parse_roots(roots)?;
     let now = instant(at)?;
-    let dir = StateDir::new(state_dir);
-    let mut state = dir.load().map_err(|e| state_error(py, e))?;
-    let loaded = load(&mut state, &roots, now).map_err(|e| list_error(py, &e))?;
-    dir.save(&state).map_err(|e| state_error(py, e))?;
-    Ok(loaded)
+    load(&StateDir::new(state_dir), &roots, now).map_err(|e| match e {
+        StateListError::List(e) => list_error(py, &e),
+        StateListError::State(e) => state_error(py, e),
+        other => trust_error(py, other.name(), other),
+    })
 }
 
 fn list_error(py: Python<'_>, e: &SignedListError) -> PyErr {

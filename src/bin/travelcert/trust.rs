@@ -86,8 +86,10 @@ pub(crate) fn state_dir(arg: Option<PathBuf>) -> Result<StateDir, Failure> {
         .ok_or_else(|| usage("give --state-dir: neither XDG_STATE_HOME nor HOME is set"))
 }
 
-fn state_error(e: StateError) -> Failure {
-    usage(format!("{}: {e}", e.name()))
+impl From<StateError> for Failure {
+    fn from(e: StateError) -> Self {
+        usage(format!("{}: {e}", e.name()))
+    }
 }
 
 fn input_error(e: TrustInputError) -> Failure {
@@ -109,37 +111,33 @@ pub(crate) fn load_trust_data(
     state_dir_arg: Option<PathBuf>,
     now: Timestamp,
 ) -> Result<(TrustStore, Option<RevocationList>), Failure> {
-    let dir = if roots.is_empty() {
-        None
-    } else {
-        Some(state_dir(state_dir_arg)?)
-    };
-    let mut state = match &dir {
-        Some(d) => d.load().map_err(state_error)?,
-        None => ListState::default(),
-    };
-    let mut inputs = TrustInputs::new(roots, &mut state, now);
-    for path in trust {
-        inputs
-            .add(&path.display().to_string(), &read_bytes(path)?)
-            .map_err(input_error)?;
-    }
-    for path in dsc {
-        inputs
-            .add_dsc(&path.display().to_string(), &read_bytes(path)?)
-            .map_err(input_error)?;
-    }
-    let revocations = match revocations {
-        Some(path) => Some(
+    let rooted = !roots.is_empty();
+    let load = |state: &mut ListState| -> Result<_, Failure> {
+        let mut inputs = TrustInputs::new(roots, state, now);
+        for path in trust {
             inputs
-                .revocations(&path.display().to_string(), &read_bytes(path)?)
-                .map_err(input_error)?,
-        ),
-        None => None,
+                .add(&path.display().to_string(), &read_bytes(path)?)
+                .map_err(input_error)?;
+        }
+        for path in dsc {
+            inputs
+                .add_dsc(&path.display().to_string(), &read_bytes(path)?)
+                .map_err(input_error)?;
+        }
+        let revocations = match revocations {
+            Some(path) => Some(
+                inputs
+                    .revocations(&path.display().to_string(), &read_bytes(path)?)
+                    .map_err(input_error)?,
+            ),
+            None => None,
+        };
+        Ok((inputs.into_store(), revocations))
     };
-    let store = inputs.into_store();
-    if let Some(d) = dir {
-        d.save(&state).map_err(state_error)?;
+    // The state is read and saved only when roots are configured.
+    if rooted {
+        state_dir(state_dir_arg)?.update(load)
+    } else {
+        load(&mut ListState::default())
     }
-    Ok((store, revocations))
 }
