@@ -38,7 +38,9 @@ fn list_error(e: SignedListError, content: travelcert_result) -> Failure {
         SignedListError::Expired { .. }
         | SignedListError::NotYetValid { .. }
         | SignedListError::Rollback { .. } => travelcert_result::SignedListNotCurrent,
-        SignedListError::KeyOutOfScope { .. } => travelcert_result::TrustListKeyOutOfScope,
+        SignedListError::KeyOutOfScope { .. } | SignedListError::DscOutOfScope { .. } => {
+            travelcert_result::TrustListKeyOutOfScope
+        }
         _ => content,
     };
     Failure::new(code, e.name(), e.to_string())

@@ -417,6 +417,11 @@ pub(crate) fn verify_code(e: &VerifyError) -> travelcert_result {
         V::HcertIssuerMismatch { .. } => R::IssuerMismatch,
         V::HcertDscNotValidAtSigning { .. } => R::KeyNotValidAtIssue,
         V::HcertKeyUsage { .. } => R::RecordKindNotAllowed,
+        V::HcertDscNotChained { .. }
+        | V::HcertCscaSignatureInvalid { .. }
+        | V::HcertCscaNotCa { .. } => R::UnknownKid,
+        V::HcertCscaNotValid { .. } => R::KeyNotValidAtIssue,
+        V::HcertCscaCountry { .. } => R::IssuerMismatch,
     }
 }
 
@@ -457,6 +462,7 @@ impl From<TrustError> for travelcert_error {
             TrustError::MaxValidity { .. } => "TrustStoreMaxValidity",
             TrustError::Dsc { .. } => "TrustStoreDsc",
             TrustError::DscKeyUnsupported { .. } => "TrustStoreDscKeyUnsupported",
+            TrustError::Csca { .. } => "TrustStoreCsca",
         };
         Self::new(R::TrustStoreInvalid, name, e.to_string())
     }
@@ -529,6 +535,20 @@ mod tests {
             VerifyError::HcertKeyUsage {
                 kid: "00".into(),
                 kind: "test".into(),
+            },
+            VerifyError::HcertDscNotChained {
+                kid: "00".into(),
+                issuer: "C=DE".into(),
+            },
+            VerifyError::HcertCscaNotValid {
+                kid: "00".into(),
+                csca: "00".into(),
+                signed_at: t,
+            },
+            VerifyError::HcertCscaCountry {
+                kid: "00".into(),
+                csca: "00".into(),
+                country: "FR".into(),
             },
         ];
         for e in cases {

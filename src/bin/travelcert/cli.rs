@@ -141,9 +141,15 @@ pub(crate) struct VerifyArgs {
     pub(crate) trust: Vec<PathBuf>,
     /// Document signer certificates for EU DCC / WHO DDCC (`HC1:`)
     /// certificates: PEM, DER or the EU gateway trust-list JSON; repeatable.
-    /// Refused when --root is given (DSCs must then come signed).
+    /// With --root, only DSCs that chain to a --csca are accepted (a bare DSC
+    /// file is refused; DSCs may also come inside the signed trust lists).
     #[arg(long)]
     pub(crate) dsc: Vec<PathBuf>,
+    /// Country signing CA certificate (PEM or DER) the --dsc certificates
+    /// must chain to, as FILE or DE=FILE (only DSCs of those countries);
+    /// repeatable.
+    #[arg(long, value_name = "[CC,..=]FILE")]
+    pub(crate) csca: Vec<String>,
     /// Root public key (SPKI PEM) that signs trust and revocation lists, as
     /// FILE (any country) or CN,HK=FILE (only those countries' keys and
     /// certificates); repeatable.
@@ -236,6 +242,11 @@ pub(crate) enum TrustCommand {
         /// A new root key (SPKI PEM) this list hands over to; repeatable.
         #[arg(long)]
         next_root: Vec<PathBuf>,
+        /// Document signer certificates to list for `HC1:` certificates (PEM,
+        /// DER or the EU gateway JSON), as FILE (country from the gateway
+        /// entry or the certificate's subject) or DE=FILE; repeatable.
+        #[arg(long, value_name = "[CC=]FILE")]
+        dsc: Vec<String>,
         /// Where to write the signed list.
         #[arg(long)]
         out: PathBuf,

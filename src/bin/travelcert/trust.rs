@@ -6,13 +6,15 @@ use std::path::{Path, PathBuf};
 use travelcert::issue::Signer;
 use travelcert::model::Timestamp;
 use travelcert::trust::{
-    ListState, RevocationList, Root, StateDir, StateError, TrustInputError, TrustInputs, TrustList,
-    TrustStore,
+    Dsc, ListState, RevocationList, Root, StateDir, StateError, TrustInputError, TrustInputs,
+    TrustList, TrustStore,
 };
 
 use crate::cli::TrustCommand;
 use crate::exit::{usage, Exit, Failure};
-use crate::input::{duration, instant, read_bytes, read_roots, read_scoped_roots, read_signer};
+use crate::input::{
+    duration, instant, read_bytes, read_roots, read_scoped_roots, read_signer, scoped_file,
+};
 use crate::output::{create, Create};
 
 pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
@@ -24,6 +26,7 @@ pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
             valid_for,
             issued_at,
             next_root,
+            dsc,
             out,
             force,
         } => {
@@ -38,15 +41,40 @@ pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
             );
             list.keys = store.keys().cloned().collect();
             list.next_roots = read_roots(&next_root)?;
+            for spec in &dsc {
+                let (scope, path) = scoped_file(spec)?;
+                let country = match scope.as_slice() {
+                    [] => None,
+                    [one] => Some(*one),
+                    _ => return Err(usage(format!("--dsc {spec}: give one country"))),
+                };
+                for d in Dsc::load(&read_bytes(&path)?)
+                    .map_err(|e| usage(format!("{}: {e}", path.display())))?
+                {
+                    let d = match country {
+                        Some(c) => d.with_country(c),
+                        None => d,
+                    };
+                    if d.country().is_none() {
+                        return Err(usage(format!(
+                            "{}: a DSC names no country: give --dsc CC={}",
+                            path.display(),
+                            path.display()
+                        )));
+                    }
+                    list.dscs.push(d);
+                }
+            }
             create(
                 &out,
                 &list.sign(&signer).map_err(usage)?,
                 Create::public(force),
             )?;
             println!(
-                "{}: {} keys, sequence {sequence}, signed by root {}",
+                "{}: {} keys, {} DSCs, sequence {sequence}, signed by root {}",
                 out.display(),
                 list.keys.len(),
+                list.dscs.len(),
                 signer.public_key().kid()
             );
             Ok(())
@@ -106,6 +134,7 @@ fn input_error(e: TrustInputError) -> Failure {
 pub(crate) fn load_trust_data(
     trust: &[PathBuf],
     dsc: &[PathBuf],
+    csca: &[String],
     roots: Vec<Root>,
     revocations: Option<&Path>,
     state_dir_arg: Option<PathBuf>,
@@ -117,6 +146,13 @@ pub(crate) fn load_trust_data(
         for path in trust {
             inputs
                 .add(&path.display().to_string(), &read_bytes(path)?)
+                .map_err(input_error)?;
+        }
+        // CSCAs first: the DSC files after must chain to them.
+        for spec in csca {
+            let (scope, path) = scoped_file(spec)?;
+            inputs
+                .add_csca(&path.display().to_string(), &read_bytes(&path)?, &scope)
                 .map_err(input_error)?;
         }
         for path in dsc {

@@ -19,6 +19,7 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
     let VerifyArgs {
         trust,
         dsc,
+        csca,
         root,
         revocations,
         state_dir,
@@ -36,8 +37,15 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
     if roots.is_empty() && revocations.is_some() {
         return Err(usage("a signed revocation list needs --root"));
     }
-    let (store, revoked) =
-        load_trust_data(&trust, &dsc, roots, revocations.as_deref(), state_dir, now)?;
+    let (store, revoked) = load_trust_data(
+        &trust,
+        &dsc,
+        &csca,
+        roots,
+        revocations.as_deref(),
+        state_dir,
+        now,
+    )?;
     let options = VerifyOptions {
         clock_skew: skew,
         ..VerifyOptions::default()
