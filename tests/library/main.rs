@@ -20,6 +20,8 @@ mod encrypt;
 mod encrypt_vectors;
 #[cfg(all(feature = "hcert", feature = "issue"))]
 mod hcert;
+#[cfg(all(feature = "hcert", feature = "issue"))]
+mod hcert_chain;
 #[cfg(feature = "hcert")]
 mod hcert_interop;
 #[cfg(feature = "issue")]
