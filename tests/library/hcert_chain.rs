@@ -4,9 +4,6 @@
 //! fixtures are made by tests/hcert-chain/gen.sh; the certificates are signed
 //! here with the one DSC key they share.
 
-use coset::cbor::value::Value as Cbor;
-use coset::TaggedCborSerializable;
-use p256::ecdsa::signature::Signer as _;
 use sha2::{Digest, Sha256};
 use travelcert::issue::{Ed25519Signer, Signer};
 use travelcert::model::{CountryCode, Timestamp};
@@ -17,68 +14,19 @@ use travelcert::verify::{Verified, Verifier};
 use travelcert::VerifyError;
 
 use super::common::TEST1_SEED;
-
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hcert-chain");
-/// 2021-06-01T00:00:00Z, 2022-06-01, and the moment of checking 2021-06-02.
-const IAT: i64 = 1_622_505_600;
-const EXP: i64 = 1_654_041_600;
-const NOW: i64 = 1_622_592_000;
+use super::hcert_sign::{file, hc1, DIR, EXP, IAT, NOW};
 
 fn now() -> Timestamp {
     Timestamp::from_unix(NOW).unwrap()
-}
-
-fn file(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{DIR}/{name}")).unwrap()
 }
 
 fn der(name: &str) -> Vec<u8> {
     Dsc::load(&file(name)).unwrap()[0].der().to_vec()
 }
 
-/// An EU DCC vaccination signed (ES256) with the shared DSC key under the
-/// kid of the DSC in `dsc_file`.
-fn hc1(dsc_file: &str) -> String {
-    let kid = Sha256::digest(der(dsc_file))[..8].to_vec();
-    let dcc = super::hcert::case("DE/1").json;
-    let payload = Cbor::Map(vec![
-        (Cbor::from(1), Cbor::from("DE")),
-        (Cbor::from(4), Cbor::from(EXP)),
-        (Cbor::from(6), Cbor::from(IAT)),
-        (
-            Cbor::from(-260),
-            Cbor::Map(vec![(Cbor::from(1), Cbor::serialized(&dcc).unwrap())]),
-        ),
-    ]);
-    let mut bytes = Vec::new();
-    coset::cbor::ser::into_writer(&payload, &mut bytes).unwrap();
-    let scalar = hex::decode(
-        std::fs::read_to_string(format!("{DIR}/dsc.key.hex"))
-            .unwrap()
-            .trim(),
-    )
-    .unwrap();
-    let key = p256::ecdsa::SigningKey::from_slice(&scalar).unwrap();
-    let protected = coset::HeaderBuilder::new()
-        .algorithm(coset::iana::Algorithm::ES256)
-        .key_id(kid)
-        .build();
-    let sign1 = coset::CoseSign1Builder::new()
-        .protected(protected)
-        .payload(bytes)
-        .create_signature(b"", |tbs| {
-            let sig: p256::ecdsa::Signature = key.sign(tbs);
-            sig.to_bytes().to_vec()
-        })
-        .build();
-    let cose = sign1.to_tagged_vec().unwrap();
-    use std::io::Write;
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(&cose).unwrap();
-    format!(
-        "HC1:{}",
-        travelcert::codec::base45::encode(&z.finish().unwrap())
-    )
+#[test]
+fn the_fixtures_are_where_gen_sh_writes_them() {
+    assert!(std::path::Path::new(DIR).join("gen.sh").exists());
 }
 
 fn root() -> Ed25519Signer {

@@ -24,6 +24,9 @@ mod hcert;
 mod hcert_chain;
 #[cfg(feature = "hcert")]
 mod hcert_interop;
+#[cfg(all(feature = "hcert", feature = "issue"))]
+#[path = "../hcert-chain/sign.rs"]
+mod hcert_sign;
 #[cfg(feature = "issue")]
 mod history;
 #[cfg(feature = "issue")]
