@@ -137,35 +137,40 @@ pub(super) fn chain(dsc: &Dsc, cscas: &[Csca]) -> Result<Kid, VerifyError> {
         .and_then(|c| CountryCode::new(c.as_str()).ok());
     let mut first = None;
     for csca in cscas.iter().filter(|c| c.subject == issuer_der) {
-        let fp = csca.fingerprint().to_string();
-        let failure = if !csca.cert.verify_x509(algorithm, &tbs_der, signature) {
-            Some(VerifyError::HcertCscaSignatureInvalid {
-                kid: kid.clone(),
-                csca: fp,
-            })
-        } else if !csca.ca {
-            Some(VerifyError::HcertCscaNotCa {
-                kid: kid.clone(),
-                csca: fp,
-            })
-        } else if let Some(at) = signed_at.filter(|at| !csca.cert.valid_at(*at)) {
-            Some(VerifyError::HcertCscaNotValid {
-                kid: kid.clone(),
-                csca: fp,
-                signed_at: at,
-            })
-        } else if let Some(c) = [dsc.country(), subject_country]
-            .into_iter()
-            .find(|c| !csca.allows(*c))
-        {
-            Some(VerifyError::HcertCscaCountry {
-                kid: kid.clone(),
-                csca: fp,
-                country: c.map(|c| c.to_string()).unwrap_or_default(),
-            })
-        } else {
-            None
+        let fp = || csca.fingerprint().to_string();
+        let check = || {
+            if !csca.cert.verify_x509(algorithm, &tbs_der, signature) {
+                return Err(VerifyError::HcertCscaSignatureInvalid {
+                    kid: kid.clone(),
+                    csca: fp(),
+                });
+            }
+            if !csca.ca {
+                return Err(VerifyError::HcertCscaNotCa {
+                    kid: kid.clone(),
+                    csca: fp(),
+                });
+            }
+            if let Some(at) = signed_at.filter(|at| !csca.cert.valid_at(*at)) {
+                return Err(VerifyError::HcertCscaNotValid {
+                    kid: kid.clone(),
+                    csca: fp(),
+                    signed_at: at,
+                });
+            }
+            if let Some(c) = [dsc.country(), subject_country]
+                .into_iter()
+                .find(|c| !csca.allows(*c))
+            {
+                return Err(VerifyError::HcertCscaCountry {
+                    kid: kid.clone(),
+                    csca: fp(),
+                    country: c.map(|c| c.to_string()).unwrap_or_default(),
+                });
+            }
+            Ok(())
         };
+        let failure = check().err();
         match failure {
             None => return Ok(csca.fingerprint()),
             Some(f) => first = first.or(Some(f)),
