@@ -9,6 +9,9 @@
 #   impostor.pem      same subject as csca.pem, another key; signs dsc-impostor.pem
 #   notca.pem         C=DE, not a CA (cA false); signs dsc-notca.pem
 #   csca-late.pem     P-256 CA valid from 2022 only; signs dsc-early.pem (from 2021)
+#
+# Then: TRAVELCERT_BLESS=1 cargo test --all-features --test library hcert_chain
+# rewrites dsc.hc1.txt (an EU DCC signed with dsc.key, for the Python tests).
 set -eu
 cd "$(dirname "$0")"
 work=$(mktemp -d)

@@ -208,3 +208,20 @@ fn a_tampered_or_out_of_scope_dsc_list_is_refused() {
         "HcertUnknownKid"
     );
 }
+
+/// tests/hcert-chain/dsc.hc1.txt (for the Python tests, which cannot sign)
+/// is what `hc1("dsc.pem")` makes (ECDSA with RFC 6979 nonces is
+/// deterministic). Regenerate after gen.sh: TRAVELCERT_BLESS=1.
+#[test]
+fn the_committed_hc1_text_is_current() {
+    let path = format!("{DIR}/dsc.hc1.txt");
+    let text = hc1("dsc.pem");
+    if std::env::var_os("TRAVELCERT_BLESS").is_some() {
+        std::fs::write(&path, format!("{text}\n")).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap().trim_end(),
+        text,
+        "run TRAVELCERT_BLESS=1 cargo test --all-features --test library hcert_chain"
+    );
+}

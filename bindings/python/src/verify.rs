@@ -83,16 +83,40 @@ impl TrustStore {
     }
 
     /// This store plus the document signer certificates in `data` (PEM, DER
-    /// or the EU gateway's trust-list JSON), for `HC1:` certificates. A store
-    /// from a signed list refuses them (`TrustUnsignedRefused`): under a root,
-    /// nothing unsigned is trusted.
+    /// or the EU gateway's trust-list JSON), for `HC1:` certificates.
+    /// `csca` (PEM or DER bytes or text, or a list of them) gives country
+    /// signing CAs the DSCs must chain to: a DSC that does not fails at
+    /// verification with the chain's error (`HcertDscNotChained`,
+    /// `HcertCsca*`). Without `csca` the DSCs are bare, unsigned trust data:
+    /// a store from a signed list refuses them (`TrustUnsignedRefused`), as
+    /// under a root nothing unsigned is trusted.
     #[cfg(feature = "hcert")]
-    fn with_dsc(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        if self.rooted {
+    #[pyo3(signature = (data, *, csca = None))]
+    fn with_dsc(
+        &self,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        csca: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut cscas = Vec::new();
+        if let Some(csca) = csca {
+            let items: Vec<Bound<'_, PyAny>> = if csca.is_instance_of::<pyo3::types::PyList>() {
+                csca.try_iter()?.collect::<PyResult<_>>()?
+            } else {
+                vec![csca.clone()]
+            };
+            for item in items {
+                cscas.extend(
+                    trust::Csca::load(&text_or_bytes(&item)?)
+                        .map_err(|e| trust_error(py, "TrustStoreCsca", e))?,
+                );
+            }
+        }
+        if self.rooted && cscas.is_empty() {
             return Err(trust_error(
                 py,
                 "TrustUnsignedRefused",
-                "a bare document signer certificate is unsigned trust data, refused for a store loaded under a root",
+                "a bare document signer certificate is unsigned trust data, refused for a store loaded under a root: give a CSCA it chains to",
             ));
         }
         let dscs = trust::Dsc::load(&text_or_bytes(data)?).map_err(|e| {
@@ -105,11 +129,15 @@ impl TrustStore {
         })?;
         let mut inner = self.inner.clone();
         for dsc in dscs {
-            inner.add_dsc(dsc);
+            inner.add_dsc(if cscas.is_empty() {
+                dsc
+            } else {
+                dsc.chained(&cscas)
+            });
         }
         Ok(Self {
             inner,
-            rooted: false,
+            rooted: self.rooted,
         })
     }
 
