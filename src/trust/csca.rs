@@ -27,7 +27,7 @@ pub struct Csca {
 
 impl Csca {
     /// Reads every certificate in `bytes`: PEM (one or more `CERTIFICATE`
-    /// blocks) or DER. The key must be P-256 or RSA.
+    /// blocks) or DER. The key must be P-256, P-384 or RSA.
     pub fn load(bytes: &[u8]) -> Result<Vec<Self>, TrustError> {
         let trimmed = bytes.trim_ascii_start();
         let ders = if trimmed.starts_with(b"-----BEGIN") {
@@ -42,7 +42,7 @@ impl Csca {
     }
 
     fn parse(index: usize, der: &[u8]) -> Result<Self, TrustError> {
-        let cert = Dsc::parse(index, der).map_err(as_csca)?;
+        let cert = Dsc::parse(index, der, true).map_err(as_csca)?;
         let x509 = x509_cert::Certificate::from_der(der).map_err(|e| csca_err(index, e))?;
         let tbs = x509.tbs_certificate();
         let subject = tbs.subject().to_der().map_err(|e| csca_err(index, e))?;
@@ -105,7 +105,7 @@ fn as_csca(e: TrustError) -> TrustError {
         TrustError::Dsc { index, reason } => TrustError::Csca { index, reason },
         TrustError::DscKeyUnsupported { index, algorithm } => TrustError::Csca {
             index,
-            reason: format!("key algorithm {algorithm} is not supported (P-256 or RSA)"),
+            reason: format!("key algorithm {algorithm} is not supported (P-256, P-384 or RSA)"),
         },
         other => other,
     }

@@ -27,6 +27,8 @@ use spki::ObjectIdentifier as Oid;
 
 const OID_EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
 const OID_P256: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
+const OID_P384: Oid = Oid::new_unwrap("1.3.132.0.34");
+const OID_ECDSA_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
 const OID_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
 const OID_RSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
 const OID_ECDSA_SHA256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
@@ -63,6 +65,8 @@ impl DscUsage {
 #[derive(Debug, Clone)]
 enum DscKey {
     P256(Arc<p256::ecdsa::VerifyingKey>),
+    /// Only for country signing CAs (no HCERT algorithm uses P-384).
+    P384(Arc<p384::ecdsa::VerifyingKey>),
     Rsa(Arc<rsa::pss::VerifyingKey<sha2::Sha256>>),
 }
 
@@ -108,7 +112,7 @@ pub(crate) enum HcertAlg {
 impl Dsc {
     /// Reads one DSC from DER.
     pub fn from_der(der: &[u8]) -> Result<Self, TrustError> {
-        Self::parse(0, der)
+        Self::parse(0, der, false)
     }
 
     /// Reads every DSC in `bytes`: PEM (one or more `CERTIFICATE` blocks), DER,
@@ -121,7 +125,7 @@ impl Dsc {
         if trimmed.starts_with(b"-----BEGIN") {
             return Self::from_pem(trimmed);
         }
-        Ok(vec![Self::parse(0, bytes)?])
+        Ok(vec![Self::parse(0, bytes, false)?])
     }
 
     /// Reads every `CERTIFICATE` block of a PEM file.
@@ -129,7 +133,7 @@ impl Dsc {
         pem_certificates(pem)?
             .iter()
             .enumerate()
-            .map(|(index, der)| Self::parse(index, der))
+            .map(|(index, der)| Self::parse(index, der, false))
             .collect()
     }
 
@@ -157,7 +161,7 @@ impl Dsc {
             }
             let der = base64_decode(&e.raw_data)
                 .ok_or_else(|| dsc_err(index, "rawData is not base64"))?;
-            let mut dsc = Self::parse(index, &der)?;
+            let mut dsc = Self::parse(index, &der, false)?;
             if let Some(kid) = e.kid {
                 dsc.kid = base64_decode(&kid)
                     .filter(|k| !k.is_empty())
@@ -173,7 +177,8 @@ impl Dsc {
         Ok(out)
     }
 
-    pub(super) fn parse(index: usize, der_bytes: &[u8]) -> Result<Self, TrustError> {
+    /// Reads one certificate; `p384` also accepts a P-384 key (for CSCAs).
+    pub(super) fn parse(index: usize, der_bytes: &[u8], p384: bool) -> Result<Self, TrustError> {
         use der::Decode;
         if der_bytes.len() > MAX_DSC_LEN {
             return Err(dsc_err(index, format!("longer than {MAX_DSC_LEN} bytes")));
@@ -204,7 +209,12 @@ impl Dsc {
                 .parameters
                 .as_ref()
                 .and_then(|p| p.decode_as::<Oid>().ok());
-            if curve != Some(OID_P256) {
+            if p384 && curve == Some(OID_P384) {
+                DscKey::P384(Arc::new(
+                    p384::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
+                        .map_err(|_| dsc_err(index, "invalid P-384 public key"))?,
+                ))
+            } else if curve != Some(OID_P256) {
                 return Err(TrustError::DscKeyUnsupported {
                     index,
                     algorithm: format!(
@@ -212,11 +222,12 @@ impl Dsc {
                         curve.map(|c| c.to_string()).unwrap_or_default()
                     ),
                 });
+            } else {
+                DscKey::P256(Arc::new(
+                    p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
+                        .map_err(|_| dsc_err(index, "invalid P-256 public key"))?,
+                ))
             }
-            DscKey::P256(Arc::new(
-                p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
-                    .map_err(|_| dsc_err(index, "invalid P-256 public key"))?,
-            ))
         } else if alg == OID_RSA || alg == OID_RSA_PSS {
             use rsa::pkcs1::DecodeRsaPublicKey;
             // PS256: PSS with SHA-256 and a salt as long as the hash (RFC 8230).
@@ -299,10 +310,11 @@ impl Dsc {
         self.usage.as_ref().is_none_or(|u| u.contains(&kind))
     }
 
-    /// The key algorithm: `"P-256"` or `"RSA"`.
+    /// The key algorithm: `"P-256"`, `"RSA"` (or `"P-384"`, only for a CSCA).
     pub fn key_algorithm(&self) -> &'static str {
         match self.key {
             DscKey::P256(_) => "P-256",
+            DscKey::P384(_) => "P-384",
             DscKey::Rsa(_) => "RSA",
         }
     }
@@ -346,13 +358,18 @@ impl Dsc {
     }
 
     /// Verifies an X.509 signature (`algorithm` its OID) made with this
-    /// certificate's key: ECDSA P-256 with SHA-256, RSA PKCS#1 v1.5 with
-    /// SHA-256, RSA-PSS with SHA-256.
+    /// certificate's key: ECDSA P-256 with SHA-256, ECDSA P-384 with
+    /// SHA-384, RSA PKCS#1 v1.5 with SHA-256, RSA-PSS with SHA-256.
     pub(super) fn verify_x509(&self, algorithm: &Oid, message: &[u8], signature: &[u8]) -> bool {
         match &self.key {
             DscKey::P256(key) if *algorithm == OID_ECDSA_SHA256 => {
                 use p256::ecdsa::signature::Verifier;
                 p256::ecdsa::Signature::from_der(signature)
+                    .is_ok_and(|sig| key.verify(message, &sig).is_ok())
+            }
+            DscKey::P384(key) if *algorithm == OID_ECDSA_SHA384 => {
+                use p384::ecdsa::signature::Verifier;
+                p384::ecdsa::Signature::from_der(signature)
                     .is_ok_and(|sig| key.verify(message, &sig).is_ok())
             }
             DscKey::Rsa(key) if *algorithm == OID_SHA256_RSA => {

@@ -395,7 +395,7 @@ impl TrustList {
                     index,
                     reason: "certificate is not base64".into(),
                 })?;
-                let mut dsc = Dsc::parse(index, &der)?.with_country(d.country);
+                let mut dsc = Dsc::parse(index, &der, false)?.with_country(d.country);
                 if let Some(kid) = d.kid {
                     dsc = dsc.with_kid(dsc::base64_decode(&kid).filter(|k| !k.is_empty()).ok_or(
                         TrustError::Dsc {

@@ -624,7 +624,7 @@ fn decode_dscs(raw: &[u8], root: Option<&Root>) -> Result<Vec<ListedDsc>, Signed
         }
         #[cfg(feature = "hcert")]
         {
-            let mut dsc = super::Dsc::parse(index, der)
+            let mut dsc = super::Dsc::parse(index, der, false)
                 .map_err(|e| SignedListError::Dsc {
                     index,
                     reason: e.to_string(),

@@ -9,6 +9,7 @@
 #   impostor.pem      same subject as csca.pem, another key; signs dsc-impostor.pem
 #   notca.pem         C=DE, not a CA (cA false); signs dsc-notca.pem
 #   csca-late.pem     P-256 CA valid from 2022 only; signs dsc-early.pem (from 2021)
+#   csca-p384.pem     P-384 CA, C=DE, signs dsc-p384.pem (ECDSA with SHA-384)
 #
 # Then: TRAVELCERT_BLESS=1 cargo test --all-features --test library hcert_chain
 # rewrites dsc.hc1.txt (an EU DCC signed with dsc.key, for the Python tests).
@@ -78,12 +79,14 @@ openssl ecparam -name prime256v1 -genkey -noout -out "$work/impostor.key"
 openssl ecparam -name prime256v1 -genkey -noout -out "$work/notca.key"
 openssl ecparam -name prime256v1 -genkey -noout -out "$work/late.key"
 openssl genrsa -out "$work/rsa.key" 2048 2>/dev/null
+openssl ecparam -name secp384r1 -genkey -noout -out "$work/p384.key"
 
 ca csca "/C=DE/CN=Test CSCA DE" "$work/csca.key" ext_ca 20200101000000Z 20400101000000Z
 ca csca-rsa "/C=DE/CN=Test CSCA DE RSA" "$work/rsa.key" ext_ca 20200101000000Z 20400101000000Z
 ca impostor "/C=DE/CN=Test CSCA DE" "$work/impostor.key" ext_ca 20200101000000Z 20400101000000Z
 ca notca "/C=DE/CN=Test not a CA" "$work/notca.key" ext_notca 20200101000000Z 20400101000000Z
 ca csca-late "/C=DE/CN=Test CSCA DE late" "$work/late.key" ext_ca 20220101000000Z 20400101000000Z
+ca csca-p384 "/C=DE/CN=Test CSCA DE P-384" "$work/p384.key" ext_ca 20200101000000Z 20400101000000Z
 
 dsc dsc "/C=DE/CN=Test DSC DE" csca.pem "$work/csca.key" 20210101000000Z 20310101000000Z
 dsc dsc-fr "/C=FR/CN=Test DSC FR" csca.pem "$work/csca.key" 20210101000000Z 20310101000000Z
@@ -93,3 +96,5 @@ dsc dsc-pss "/C=DE/CN=Test DSC DE PSS" csca-rsa.pem "$work/rsa.key" 202101010000
 dsc dsc-impostor "/C=DE/CN=Test DSC DE impostor" impostor.pem "$work/impostor.key" 20210101000000Z 20310101000000Z
 dsc dsc-notca "/C=DE/CN=Test DSC DE notca" notca.pem "$work/notca.key" 20210101000000Z 20310101000000Z
 dsc dsc-early "/C=DE/CN=Test DSC DE early" csca-late.pem "$work/late.key" 20210101000000Z 20310101000000Z
+dsc dsc-p384 "/C=DE/CN=Test DSC DE P-384 CA" csca-p384.pem "$work/p384.key" 20210101000000Z 20310101000000Z \
+  -md sha384

@@ -20,7 +20,7 @@ pub fn file(name: &str) -> Vec<u8> {
 }
 
 /// The DER of the first certificate in a PEM fixture.
-fn pem_der(name: &str) -> Vec<u8> {
+pub fn pem_der(name: &str) -> Vec<u8> {
     let text = String::from_utf8(file(name)).unwrap();
     let b64: String = text
         .lines()

@@ -14,7 +14,7 @@ use travelcert::verify::{Verified, Verifier};
 use travelcert::VerifyError;
 
 use super::common::TEST1_SEED;
-use super::hcert_sign::{file, hc1, DIR, EXP, IAT, NOW};
+use super::hcert_sign::{file, hc1, pem_der, DIR, EXP, IAT, NOW};
 
 fn now() -> Timestamp {
     Timestamp::from_unix(NOW).unwrap()
@@ -61,8 +61,9 @@ fn verify(store: TrustStore, dsc_file: &str) -> Result<Verified, VerifyError> {
     Verifier::new(store).verify(&hc1(dsc_file), now())
 }
 
-fn fingerprint(name: &str) -> String {
-    hex::encode(&Sha256::digest(der(name))[..8])
+/// A CSCA's fingerprint: SHA-256 of its DER, first 8 bytes, hex.
+fn fingerprint(csca: &str) -> String {
+    hex::encode(&Sha256::digest(pem_der(csca))[..8])
 }
 
 #[test]
@@ -71,6 +72,7 @@ fn a_dsc_chained_to_a_configured_csca_verifies_with_a_root_configured() {
         ("csca.pem", "dsc.pem"),
         ("csca-rsa.pem", "dsc-rsa.pem"),
         ("csca-rsa.pem", "dsc-pss.pem"),
+        ("csca-p384.pem", "dsc-p384.pem"),
     ] {
         let store = store(true, &[(csca, &[])], &[dsc]).unwrap();
         let v = verify(store, dsc).unwrap_or_else(|e| panic!("{dsc}: {e}"));
