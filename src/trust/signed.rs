@@ -830,3 +830,101 @@ pub(crate) fn sign_list(
     crate::cose::sign1::sign(&header, payload, |tbs| signer.sign(tbs))
         .map_err(crate::keys::SignError::new)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A type-4 list with one DSC entry, wrapped in a COSE_Sign1 whose
+    /// signature is not checked (inspection).
+    fn type4(entry: Vec<u8>) -> Vec<u8> {
+        let t = Timestamp::from_unix(1_600_000_000).unwrap_or_else(|_| unreachable!());
+        let body = encode(|w| {
+            w.array(0);
+        });
+        let dscs = encode(|w| {
+            w.array(1).raw(&entry);
+        });
+        let payload = encode_list(
+            DocumentType::TrustListDsc,
+            t,
+            1,
+            t.saturating_add(60),
+            body,
+            None,
+            Some(dscs),
+        );
+        let header = crate::cose::ProtectedHeader {
+            alg: crate::cose::Algorithm::Ed25519,
+            kid: Kid([0; 8]),
+        };
+        crate::cose::sign1::sign(&header, &payload, |_| Ok::<_, ()>([0; 64]))
+            .unwrap_or_else(|()| unreachable!())
+    }
+
+    fn entry(der: &[u8], country: Option<&str>) -> Vec<u8> {
+        let mut entries = vec![(
+            dsc_entry::CERTIFICATE,
+            encode(|w| {
+                w.bytes(der);
+            }),
+        )];
+        if let Some(c) = country {
+            entries.push((
+                dsc_entry::COUNTRY,
+                encode(|w| {
+                    w.text(c);
+                }),
+            ));
+        }
+        encode(|w| {
+            w.map_sorted(entries);
+        })
+    }
+
+    fn name(cose: &[u8]) -> &'static str {
+        match TrustList::inspect(cose) {
+            Ok(_) => "Ok",
+            Err(e) => e.name(),
+        }
+    }
+
+    #[test]
+    fn dsc_entries_are_checked_with_or_without_hcert() {
+        // The fields are checked in every build.
+        assert_eq!(name(&type4(entry(b"x", None))), "ListField");
+        assert_eq!(
+            name(&type4(entry(&[0; MAX_LISTED_DSC_LEN + 1], Some("DE")))),
+            "ListField"
+        );
+        // The certificate is read only where it can be used.
+        let junk = type4(entry(b"not a certificate", Some("DE")));
+        if cfg!(feature = "hcert") {
+            assert_eq!(name(&junk), "ListDsc");
+        } else {
+            assert_eq!(name(&junk), "Ok");
+        }
+        // Key 6 is undefined in a type-1 list.
+        let t = Timestamp::from_unix(1_600_000_000).unwrap_or_else(|_| unreachable!());
+        let payload = encode_list(
+            DocumentType::TrustList,
+            t,
+            1,
+            t.saturating_add(60),
+            encode(|w| {
+                w.array(0);
+            }),
+            None,
+            Some(encode(|w| {
+                w.array(0);
+            })),
+        );
+        let header = crate::cose::ProtectedHeader {
+            alg: crate::cose::Algorithm::Ed25519,
+            kid: Kid([0; 8]),
+        };
+        let cose = crate::cose::sign1::sign(&header, &payload, |_| Ok::<_, ()>([0; 64]))
+            .unwrap_or_else(|()| unreachable!());
+        assert_eq!(name(&cose), "ListField");
+    }
+}
