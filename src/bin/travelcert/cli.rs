@@ -227,9 +227,10 @@ pub(crate) enum TrustCommand {
         /// The root's PKCS#8 PEM private key.
         #[arg(long)]
         root_key: PathBuf,
-        /// The keys: trust-store JSON ({"keys": [...]}).
-        #[arg(long)]
-        keys: PathBuf,
+        /// The keys: trust-store JSON ({"keys": [...]}); optional when --dsc
+        /// is given.
+        #[arg(long, required_unless_present = "dsc")]
+        keys: Option<PathBuf>,
         /// The list's sequence number (each new list needs a greater one).
         #[arg(long)]
         sequence: u64,

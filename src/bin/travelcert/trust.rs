@@ -31,8 +31,11 @@ pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
             force,
         } => {
             let signer = read_signer(&root_key)?;
-            let store = TrustStore::from_json(&read_bytes(&keys)?)
-                .map_err(|e| usage(format!("{}: {e}", keys.display())))?;
+            let store = match &keys {
+                Some(keys) => TrustStore::from_json(&read_bytes(keys)?)
+                    .map_err(|e| usage(format!("{}: {e}", keys.display())))?,
+                None => TrustStore::new(),
+            };
             let issued_at = instant(issued_at.as_deref())?;
             let mut list = TrustList::new(
                 issued_at,
