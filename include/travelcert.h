@@ -5,7 +5,8 @@
  * other than the verifier's are declared only when the program defines the
  * macro of that feature, as the library was built with it:
  * TRAVELCERT_FEATURE_ISSUE, TRAVELCERT_FEATURE_RENDER,
- * TRAVELCERT_FEATURE_SCAN, TRAVELCERT_FEATURE_ENCRYPT (e.g.
+ * TRAVELCERT_FEATURE_SCAN, TRAVELCERT_FEATURE_ENCRYPT,
+ * TRAVELCERT_FEATURE_HCERT (e.g.
  * cc -DTRAVELCERT_FEATURE_ISSUE ... for a library built with
  * --features "ffi issue").
  *
@@ -758,6 +759,33 @@ travelcert_result travelcert_trust_store_from_json(const uint8_t *json,
                                                    size_t json_len,
                                                    struct travelcert_trust_store **store_out,
                                                    struct travelcert_error **error_out);
+
+#if defined(TRAVELCERT_FEATURE_HCERT)
+// A new trust store: `store` (NULL: an empty one) plus the document signer
+// certificates (DSC) of `dsc` (`dsc_len` bytes: PEM, DER or the EU
+// gateway's trust-list JSON), for `HC1:` certificates (FORMAT.md §14.4).
+//
+// `csca` (`csca_len` bytes, PEM with one or more certificates, or DER)
+// gives country signing CAs the DSCs must chain to; a DSC that does not is
+// kept but every certificate it signed fails with the chain's error
+// (`HcertDscNotChained`, `HcertCsca*`). With `csca` NULL the DSCs are bare,
+// unsigned trust data: refused (`TRAVELCERT_RESULT_TRUST_STORE_INVALID`,
+// name `"TrustUnsignedRefused"`) when `store` was loaded from a signed list,
+// whose root must then vouch for every DSC (inside the list, or through a
+// CSCA).
+//
+// On success `*store_out` receives a new store (free it with
+// `travelcert_trust_store_free`); `store` is unchanged. Unreadable input:
+// `TRAVELCERT_RESULT_TRUST_STORE_INVALID` (`"TrustStoreDsc"`,
+// `"TrustStoreDscKeyUnsupported"`, `"TrustStoreCsca"`). Thread-safe.
+travelcert_result travelcert_trust_store_with_dsc(const struct travelcert_trust_store *store,
+                                                  const uint8_t *dsc,
+                                                  size_t dsc_len,
+                                                  const uint8_t *csca,
+                                                  size_t csca_len,
+                                                  struct travelcert_trust_store **store_out,
+                                                  struct travelcert_error **error_out);
+#endif
 
 // Writes the number of keys in `store` to `*count_out`.
 travelcert_result travelcert_trust_store_len(const struct travelcert_trust_store *store,

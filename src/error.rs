@@ -575,6 +575,58 @@ pub enum VerifyError {
         /// The card's revocation id.
         rid: String,
     },
+    /// The DSC had to chain to a configured country signing CA (CSCA) and no
+    /// configured CSCA's subject is the DSC's issuer.
+    #[error("the document signer certificate {kid} does not chain to a configured CSCA (issuer {issuer})")]
+    HcertDscNotChained {
+        /// The DSC's kid, hex.
+        kid: String,
+        /// The DSC's issuer name.
+        issuer: String,
+    },
+    /// A CSCA with the DSC's issuer name is configured but the DSC's
+    /// signature does not verify under its key (or uses an algorithm that
+    /// is not supported).
+    #[error("the document signer certificate {kid} is not signed by CSCA {csca}")]
+    HcertCscaSignatureInvalid {
+        /// The DSC's kid, hex.
+        kid: String,
+        /// The CSCA's fingerprint (SHA-256 of its DER, first 8 bytes, hex).
+        csca: String,
+    },
+    /// The CSCA that signed the DSC is not a CA (basicConstraints cA absent or false).
+    #[error(
+        "CSCA {csca}, which signed the document signer certificate {kid}, is not a CA certificate"
+    )]
+    HcertCscaNotCa {
+        /// The DSC's kid, hex.
+        kid: String,
+        /// The CSCA's fingerprint, hex.
+        csca: String,
+    },
+    /// The CSCA was not valid when it signed the DSC (the DSC's notBefore).
+    #[error("CSCA {csca} was not valid at {signed_at}, when it signed the document signer certificate {kid}")]
+    HcertCscaNotValid {
+        /// The DSC's kid, hex.
+        kid: String,
+        /// The CSCA's fingerprint, hex.
+        csca: String,
+        /// The DSC's notBefore.
+        signed_at: Timestamp,
+    },
+    /// The DSC's country (its subject `C`, or its gateway entry's) is not the
+    /// CSCA's country, or outside the scope the CSCA was configured with.
+    #[error(
+        "the document signer certificate {kid} is for {country}, outside CSCA {csca}'s country"
+    )]
+    HcertCscaCountry {
+        /// The DSC's kid, hex.
+        kid: String,
+        /// The CSCA's fingerprint, hex.
+        csca: String,
+        /// The DSC's country (empty when it names none).
+        country: String,
+    },
 }
 
 /// The broad kind of a [`VerifyError`] ([`VerifyError::kind`]), for callers
@@ -684,6 +736,11 @@ impl VerifyError {
             | Self::HcertIssuerMismatch { .. }
             | Self::HcertDscNotValidAtSigning { .. }
             | Self::HcertKeyUsage { .. }
+            | Self::HcertDscNotChained { .. }
+            | Self::HcertCscaSignatureInvalid { .. }
+            | Self::HcertCscaNotCa { .. }
+            | Self::HcertCscaNotValid { .. }
+            | Self::HcertCscaCountry { .. }
             | Self::UnknownKid { .. }
             | Self::KeyNotValidAtIssue { .. }
             | Self::IssuerMismatch { .. }
@@ -795,6 +852,11 @@ impl VerifyError {
             Self::ShcKidNotThumbprint { .. } => "ShcKidNotThumbprint",
             Self::ShcSignatureInvalid { .. } => "ShcSignatureInvalid",
             Self::ShcRevoked { .. } => "ShcRevoked",
+            Self::HcertDscNotChained { .. } => "HcertDscNotChained",
+            Self::HcertCscaSignatureInvalid { .. } => "HcertCscaSignatureInvalid",
+            Self::HcertCscaNotCa { .. } => "HcertCscaNotCa",
+            Self::HcertCscaNotValid { .. } => "HcertCscaNotValid",
+            Self::HcertCscaCountry { .. } => "HcertCscaCountry",
         }
     }
 }

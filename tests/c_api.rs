@@ -24,6 +24,10 @@ use std::sync::OnceLock;
 
 use travelcert::ffi::*;
 
+#[allow(dead_code)]
+#[path = "hcert-chain/sign.rs"]
+mod hcert_sign;
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -88,7 +92,7 @@ fn static_lib() -> &'static Path {
 }
 
 /// The features of the library the C tests link: every C API entry point.
-const FEATURES: &str = "ffi issue render scan encrypt";
+const FEATURES: &str = "ffi issue render scan encrypt hcert";
 
 /// The header's macros for those features.
 const DEFINES: &[&str] = &[
@@ -96,6 +100,7 @@ const DEFINES: &[&str] = &[
     "-DTRAVELCERT_FEATURE_RENDER",
     "-DTRAVELCERT_FEATURE_SCAN",
     "-DTRAVELCERT_FEATURE_ENCRYPT",
+    "-DTRAVELCERT_FEATURE_HCERT",
 ];
 
 /// The C test sources (tests/c/check.h says which holds what).
@@ -106,6 +111,7 @@ const C_TESTS: &[&str] = &[
     "tests/c/test_qr.c",
     "tests/c/test_offline.c",
     "tests/c/test_encrypt.c",
+    "tests/c/test_hcert.c",
 ];
 
 /// The system libraries a Rust static library needs on Linux.
@@ -197,6 +203,11 @@ fn fixtures() -> &'static Path {
         std::fs::write(dir.join("reader.key.json"), pair.to_json().as_str()).unwrap();
         std::fs::write(dir.join("reader.pub.json"), pair.public_key().to_json()).unwrap();
         std::fs::write(dir.join("other.key.json"), other.to_json().as_str()).unwrap();
+        // HC1: the CSCA/DSC chain of tests/hcert-chain and a certificate its DSC signed.
+        for name in ["csca.pem", "csca-rsa.pem", "dsc.pem"] {
+            std::fs::write(dir.join(name), hcert_sign::file(name)).unwrap();
+        }
+        std::fs::write(dir.join("hcert.txt"), hcert_sign::hc1("dsc.pem")).unwrap();
         dir
     })
 }

@@ -94,11 +94,19 @@ class TrustStore:
         issued_at: _Time = None,
     ) -> bytes:
         """This store as a signed trust list, signed with a root's PKCS#8 PEM key."""
-    def with_dsc(self, data: Union[str, bytes]) -> TrustStore:
+    def with_dsc(
+        self,
+        data: Union[str, bytes],
+        *,
+        csca: Union[str, bytes, List[Union[str, bytes]], None] = None,
+    ) -> TrustStore:
         """This store plus document signer certificates (PEM, DER or the EU
         gateway's JSON) for ``HC1:`` certificates; only in builds with the
-        ``hcert`` feature. Refused (``TrustUnsignedRefused``) for a store
-        loaded from a signed list."""
+        ``hcert`` feature. With ``csca`` (country signing CA certificates,
+        PEM or DER) each DSC must chain to one, else certificates it signed
+        fail with ``HcertDscNotChained`` or an ``HcertCsca*`` error. Without
+        ``csca``, refused (``TrustUnsignedRefused``) for a store loaded from
+        a signed list."""
     def to_json(self) -> str: ...
     def __len__(self) -> int: ...
 

@@ -10,7 +10,7 @@ use super::{
 use crate::keys::PublicKey;
 use crate::model::{CountryCode, Timestamp};
 use crate::policy::{Moment, Outcome, Policy, PolicyError};
-use crate::trust::{RevocationList, Root, StateDir, StateError, TrustList};
+use crate::trust::{RevocationList, Root, StateDir, StateError, StateListError, TrustList};
 use crate::verify::Verifier;
 use crate::SignedListError;
 
@@ -38,10 +38,20 @@ fn list_error(e: SignedListError, content: travelcert_result) -> Failure {
         SignedListError::Expired { .. }
         | SignedListError::NotYetValid { .. }
         | SignedListError::Rollback { .. } => travelcert_result::SignedListNotCurrent,
-        SignedListError::KeyOutOfScope { .. } => travelcert_result::TrustListKeyOutOfScope,
+        SignedListError::KeyOutOfScope { .. } | SignedListError::DscOutOfScope { .. } => {
+            travelcert_result::TrustListKeyOutOfScope
+        }
         _ => content,
     };
     Failure::new(code, e.name(), e.to_string())
+}
+
+/// A list loaded under a state directory: a state problem or the list's own.
+fn state_list_error(e: StateListError, content: travelcert_result) -> Failure {
+    match e {
+        StateListError::State(e) => e.into(),
+        StateListError::List(e) => list_error(e, content),
+    }
 }
 
 impl From<PolicyError> for travelcert_error {
@@ -154,6 +164,7 @@ pub extern "C" fn travelcert_trust_store_from_signed_list(
         sequence_out.set(list.sequence);
         store_out.set(new_handle(travelcert_trust_store {
             inner: list.into_store(),
+            rooted: true,
         }));
         Ok(())
     })
@@ -195,13 +206,13 @@ pub extern "C" fn travelcert_trust_store_from_signed_list_with_state(
         let store_out = out(store_out)?;
         let (list, roots, now) =
             signed_list_inputs(list, list_len, roots_pem, roots_len, now_unix)?;
-        let dir = state_dir(state_dir_path, state_dir_len)?;
-        let mut state = dir.load()?;
-        let store = state
+        let store = state_dir(state_dir_path, state_dir_len)?
             .load_trust_list(list, &roots, now)
-            .map_err(|e| list_error(e, travelcert_result::TrustStoreInvalid))?;
-        dir.save(&state)?;
-        store_out.set(new_handle(travelcert_trust_store { inner: store }));
+            .map_err(|e| state_list_error(e, travelcert_result::TrustStoreInvalid))?;
+        store_out.set(new_handle(travelcert_trust_store {
+            inner: store,
+            rooted: true,
+        }));
         Ok(())
     })
 }
@@ -228,12 +239,9 @@ pub extern "C" fn travelcert_revocation_list_from_signed_with_state(
         let list_out = out(list_out)?;
         let (bytes, roots, now) =
             signed_list_inputs(list, list_len, roots_pem, roots_len, now_unix)?;
-        let dir = state_dir(state_dir_path, state_dir_len)?;
-        let mut state = dir.load()?;
-        let list = state
+        let list = state_dir(state_dir_path, state_dir_len)?
             .load_revocations(bytes, &roots, now)
-            .map_err(|e| list_error(e, travelcert_result::RevocationListInvalid))?;
-        dir.save(&state)?;
+            .map_err(|e| state_list_error(e, travelcert_result::RevocationListInvalid))?;
         list_out.set(new_handle(travelcert_revocation_list { inner: list }));
         Ok(())
     })

@@ -440,6 +440,11 @@ pub(crate) fn verify_code(e: &VerifyError) -> travelcert_result {
         | V::ShcKidNotThumbprint { .. } => R::UnknownKid,
         V::ShcSignatureInvalid { .. } => R::SignatureInvalid,
         V::ShcRevoked { .. } => R::Revoked,
+        V::HcertDscNotChained { .. }
+        | V::HcertCscaSignatureInvalid { .. }
+        | V::HcertCscaNotCa { .. } => R::UnknownKid,
+        V::HcertCscaNotValid { .. } => R::KeyNotValidAtIssue,
+        V::HcertCscaCountry { .. } => R::IssuerMismatch,
     }
 }
 
@@ -470,6 +475,7 @@ impl From<TrustError> for travelcert_error {
             TrustError::ShcKeySet { .. } => "TrustStoreShcKeySet",
             TrustError::ShcIssuerUrl { .. } => "TrustStoreShcIssuerUrl",
             TrustError::ShcCrl { .. } => "TrustStoreShcCrl",
+            TrustError::Csca { .. } => "TrustStoreCsca",
         };
         Self::new(R::TrustStoreInvalid, name, e.to_string())
     }
@@ -542,6 +548,20 @@ mod tests {
             VerifyError::HcertKeyUsage {
                 kid: "00".into(),
                 kind: "test".into(),
+            },
+            VerifyError::HcertDscNotChained {
+                kid: "00".into(),
+                issuer: "C=DE".into(),
+            },
+            VerifyError::HcertCscaNotValid {
+                kid: "00".into(),
+                csca: "00".into(),
+                signed_at: t,
+            },
+            VerifyError::HcertCscaCountry {
+                kid: "00".into(),
+                csca: "00".into(),
+                country: "FR".into(),
             },
         ];
         for e in cases {

@@ -19,6 +19,9 @@ use crate::trust::TrustStore;
 #[derive(Debug, Clone)]
 pub struct travelcert_trust_store {
     pub(crate) inner: TrustStore,
+    /// Loaded from a signed list under a root: nothing unsigned may be added.
+    #[cfg_attr(not(feature = "hcert"), allow(dead_code))]
+    pub(crate) rooted: bool,
 }
 
 /// Loads a trust store from its JSON form (FORMAT.md, "Trust store"),
@@ -42,7 +45,71 @@ pub extern "C" fn travelcert_trust_store_from_json(
         let store_out = out(store_out)?;
         let json = input(json, json_len, TRAVELCERT_MAX_DOCUMENT_LEN)?;
         let inner = TrustStore::from_json(json)?;
-        store_out.set(new_handle(travelcert_trust_store { inner }));
+        store_out.set(new_handle(travelcert_trust_store {
+            inner,
+            rooted: false,
+        }));
+        Ok(())
+    })
+}
+
+/// A new trust store: `store` (NULL: an empty one) plus the document signer
+/// certificates (DSC) of `dsc` (`dsc_len` bytes: PEM, DER or the EU
+/// gateway's trust-list JSON), for `HC1:` certificates (FORMAT.md §14.4).
+///
+/// `csca` (`csca_len` bytes, PEM with one or more certificates, or DER)
+/// gives country signing CAs the DSCs must chain to; a DSC that does not is
+/// kept but every certificate it signed fails with the chain's error
+/// (`HcertDscNotChained`, `HcertCsca*`). With `csca` NULL the DSCs are bare,
+/// unsigned trust data: refused (`TRAVELCERT_RESULT_TRUST_STORE_INVALID`,
+/// name `"TrustUnsignedRefused"`) when `store` was loaded from a signed list,
+/// whose root must then vouch for every DSC (inside the list, or through a
+/// CSCA).
+///
+/// On success `*store_out` receives a new store (free it with
+/// `travelcert_trust_store_free`); `store` is unchanged. Unreadable input:
+/// `TRAVELCERT_RESULT_TRUST_STORE_INVALID` (`"TrustStoreDsc"`,
+/// `"TrustStoreDscKeyUnsupported"`, `"TrustStoreCsca"`). Thread-safe.
+#[cfg(feature = "hcert")]
+#[no_mangle]
+pub extern "C" fn travelcert_trust_store_with_dsc(
+    store: *const travelcert_trust_store,
+    dsc: *const u8,
+    dsc_len: usize,
+    csca: *const u8,
+    csca_len: usize,
+    store_out: *mut *mut travelcert_trust_store,
+    error_out: *mut *mut travelcert_error,
+) -> travelcert_result {
+    boundary(error_out, || {
+        clear(store_out, std::ptr::null_mut());
+        let store_out = out(store_out)?;
+        let (mut inner, rooted) = if store.is_null() {
+            (TrustStore::new(), false)
+        } else {
+            let s = handle(store)?;
+            (s.inner.clone(), s.rooted)
+        };
+        let cscas = if csca.is_null() {
+            Vec::new()
+        } else {
+            crate::trust::Csca::load(input(csca, csca_len, TRAVELCERT_MAX_DOCUMENT_LEN)?)?
+        };
+        if rooted && cscas.is_empty() {
+            return Err(super::Failure::new(
+                travelcert_result::TrustStoreInvalid,
+                "TrustUnsignedRefused",
+                "a bare document signer certificate is unsigned trust data, refused for a store loaded under a root: give a CSCA it chains to".into(),
+            ));
+        }
+        for d in crate::trust::Dsc::load(input(dsc, dsc_len, TRAVELCERT_MAX_DOCUMENT_LEN)?)? {
+            inner.add_dsc(if cscas.is_empty() {
+                d
+            } else {
+                d.chained(&cscas)
+            });
+        }
+        store_out.set(new_handle(travelcert_trust_store { inner, rooted }));
         Ok(())
     })
 }

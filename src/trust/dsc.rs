@@ -27,8 +27,12 @@ use spki::ObjectIdentifier as Oid;
 
 const OID_EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
 const OID_P256: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
+const OID_P384: Oid = Oid::new_unwrap("1.3.132.0.34");
+const OID_ECDSA_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
 const OID_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
 const OID_RSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
+const OID_ECDSA_SHA256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
+const OID_SHA256_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.11");
 
 /// The longest DSC accepted, in bytes of DER.
 pub const MAX_DSC_LEN: usize = 16 * 1024;
@@ -61,6 +65,8 @@ impl DscUsage {
 #[derive(Debug, Clone)]
 enum DscKey {
     P256(Arc<p256::ecdsa::VerifyingKey>),
+    /// Only for country signing CAs (no HCERT algorithm uses P-384).
+    P384(Arc<p384::ecdsa::VerifyingKey>),
     Rsa(Arc<rsa::pss::VerifyingKey<sha2::Sha256>>),
 }
 
@@ -78,6 +84,9 @@ pub struct Dsc {
     usage: Option<Vec<DscUsage>>,
     key: DscKey,
     vouched_by: Option<crate::keys::PublicKey>,
+    /// Checked against configured CSCAs: the CSCA it chains to, or why not
+    /// (`None`: no chain was asked for).
+    chain: Option<Result<crate::keys::Kid, crate::VerifyError>>,
 }
 
 impl PartialEq for Dsc {
@@ -103,7 +112,7 @@ pub(crate) enum HcertAlg {
 impl Dsc {
     /// Reads one DSC from DER.
     pub fn from_der(der: &[u8]) -> Result<Self, TrustError> {
-        Self::parse(0, der)
+        Self::parse(0, der, false)
     }
 
     /// Reads every DSC in `bytes`: PEM (one or more `CERTIFICATE` blocks), DER,
@@ -116,33 +125,16 @@ impl Dsc {
         if trimmed.starts_with(b"-----BEGIN") {
             return Self::from_pem(trimmed);
         }
-        Ok(vec![Self::parse(0, bytes)?])
+        Ok(vec![Self::parse(0, bytes, false)?])
     }
 
     /// Reads every `CERTIFICATE` block of a PEM file.
     pub fn from_pem(pem: &[u8]) -> Result<Vec<Self>, TrustError> {
-        let text = std::str::from_utf8(pem).map_err(|_| dsc_err(0, "PEM is not UTF-8"))?;
-        let mut out = Vec::new();
-        let mut rest = text;
-        while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
-            let after = rest.get(start..).unwrap_or_default();
-            let end_marker = "-----END CERTIFICATE-----";
-            let end = after
-                .find(end_marker)
-                .ok_or_else(|| dsc_err(out.len(), "PEM block has no END line"))?;
-            let block = after.get(..end + end_marker.len()).unwrap_or_default();
-            let (label, der) = der::pem::decode_vec(block.as_bytes())
-                .map_err(|e| dsc_err(out.len(), format!("PEM: {e}")))?;
-            if label != "CERTIFICATE" {
-                return Err(dsc_err(out.len(), format!("PEM label {label}")));
-            }
-            out.push(Self::parse(out.len(), &der)?);
-            rest = after.get(end + end_marker.len()..).unwrap_or_default();
-        }
-        if out.is_empty() {
-            return Err(dsc_err(0, "no CERTIFICATE block in the PEM file"));
-        }
-        Ok(out)
+        pem_certificates(pem)?
+            .iter()
+            .enumerate()
+            .map(|(index, der)| Self::parse(index, der, false))
+            .collect()
     }
 
     /// Reads the EU gateway's trust-list JSON: an array of
@@ -169,7 +161,7 @@ impl Dsc {
             }
             let der = base64_decode(&e.raw_data)
                 .ok_or_else(|| dsc_err(index, "rawData is not base64"))?;
-            let mut dsc = Self::parse(index, &der)?;
+            let mut dsc = Self::parse(index, &der, false)?;
             if let Some(kid) = e.kid {
                 dsc.kid = base64_decode(&kid)
                     .filter(|k| !k.is_empty())
@@ -185,7 +177,8 @@ impl Dsc {
         Ok(out)
     }
 
-    fn parse(index: usize, der_bytes: &[u8]) -> Result<Self, TrustError> {
+    /// Reads one certificate; `p384` also accepts a P-384 key (for CSCAs).
+    pub(super) fn parse(index: usize, der_bytes: &[u8], p384: bool) -> Result<Self, TrustError> {
         use der::Decode;
         if der_bytes.len() > MAX_DSC_LEN {
             return Err(dsc_err(index, format!("longer than {MAX_DSC_LEN} bytes")));
@@ -193,13 +186,9 @@ impl Dsc {
         let cert = x509_cert::Certificate::from_der(der_bytes)
             .map_err(|e| dsc_err(index, format!("X.509: {e}")))?;
         let tbs = cert.tbs_certificate();
-        let time = |t: x509_cert::time::Time| {
-            let secs = i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX);
-            Timestamp::from_unix(secs.min(crate::model::MAX_UNIX_SECONDS)).ok()
-        };
         let validity = tbs.validity();
-        let not_before = time(validity.not_before);
-        let not_after = time(validity.not_after);
+        let not_before = x509_time(validity.not_before);
+        let not_after = x509_time(validity.not_after);
         let country = tbs
             .subject()
             .country()
@@ -220,7 +209,12 @@ impl Dsc {
                 .parameters
                 .as_ref()
                 .and_then(|p| p.decode_as::<Oid>().ok());
-            if curve != Some(OID_P256) {
+            if p384 && curve == Some(OID_P384) {
+                DscKey::P384(Arc::new(
+                    p384::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
+                        .map_err(|_| dsc_err(index, "invalid P-384 public key"))?,
+                ))
+            } else if curve != Some(OID_P256) {
                 return Err(TrustError::DscKeyUnsupported {
                     index,
                     algorithm: format!(
@@ -228,11 +222,12 @@ impl Dsc {
                         curve.map(|c| c.to_string()).unwrap_or_default()
                     ),
                 });
+            } else {
+                DscKey::P256(Arc::new(
+                    p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
+                        .map_err(|_| dsc_err(index, "invalid P-256 public key"))?,
+                ))
             }
-            DscKey::P256(Arc::new(
-                p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
-                    .map_err(|_| dsc_err(index, "invalid P-256 public key"))?,
-            ))
         } else if alg == OID_RSA || alg == OID_RSA_PSS {
             use rsa::pkcs1::DecodeRsaPublicKey;
             // PS256: PSS with SHA-256 and a salt as long as the hash (RFC 8230).
@@ -259,6 +254,7 @@ impl Dsc {
             usage,
             key,
             vouched_by: None,
+            chain: None,
         })
     }
 
@@ -314,10 +310,11 @@ impl Dsc {
         self.usage.as_ref().is_none_or(|u| u.contains(&kind))
     }
 
-    /// The key algorithm: `"P-256"` or `"RSA"`.
+    /// The key algorithm: `"P-256"`, `"RSA"` (or `"P-384"`, only for a CSCA).
     pub fn key_algorithm(&self) -> &'static str {
         match self.key {
             DscKey::P256(_) => "P-256",
+            DscKey::P384(_) => "P-384",
             DscKey::Rsa(_) => "RSA",
         }
     }
@@ -325,6 +322,71 @@ impl Dsc {
     /// The root whose signed list vouched for it (`None`: a bare DSC file).
     pub fn vouched_by(&self) -> Option<&crate::keys::PublicKey> {
         self.vouched_by.as_ref()
+    }
+
+    /// Lists it under another kid (WHO's trust network uses shorter kids).
+    pub(super) fn with_kid(mut self, kid: Vec<u8>) -> Self {
+        self.kid = kid;
+        self
+    }
+
+    /// Records that a signed trust list of `root` vouched for it.
+    pub(super) fn vouched(mut self, root: crate::keys::PublicKey) -> Self {
+        self.vouched_by = Some(root);
+        self
+    }
+
+    /// Checks that it chains to one of `cscas` (FORMAT.md §14.4) and records
+    /// the outcome: a verification with this DSC then fails with the chain's
+    /// error (`HcertDscNotChained`, `HcertCsca*`) unless it chained. Each
+    /// CSCA with the DSC's issuer name is tried in order; the first that
+    /// passes every check wins, else the first failure is kept.
+    pub fn chained(mut self, cscas: &[super::Csca]) -> Self {
+        self.chain = Some(super::csca::chain(&self, cscas));
+        self
+    }
+
+    /// The fingerprint of the configured CSCA it chains to (`None`: no chain
+    /// was checked, or it failed).
+    pub fn chained_to(&self) -> Option<crate::keys::Kid> {
+        self.chain.as_ref().and_then(|c| c.as_ref().ok().copied())
+    }
+
+    /// The chain check's failure, when a chain was asked for and failed.
+    pub(crate) fn chain_failure(&self) -> Option<&crate::VerifyError> {
+        self.chain.as_ref().and_then(|c| c.as_ref().err())
+    }
+
+    /// Verifies an X.509 signature (`algorithm` its OID) made with this
+    /// certificate's key: ECDSA P-256 with SHA-256, ECDSA P-384 with
+    /// SHA-384, RSA PKCS#1 v1.5 with SHA-256, RSA-PSS with SHA-256.
+    pub(super) fn verify_x509(&self, algorithm: &Oid, message: &[u8], signature: &[u8]) -> bool {
+        match &self.key {
+            DscKey::P256(key) if *algorithm == OID_ECDSA_SHA256 => {
+                use p256::ecdsa::signature::Verifier;
+                p256::ecdsa::Signature::from_der(signature)
+                    .is_ok_and(|sig| key.verify(message, &sig).is_ok())
+            }
+            DscKey::P384(key) if *algorithm == OID_ECDSA_SHA384 => {
+                use p384::ecdsa::signature::Verifier;
+                p384::ecdsa::Signature::from_der(signature)
+                    .is_ok_and(|sig| key.verify(message, &sig).is_ok())
+            }
+            DscKey::Rsa(key) if *algorithm == OID_SHA256_RSA => {
+                use rsa::signature::Verifier;
+                let pkcs1 = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(
+                    AsRef::<rsa::PublicKey>::as_ref(&**key).clone(),
+                );
+                rsa::pkcs1v15::Signature::try_from(signature)
+                    .is_ok_and(|sig| pkcs1.verify(message, &sig).is_ok())
+            }
+            DscKey::Rsa(key) if *algorithm == OID_RSA_PSS => {
+                use rsa::signature::Verifier;
+                rsa::pss::Signature::try_from(signature)
+                    .is_ok_and(|sig| key.verify(message, &sig).is_ok())
+            }
+            _ => false,
+        }
     }
 
     /// Verifies `signature` over `message` with this DSC's key; `false` when
@@ -344,6 +406,38 @@ impl Dsc {
             _ => false,
         }
     }
+}
+
+/// The DER of every `CERTIFICATE` block of a PEM file (at least one).
+pub(super) fn pem_certificates(pem: &[u8]) -> Result<Vec<Vec<u8>>, TrustError> {
+    let text = std::str::from_utf8(pem).map_err(|_| dsc_err(0, "PEM is not UTF-8"))?;
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
+        let after = rest.get(start..).unwrap_or_default();
+        let end_marker = "-----END CERTIFICATE-----";
+        let end = after
+            .find(end_marker)
+            .ok_or_else(|| dsc_err(out.len(), "PEM block has no END line"))?;
+        let block = after.get(..end + end_marker.len()).unwrap_or_default();
+        let (label, der) = der::pem::decode_vec(block.as_bytes())
+            .map_err(|e| dsc_err(out.len(), format!("PEM: {e}")))?;
+        if label != "CERTIFICATE" {
+            return Err(dsc_err(out.len(), format!("PEM label {label}")));
+        }
+        out.push(der);
+        rest = after.get(end + end_marker.len()..).unwrap_or_default();
+    }
+    if out.is_empty() {
+        return Err(dsc_err(0, "no CERTIFICATE block in the PEM file"));
+    }
+    Ok(out)
+}
+
+/// An X.509 time as a [`Timestamp`] (clamped to the model's range).
+pub(super) fn x509_time(t: x509_cert::time::Time) -> Option<Timestamp> {
+    let secs = i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX);
+    Timestamp::from_unix(secs.min(crate::model::MAX_UNIX_SECONDS)).ok()
 }
 
 fn usage_of(oids: impl Iterator<Item = String>) -> Option<Vec<DscUsage>> {

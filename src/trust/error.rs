@@ -92,6 +92,15 @@ pub enum TrustError {
         /// Why.
         reason: String,
     },
+    /// A country signing CA certificate (CSCA) could not be read: not PEM or
+    /// DER X.509, a key other than P-256 or RSA, or a malformed extension.
+    #[error("country signing CA certificate #{index}: {reason}")]
+    Csca {
+        /// The certificate's position in its file (from 0).
+        index: usize,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Why a signed trust list or revocation list (FORMAT.md §12) was refused.
@@ -176,6 +185,26 @@ pub enum SignedListError {
         /// The signing root's fingerprint (hex of its key).
         root: String,
     },
+    /// A listed document signer certificate (type 4) is of a country outside
+    /// the signing root's scope (the same rule as for keys).
+    #[error("trust list DSC #{index} is for {country}, outside the scope of root {root}")]
+    DscOutOfScope {
+        /// The entry's position in the DSC array (from 0).
+        index: usize,
+        /// The entry's country.
+        country: String,
+        /// The signing root's fingerprint (hex of its key).
+        root: String,
+    },
+    /// A listed document signer certificate could not be read (as a DSC
+    /// file's would fail, FORMAT.md §14.4).
+    #[error("trust list DSC #{index}: {reason}")]
+    Dsc {
+        /// The entry's position in the DSC array (from 0).
+        index: usize,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl SignedListError {
@@ -192,7 +221,8 @@ impl SignedListError {
             Self::Rollback { .. } => "ListRollback",
             Self::Key { .. } => "ListKey",
             Self::RevocationIds { .. } => "ListRevocationIds",
-            Self::KeyOutOfScope { .. } => "ListKeyOutOfScope",
+            Self::KeyOutOfScope { .. } | Self::DscOutOfScope { .. } => "ListKeyOutOfScope",
+            Self::Dsc { .. } => "ListDsc",
         }
     }
 }

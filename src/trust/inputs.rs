@@ -75,6 +75,9 @@ pub struct TrustInputs<'s> {
     state: &'s mut ListState,
     now: Timestamp,
     store: TrustStore,
+    /// Configured country signing CAs: DSC files must chain to one.
+    #[cfg(feature = "hcert")]
+    cscas: Vec<super::Csca>,
 }
 
 impl<'s> TrustInputs<'s> {
@@ -86,6 +89,8 @@ impl<'s> TrustInputs<'s> {
             state,
             now,
             store: TrustStore::new(),
+            #[cfg(feature = "hcert")]
+            cscas: Vec::new(),
         }
     }
 
@@ -110,13 +115,42 @@ impl<'s> TrustInputs<'s> {
         Ok(())
     }
 
+    /// Adds the country signing CA certificates (PEM or DER) of a file named
+    /// `input`, scoped to `scope` when it is not empty. CSCAs are trust
+    /// configuration, like roots: once any is configured, every DSC file
+    /// added after must chain to one (FORMAT.md §14.4). Add them before the
+    /// DSC files.
+    #[cfg(feature = "hcert")]
+    pub fn add_csca(
+        &mut self,
+        input: &str,
+        bytes: &[u8],
+        scope: &[crate::model::CountryCode],
+    ) -> Result<(), TrustInputError> {
+        let cscas = super::Csca::load(bytes).map_err(|source| TrustInputError::Store {
+            input: input.to_owned(),
+            source,
+        })?;
+        for csca in cscas {
+            self.cscas.push(if scope.is_empty() {
+                csca
+            } else {
+                csca.scoped(scope.iter().copied())
+            });
+        }
+        Ok(())
+    }
+
     /// Adds the document signer certificates (PEM, DER or the EU gateway's
-    /// trust-list JSON) of a file named `input`, for `HC1:` certificates. A
-    /// bare DSC file is unsigned trust data: refused (`TrustUnsignedRefused`)
-    /// when any root is configured.
+    /// trust-list JSON) of a file named `input`, for `HC1:` certificates.
+    /// With CSCAs configured ([`TrustInputs::add_csca`]) each DSC must chain
+    /// to one: one that does not stays unusable and a certificate it signed
+    /// fails with the chain's error (`HcertDscNotChained`, `HcertCsca*`).
+    /// With no CSCA, a DSC file is bare, unsigned trust data: refused
+    /// (`TrustUnsignedRefused`) when any root is configured.
     #[cfg(feature = "hcert")]
     pub fn add_dsc(&mut self, input: &str, bytes: &[u8]) -> Result<(), TrustInputError> {
-        if self.has_roots() {
+        if self.has_roots() && self.cscas.is_empty() {
             return Err(TrustInputError::UnsignedRefused {
                 input: input.to_owned(),
             });
@@ -126,7 +160,11 @@ impl<'s> TrustInputs<'s> {
             source,
         })?;
         for dsc in dscs {
-            self.store.add_dsc(dsc);
+            self.store.add_dsc(if self.cscas.is_empty() {
+                dsc
+            } else {
+                dsc.chained(&self.cscas)
+            });
         }
         Ok(())
     }

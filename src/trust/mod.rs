@@ -28,6 +28,8 @@
 //! [`Root`] is configured, every trust input must be a list it signed.
 
 #[cfg(feature = "hcert")]
+mod csca;
+#[cfg(feature = "hcert")]
 mod dsc;
 mod error;
 mod inputs;
@@ -40,6 +42,8 @@ mod state;
 mod state_dir;
 
 #[cfg(feature = "hcert")]
+pub use csca::Csca;
+#[cfg(feature = "hcert")]
 pub(crate) use dsc::HcertAlg;
 #[cfg(feature = "hcert")]
 pub use dsc::{Dsc, DscUsage, MAX_DSC_LEN};
@@ -49,7 +53,7 @@ pub use revocation::{revocation_id, RevocationId, RevocationList};
 pub use roots::{fingerprint, Root};
 pub use signed::{DocumentType, ListKind, TrustList};
 pub use state::ListState;
-pub use state_dir::{StateDir, StateError};
+pub use state_dir::{StateDir, StateError, StateListError};
 
 use std::collections::HashMap;
 
@@ -331,11 +335,28 @@ struct ListJson {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     next_roots: Vec<String>,
     keys: Vec<KeyJson>,
+    /// Document signer certificates (type 4 lists).
+    #[cfg(feature = "hcert")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    dscs: Vec<DscJson>,
+}
+
+/// The JSON form of a listed DSC: its country, the DER in base64 and, when
+/// it is listed under another kid than its fingerprint, that kid (base64).
+#[cfg(feature = "hcert")]
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DscJson {
+    country: CountryCode,
+    certificate: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kid: Option<String>,
 }
 
 impl TrustList {
     /// The JSON form: `issued_at`, `sequence`, `expires_at`, `next_roots`
-    /// (hex) and `keys` as in the trust-store JSON (FORMAT.md §7.2).
+    /// (hex), `keys` as in the trust-store JSON (FORMAT.md §7.2) and, with
+    /// `hcert`, `dscs` (FORMAT.md §12.5).
     pub fn to_json(&self) -> String {
         let doc = ListJson {
             issued_at: self.issued_at,
@@ -347,6 +368,20 @@ impl TrustList {
                 .map(|k| hex::encode(k.to_bytes()))
                 .collect(),
             keys: self.keys.iter().map(key_to_json).collect(),
+            #[cfg(feature = "hcert")]
+            dscs: self
+                .dscs
+                .iter()
+                .filter_map(|d| {
+                    use base64ct::Encoding;
+                    Some(DscJson {
+                        country: d.country()?,
+                        certificate: base64ct::Base64::encode_string(d.der()),
+                        kid: (d.kid() != d.fingerprint().0.as_slice())
+                            .then(|| base64ct::Base64::encode_string(d.kid())),
+                    })
+                })
+                .collect(),
         };
         serde_json::to_string_pretty(&doc).unwrap_or_default()
     }
@@ -369,12 +404,36 @@ impl TrustList {
                 PublicKey::from_hex(h).map_err(|source| TrustError::Key { index, source })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        #[cfg(feature = "hcert")]
+        let dscs = doc
+            .dscs
+            .into_iter()
+            .enumerate()
+            .map(|(index, d)| {
+                let der = dsc::base64_decode(&d.certificate).ok_or(TrustError::Dsc {
+                    index,
+                    reason: "certificate is not base64".into(),
+                })?;
+                let mut dsc = Dsc::parse(index, &der, false)?.with_country(d.country);
+                if let Some(kid) = d.kid {
+                    dsc = dsc.with_kid(dsc::base64_decode(&kid).filter(|k| !k.is_empty()).ok_or(
+                        TrustError::Dsc {
+                            index,
+                            reason: "kid is not base64".into(),
+                        },
+                    )?);
+                }
+                Ok(dsc)
+            })
+            .collect::<Result<Vec<_>, TrustError>>()?;
         Ok(Self {
             issued_at: doc.issued_at,
             sequence: doc.sequence,
             expires_at: doc.expires_at,
             keys,
             next_roots,
+            #[cfg(feature = "hcert")]
+            dscs,
         })
     }
 }

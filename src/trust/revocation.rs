@@ -130,6 +130,7 @@ impl RevocationList {
             self.expires_at,
             body,
             None,
+            None,
         )
     }
 

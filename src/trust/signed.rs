@@ -40,6 +40,9 @@ pub enum DocumentType {
     /// `3`: a trust list whose keys may carry `max_validity` (FORMAT.md
     /// §12.2); otherwise read exactly as type 1.
     TrustListV2,
+    /// `4`: a trust list that may also carry document signer certificates
+    /// (FORMAT.md §12.2); its keys are read as in type 3.
+    TrustListDsc,
 }
 
 impl DocumentType {
@@ -49,6 +52,7 @@ impl DocumentType {
             Self::TrustList => 1,
             Self::RevocationList => 2,
             Self::TrustListV2 => 3,
+            Self::TrustListDsc => 4,
         }
     }
 
@@ -58,6 +62,7 @@ impl DocumentType {
             Self::TrustList => "trust list",
             Self::RevocationList => "revocation list",
             Self::TrustListV2 => "trust list (type 3)",
+            Self::TrustListDsc => "trust list (type 4)",
         }
     }
 
@@ -66,6 +71,7 @@ impl DocumentType {
             1 => Some(Self::TrustList),
             2 => Some(Self::RevocationList),
             3 => Some(Self::TrustListV2),
+            4 => Some(Self::TrustListDsc),
             _ => None,
         }
     }
@@ -74,7 +80,7 @@ impl DocumentType {
     /// sequence counter, FORMAT.md §12.1).
     pub fn kind(self) -> ListKind {
         match self {
-            Self::TrustList | Self::TrustListV2 => ListKind::Trust,
+            Self::TrustList | Self::TrustListV2 | Self::TrustListDsc => ListKind::Trust,
             Self::RevocationList => ListKind::Revocation,
         }
     }
@@ -85,7 +91,7 @@ impl DocumentType {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ListKind {
-    /// Trust lists (document types 1 and 3).
+    /// Trust lists (document types 1, 3 and 4).
     Trust,
     /// Revocation lists (document type 2).
     Revocation,
@@ -109,7 +115,18 @@ pub(crate) mod key {
     pub const EXPIRES_AT: i64 = 3;
     pub const BODY: i64 = 4;
     pub const NEXT_ROOTS: i64 = 5;
+    pub const DSCS: i64 = 6;
 }
+
+/// Map keys of one document signer certificate entry (type 4).
+mod dsc_entry {
+    pub const CERTIFICATE: i64 = 1;
+    pub const COUNTRY: i64 = 2;
+    pub const KID: i64 = 3;
+}
+
+/// The longest DSC a list entry may carry, in bytes of DER.
+const MAX_LISTED_DSC_LEN: usize = 16 * 1024;
 
 /// Map keys of one trusted key entry.
 mod entry {
@@ -139,6 +156,10 @@ pub struct TrustList {
     pub keys: Vec<TrustedKey>,
     /// Root keys that sign the following lists (root rotation); usually empty.
     pub next_roots: Vec<PublicKey>,
+    /// Document signer certificates for `HC1:` certificates (type 4), each
+    /// with its country.
+    #[cfg(feature = "hcert")]
+    pub dscs: Vec<super::Dsc>,
 }
 
 /// A signed list opened and its signature checked: the common header and the
@@ -149,6 +170,7 @@ pub(crate) struct Opened<'a> {
     pub expires_at: Timestamp,
     pub body: &'a [u8],
     pub next_roots: Option<&'a [u8]>,
+    pub dscs: Option<&'a [u8]>,
     pub signer: Kid,
     /// The root whose signature verified (None when inspecting).
     pub root: Option<Root>,
@@ -232,9 +254,12 @@ pub(crate) fn open<'a>(
         }
     };
     for (k, _) in &items {
-        let allowed = match expected {
-            ListKind::Trust => (key::TYPE..=key::NEXT_ROOTS).contains(k),
-            ListKind::Revocation => (key::TYPE..=key::BODY).contains(k),
+        let allowed = match doc_type {
+            DocumentType::TrustListDsc => (key::TYPE..=key::DSCS).contains(k),
+            DocumentType::TrustList | DocumentType::TrustListV2 => {
+                (key::TYPE..=key::NEXT_ROOTS).contains(k)
+            }
+            DocumentType::RevocationList => (key::TYPE..=key::BODY).contains(k),
         };
         if !allowed {
             return Err(field(format!("key {k}"), "is not defined for this list"));
@@ -260,6 +285,7 @@ pub(crate) fn open<'a>(
         expires_at,
         body: required(key::BODY, "body")?,
         next_roots: get(key::NEXT_ROOTS),
+        dscs: get(key::DSCS),
         signer: kid,
         root,
         doc_type,
@@ -300,6 +326,7 @@ pub(crate) fn encode_list(
     expires_at: Timestamp,
     body: Vec<u8>,
     next_roots: Option<Vec<u8>>,
+    dscs: Option<Vec<u8>>,
 ) -> Vec<u8> {
     let uint = |n: u64| {
         encode(|w| {
@@ -316,6 +343,9 @@ pub(crate) fn encode_list(
     if let Some(roots) = next_roots {
         entries.push((key::NEXT_ROOTS, roots));
     }
+    if let Some(dscs) = dscs {
+        entries.push((key::DSCS, dscs));
+    }
     encode(|w| {
         w.map_sorted(entries);
     })
@@ -330,6 +360,8 @@ impl TrustList {
             expires_at,
             keys: Vec::new(),
             next_roots: Vec::new(),
+            #[cfg(feature = "hcert")]
+            dscs: Vec::new(),
         }
     }
 
@@ -348,6 +380,17 @@ impl TrustList {
                 }
             })
         });
+        #[cfg(feature = "hcert")]
+        let dscs = (!self.dscs.is_empty()).then(|| {
+            encode(|w| {
+                w.array(self.dscs.len());
+                for d in &self.dscs {
+                    w.raw(&encode_dsc(d));
+                }
+            })
+        });
+        #[cfg(not(feature = "hcert"))]
+        let dscs = None;
         encode_list(
             self.document_type(),
             self.issued_at,
@@ -355,12 +398,17 @@ impl TrustList {
             self.expires_at,
             w.into_bytes(),
             roots,
+            dscs,
         )
     }
 
-    /// The document type the list is encoded as: 3 when a key carries
-    /// `max_validity` (which type 1 cannot express), else 1.
+    /// The document type the list is encoded as: 4 when it carries DSCs, 3
+    /// when a key carries `max_validity` (which type 1 cannot express), else 1.
     pub fn document_type(&self) -> DocumentType {
+        #[cfg(feature = "hcert")]
+        if !self.dscs.is_empty() {
+            return DocumentType::TrustListDsc;
+        }
         if self.keys.iter().any(|k| k.max_validity.is_some()) {
             DocumentType::TrustListV2
         } else {
@@ -369,8 +417,16 @@ impl TrustList {
     }
 
     /// Signs the list with a root key: the COSE_Sign1 bytes to distribute.
+    /// A listed DSC must have a country (its own subject `C` or one given
+    /// with [`crate::trust::Dsc::with_country`]).
     #[cfg(feature = "issue")]
     pub fn sign(&self, root: &impl crate::keys::Signer) -> Result<Vec<u8>, crate::keys::SignError> {
+        #[cfg(feature = "hcert")]
+        if let Some(i) = self.dscs.iter().position(|d| d.country().is_none()) {
+            return Err(crate::keys::SignError::new(
+                format!("DSC #{i} has no country: give one").into(),
+            ));
+        }
         sign_list(root, &self.to_cbor())
     }
 
@@ -432,7 +488,10 @@ impl TrustList {
             ));
         }
         let mut keys = Vec::with_capacity(n);
-        let v2 = o.doc_type == DocumentType::TrustListV2;
+        let v2 = matches!(
+            o.doc_type,
+            DocumentType::TrustListV2 | DocumentType::TrustListDsc
+        );
         for index in 0..n {
             let mut key = decode_key(&mut r, index, v2)?;
             if let Some(root) = &o.root {
@@ -461,12 +520,19 @@ impl TrustList {
             }
             r.finish().map_err(malformed)?;
         }
+        #[cfg_attr(not(feature = "hcert"), allow(unused_variables))]
+        let dscs = match o.dscs {
+            Some(raw) => decode_dscs(raw, o.root.as_ref())?,
+            None => Vec::new(),
+        };
         Ok(Self {
             issued_at: o.issued_at,
             sequence: o.sequence,
             expires_at: o.expires_at,
             keys,
             next_roots,
+            #[cfg(feature = "hcert")]
+            dscs,
         })
     }
 
@@ -476,8 +542,136 @@ impl TrustList {
         for k in self.keys {
             store.add(k);
         }
+        #[cfg(feature = "hcert")]
+        for d in self.dscs {
+            store.add_dsc(d);
+        }
         store
     }
+}
+
+/// A listed DSC as the store keeps it (with `hcert`); without the feature
+/// the entries are checked and dropped (the verifier cannot use them).
+#[cfg(feature = "hcert")]
+type ListedDsc = super::Dsc;
+#[cfg(not(feature = "hcert"))]
+type ListedDsc = ();
+
+/// The DSC entries of a type-4 list: each checked (fields, length, country
+/// against the signing root's scope) and, with `hcert`, read as a DSC.
+fn decode_dscs(raw: &[u8], root: Option<&Root>) -> Result<Vec<ListedDsc>, SignedListError> {
+    let mut r = Reader::new(raw);
+    let n = r.array("the DSC array").map_err(malformed)?;
+    if n > MAX_KEYS {
+        return Err(field(
+            "dscs",
+            format!("has {n} entries; at most {MAX_KEYS}"),
+        ));
+    }
+    let mut out = Vec::with_capacity(n.min(1024));
+    for index in 0..n {
+        let name = |f: &str| format!("dscs[{index}].{f}");
+        let mut der = None;
+        let mut country = None;
+        let mut kid = None;
+        let mut failure: Option<SignedListError> = None;
+        r.int_map("a DSC entry", |r, label| {
+            match label {
+                dsc_entry::CERTIFICATE => der = Some(r.bytes("the certificate")?),
+                dsc_entry::COUNTRY => {
+                    let c = r.text("the country")?;
+                    match CountryCode::new(c) {
+                        Ok(c) => country = Some(c),
+                        Err(e) => {
+                            failure.get_or_insert(field(name("country"), e.to_string()));
+                        }
+                    }
+                }
+                dsc_entry::KID => kid = Some(r.bytes("the kid")?),
+                other => {
+                    r.raw_item(3)?;
+                    failure.get_or_insert(field(
+                        format!("dscs[{index}] key {other}"),
+                        "is not defined",
+                    ));
+                }
+            }
+            Ok(())
+        })
+        .map_err(malformed)?;
+        if let Some(f) = failure {
+            return Err(f);
+        }
+        let der = der.ok_or_else(|| field(name("certificate"), "is missing"))?;
+        let country = country.ok_or_else(|| field(name("country"), "is missing"))?;
+        if der.len() > MAX_LISTED_DSC_LEN {
+            return Err(field(
+                name("certificate"),
+                format!("is longer than {MAX_LISTED_DSC_LEN} bytes"),
+            ));
+        }
+        if kid.is_some_and(<[u8]>::is_empty) {
+            return Err(field(name("kid"), "is empty"));
+        }
+        if let Some(root) = root {
+            if !root.allows(country) {
+                return Err(SignedListError::DscOutOfScope {
+                    index,
+                    country: country.to_string(),
+                    root: root.fingerprint(),
+                });
+            }
+        }
+        #[cfg(feature = "hcert")]
+        {
+            let mut dsc = super::Dsc::parse(index, der, false)
+                .map_err(|e| SignedListError::Dsc {
+                    index,
+                    reason: e.to_string(),
+                })?
+                .with_country(country);
+            if let Some(kid) = kid {
+                dsc = dsc.with_kid(kid.to_vec());
+            }
+            if let Some(root) = root {
+                dsc = dsc.vouched(root.key().clone());
+            }
+            out.push(dsc);
+        }
+        #[cfg(not(feature = "hcert"))]
+        out.push(());
+    }
+    r.finish().map_err(malformed)?;
+    Ok(out)
+}
+
+#[cfg(feature = "hcert")]
+fn encode_dsc(d: &super::Dsc) -> Vec<u8> {
+    let mut entries = vec![(
+        dsc_entry::CERTIFICATE,
+        encode(|w| {
+            w.bytes(d.der());
+        }),
+    )];
+    if let Some(country) = d.country() {
+        entries.push((
+            dsc_entry::COUNTRY,
+            encode(|w| {
+                w.text(country.as_str());
+            }),
+        ));
+    }
+    if d.kid() != d.fingerprint().0.as_slice() {
+        entries.push((
+            dsc_entry::KID,
+            encode(|w| {
+                w.bytes(d.kid());
+            }),
+        ));
+    }
+    encode(|w| {
+        w.map_sorted(entries);
+    })
 }
 
 fn encode_key(k: &TrustedKey) -> Vec<u8> {
@@ -635,4 +829,102 @@ pub(crate) fn sign_list(
     };
     crate::cose::sign1::sign(&header, payload, |tbs| signer.sign(tbs))
         .map_err(crate::keys::SignError::new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A type-4 list with one DSC entry, wrapped in a COSE_Sign1 whose
+    /// signature is not checked (inspection).
+    fn type4(entry: Vec<u8>) -> Vec<u8> {
+        let t = Timestamp::from_unix(1_600_000_000).unwrap_or_else(|_| unreachable!());
+        let body = encode(|w| {
+            w.array(0);
+        });
+        let dscs = encode(|w| {
+            w.array(1).raw(&entry);
+        });
+        let payload = encode_list(
+            DocumentType::TrustListDsc,
+            t,
+            1,
+            t.saturating_add(60),
+            body,
+            None,
+            Some(dscs),
+        );
+        let header = crate::cose::ProtectedHeader {
+            alg: crate::cose::Algorithm::Ed25519,
+            kid: Kid([0; 8]),
+        };
+        crate::cose::sign1::sign(&header, &payload, |_| Ok::<_, ()>([0; 64]))
+            .unwrap_or_else(|()| unreachable!())
+    }
+
+    fn entry(der: &[u8], country: Option<&str>) -> Vec<u8> {
+        let mut entries = vec![(
+            dsc_entry::CERTIFICATE,
+            encode(|w| {
+                w.bytes(der);
+            }),
+        )];
+        if let Some(c) = country {
+            entries.push((
+                dsc_entry::COUNTRY,
+                encode(|w| {
+                    w.text(c);
+                }),
+            ));
+        }
+        encode(|w| {
+            w.map_sorted(entries);
+        })
+    }
+
+    fn name(cose: &[u8]) -> &'static str {
+        match TrustList::inspect(cose) {
+            Ok(_) => "Ok",
+            Err(e) => e.name(),
+        }
+    }
+
+    #[test]
+    fn dsc_entries_are_checked_with_or_without_hcert() {
+        // The fields are checked in every build.
+        assert_eq!(name(&type4(entry(b"x", None))), "ListField");
+        assert_eq!(
+            name(&type4(entry(&[0; MAX_LISTED_DSC_LEN + 1], Some("DE")))),
+            "ListField"
+        );
+        // The certificate is read only where it can be used.
+        let junk = type4(entry(b"not a certificate", Some("DE")));
+        if cfg!(feature = "hcert") {
+            assert_eq!(name(&junk), "ListDsc");
+        } else {
+            assert_eq!(name(&junk), "Ok");
+        }
+        // Key 6 is undefined in a type-1 list.
+        let t = Timestamp::from_unix(1_600_000_000).unwrap_or_else(|_| unreachable!());
+        let payload = encode_list(
+            DocumentType::TrustList,
+            t,
+            1,
+            t.saturating_add(60),
+            encode(|w| {
+                w.array(0);
+            }),
+            None,
+            Some(encode(|w| {
+                w.array(0);
+            })),
+        );
+        let header = crate::cose::ProtectedHeader {
+            alg: crate::cose::Algorithm::Ed25519,
+            kid: Kid([0; 8]),
+        };
+        let cose = crate::cose::sign1::sign(&header, &payload, |_| Ok::<_, ()>([0; 64]))
+            .unwrap_or_else(|()| unreachable!());
+        assert_eq!(name(&cose), "ListField");
+    }
 }

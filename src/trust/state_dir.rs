@@ -11,7 +11,9 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::ListState;
+use super::{ListState, RevocationList, Root, TrustStore};
+use crate::model::Timestamp;
+use crate::SignedListError;
 
 /// The state file's name inside the directory.
 const FILE: &str = "lists.json";
@@ -47,6 +49,36 @@ impl StateError {
             Self::Io { .. } => "StateIo",
             Self::Invalid { .. } => "StateInvalid",
         }
+    }
+}
+
+/// Why a signed list could not be loaded with the list state of a
+/// [`StateDir`]: the state could not be read or written, or the list was
+/// refused (nothing is saved then).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StateListError {
+    /// The state directory or file.
+    #[error(transparent)]
+    State(StateError),
+    /// The list itself.
+    #[error(transparent)]
+    List(SignedListError),
+}
+
+impl StateListError {
+    /// The stable name of the underlying error (`State*` or `List*`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::State(e) => e.name(),
+            Self::List(e) => e.name(),
+        }
+    }
+}
+
+impl From<StateError> for StateListError {
+    fn from(e: StateError) -> Self {
+        Self::State(e)
     }
 }
 
@@ -132,6 +164,51 @@ impl StateDir {
             .and_then(|d| d.sync_all())
             .map_err(|e| io(&self.dir, &e))?;
         Ok(())
+    }
+
+    /// Runs `update` on the state read from this directory and saves the
+    /// state only when `update` succeeds: the one way a caller loads signed
+    /// lists under a state directory.
+    pub fn update<T, E: From<StateError>>(
+        &self,
+        update: impl FnOnce(&mut ListState) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut state = self.load()?;
+        let out = update(&mut state)?;
+        self.save(&state)?;
+        Ok(out)
+    }
+
+    /// Loads a signed trust list against `roots` at `now` with this
+    /// directory's state ([`ListState::load_trust_list`]); the state is saved
+    /// when the list loads.
+    pub fn load_trust_list(
+        &self,
+        bytes: &[u8],
+        roots: &[Root],
+        now: Timestamp,
+    ) -> Result<TrustStore, StateListError> {
+        self.update(|state| {
+            state
+                .load_trust_list(bytes, roots, now)
+                .map_err(StateListError::List)
+        })
+    }
+
+    /// Loads a signed revocation list against `roots` at `now` with this
+    /// directory's state ([`ListState::load_revocations`]); the state is
+    /// saved when the list loads.
+    pub fn load_revocations(
+        &self,
+        bytes: &[u8],
+        roots: &[Root],
+        now: Timestamp,
+    ) -> Result<RevocationList, StateListError> {
+        self.update(|state| {
+            state
+                .load_revocations(bytes, roots, now)
+                .map_err(StateListError::List)
+        })
     }
 }
 

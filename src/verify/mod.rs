@@ -332,6 +332,11 @@ impl Verifier {
         // Several DSCs may share a kid: use one whose country is the issuer's.
         let mut failure = None;
         for dsc in verifying {
+            // A DSC that had to chain to a configured CSCA and did not.
+            if let Some(e) = dsc.chain_failure() {
+                failure = failure.or(Some(e.clone()));
+                continue;
+            }
             let content = hcert::content(&decoded, Some(dsc), now)?;
             match hcert::check(&content, dsc, now, self.options.clock_skew) {
                 Ok(()) => return Ok(hcert_verified(&decoded, dsc, content)),
@@ -400,6 +405,7 @@ fn hcert_verified(d: &hcert::Decoded, dsc: &crate::trust::Dsc, c: hcert::Content
                 not_after: dsc.not_after(),
                 key: dsc.key_algorithm(),
                 usage: dsc.usage().map(|u| u.iter().map(|k| k.name()).collect()),
+                csca: dsc.chained_to().map(|k| k.to_string()),
             }),
             issuer: None,
             payload: c.payload,

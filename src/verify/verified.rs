@@ -101,6 +101,9 @@ pub(super) struct DscInfo {
     /// The kinds its extended key usage allows (absent: all).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) usage: Option<Vec<&'static str>>,
+    /// The fingerprint of the configured CSCA it chains to, when one was checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) csca: Option<String>,
 }
 
 impl Foreign {

@@ -20,6 +20,9 @@
 #ifndef TRAVELCERT_FEATURE_ENCRYPT
 #define TRAVELCERT_FEATURE_ENCRYPT
 #endif
+#ifndef TRAVELCERT_FEATURE_HCERT
+#define TRAVELCERT_FEATURE_HCERT
+#endif
 
 #include <stddef.h>
 #include <stdint.h>
@@ -89,6 +92,8 @@ char *read_file(const char *path, size_t *len);
 /* dir/name, read with read_file. */
 char *fixture(const char *dir, const char *name, size_t *len);
 
+/* test_hcert.c */
+void test_hcert(const char *fixtures);
 /* test_ffi.c */
 void test_version_and_result_text(void);
 void test_error_and_bytes_nulls(void);

@@ -1,7 +1,8 @@
 //! `travelcert verify --dsc` and `inspect` on EU DCC (`HC1:`) certificates:
 //! the mapped certificate with `"format": "eu-dcc"` (exit 0), a tampered one
-//! (exit 1 with the error name), `--policy` on it, and a bare DSC file
-//! refused once a root is configured (exit 2).
+//! (exit 1 with the error name), `--policy` on it, a bare DSC file refused
+//! once a root is configured (exit 2), DSCs that chain to a `--csca`, and
+//! DSCs carried inside a signed trust list (`trust sign --dsc`).
 
 use serde_json::Value;
 
@@ -97,6 +98,164 @@ fn verify_with_a_policy_and_inspect() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("TrustUnsignedRefused"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A chain fixture of tests/hcert-chain as a command-line argument.
+fn chain(name: &str) -> String {
+    format!("{}/{name}", crate::hcert_sign::DIR)
+}
+
+/// 2021-06-02T00:00:00Z: inside every chain fixture's validity.
+const CHAIN_AT: &str = "2021-06-02T00:00:00Z";
+
+#[test]
+fn verify_with_a_root_takes_a_dsc_that_chains_to_a_csca_and_refuses_a_bare_one() {
+    let dir = workspace("hcert-csca");
+    keygen(&dir.join("root"), "DE");
+    let root = arg(&dir.join("root/issuer.pub.pem"));
+    let state = arg(&dir.join("state"));
+    let text = crate::hcert_sign::hc1("dsc.pem");
+    let dsc = chain("dsc.pem");
+    let verify = |extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            "--root",
+            &root,
+            "--state-dir",
+            &state,
+            "--at",
+            CHAIN_AT,
+        ];
+        args.extend_from_slice(extra);
+        args.push(&text);
+        travelcert(&args)
+    };
+    // Chained: exit 0, the CSCA named in the output.
+    let csca = chain("csca.pem");
+    let out = ok(&verify(&["--csca", &csca, "--dsc", &dsc]));
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["format"], "eu-dcc");
+    assert_eq!(json["dsc"]["csca"].as_str().unwrap().len(), 16);
+    // Scoped to another country: exit 1 with the chain's error.
+    let scoped = format!("FR={csca}");
+    let out = verify(&["--csca", &scoped, "--dsc", &dsc]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("HcertCscaCountry"),
+        "{}",
+        stderr(&out)
+    );
+    // Not chained to the configured CSCA: exit 1.
+    let rsa = chain("csca-rsa.pem");
+    let out = verify(&["--csca", &rsa, "--dsc", &dsc]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("HcertDscNotChained"),
+        "{}",
+        stderr(&out)
+    );
+    // A bare DSC file with a root and no CSCA: exit 2 naming the file.
+    let out = verify(&["--dsc", &dsc]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("TrustUnsignedRefused") && err.contains(&dsc),
+        "{err}"
+    );
+    // A CSCA file that is no certificate: exit 2 naming it.
+    let junk = dir.join("junk.pem");
+    std::fs::write(&junk, "junk").unwrap();
+    let out = verify(&["--csca", &arg(&junk), "--dsc", &dsc]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(&arg(&junk)), "{}", stderr(&out));
+}
+
+#[test]
+fn a_signed_trust_list_carries_dscs() {
+    let dir = workspace("hcert-list");
+    keygen(&dir.join("root"), "DE");
+    let keys = dir.join("keys.json");
+    std::fs::write(&keys, r#"{"keys": []}"#).unwrap();
+    let list = arg(&dir.join("list.cose"));
+    let out = ok(&travelcert(&[
+        "trust",
+        "sign",
+        "--root-key",
+        &arg(&dir.join("root/issuer.key.pem")),
+        "--keys",
+        &arg(&keys),
+        "--sequence",
+        "1",
+        "--issued-at",
+        "2021-05-01T00:00:00Z",
+        "--valid-for",
+        "365d",
+        "--dsc",
+        &chain("dsc.pem"),
+        "--out",
+        &list,
+    ]));
+    assert!(out.contains("1 DSCs"), "{out}");
+    let root = arg(&dir.join("root/issuer.pub.pem"));
+    let inspected = ok(&travelcert(&[
+        "trust", "inspect", &list, "--root", &root, "--at", CHAIN_AT,
+    ]));
+    let json: Value = serde_json::from_str(&inspected).unwrap();
+    assert_eq!(json["list"]["dscs"][0]["country"], "DE");
+    let text = crate::hcert_sign::hc1("dsc.pem");
+    let out = ok(&travelcert(&[
+        "verify",
+        "--root",
+        &root,
+        "--trust",
+        &list,
+        "--state-dir",
+        &arg(&dir.join("state")),
+        "--at",
+        CHAIN_AT,
+        &text,
+    ]));
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["format"], "eu-dcc");
+    assert!(json["vouched_by"].is_string(), "{json}");
+    // A list for another country: --dsc FR=... lists it as FR, and then the
+    // certificate's issuer (DE) no longer matches the DSC.
+    // (--keys is optional for a list of DSCs only.)
+    let fr = arg(&dir.join("fr.cose"));
+    ok(&travelcert(&[
+        "trust",
+        "sign",
+        "--root-key",
+        &arg(&dir.join("root/issuer.key.pem")),
+        "--sequence",
+        "2",
+        "--issued-at",
+        "2021-05-01T00:00:00Z",
+        "--valid-for",
+        "365d",
+        "--dsc",
+        &format!("FR={}", chain("dsc.pem")),
+        "--out",
+        &fr,
+    ]));
+    let out = travelcert(&[
+        "verify",
+        "--root",
+        &root,
+        "--trust",
+        &fr,
+        "--state-dir",
+        &arg(&dir.join("state")),
+        "--at",
+        CHAIN_AT,
+        &text,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("HcertIssuerMismatch"),
         "{}",
         stderr(&out)
     );

@@ -9,6 +9,9 @@ mod card;
 mod commands;
 mod encrypt;
 mod hcert;
+#[allow(dead_code)]
+#[path = "../hcert-chain/sign.rs"]
+mod hcert_sign;
 mod history;
 #[cfg(feature = "pkcs11")]
 mod pkcs11;

@@ -20,8 +20,13 @@ mod encrypt;
 mod encrypt_vectors;
 #[cfg(all(feature = "hcert", feature = "issue"))]
 mod hcert;
+#[cfg(all(feature = "hcert", feature = "issue"))]
+mod hcert_chain;
 #[cfg(feature = "hcert")]
 mod hcert_interop;
+#[cfg(all(feature = "hcert", feature = "issue"))]
+#[path = "../hcert-chain/sign.rs"]
+mod hcert_sign;
 #[cfg(feature = "issue")]
 mod history;
 #[cfg(feature = "issue")]

@@ -10,7 +10,7 @@ use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use travelcert::keys::Ed25519Signer;
 use travelcert::keys::{PublicKey, ReaderKey, ReaderKeys};
 use travelcert::model::{CountryCode, Timestamp};
-use travelcert::trust::{self, Root, StateDir, StateError, TrustList};
+use travelcert::trust::{self, Root, StateDir, StateError, StateListError, TrustList};
 use travelcert::verify::{self, Verified, VerifyOptions};
 use travelcert::SignedListError;
 
@@ -53,8 +53,8 @@ impl TrustStore {
         state_dir: PathBuf,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let inner = with_state(py, roots, state_dir, at, |state, roots, now| {
-            state.load_trust_list(&data, roots, now)
+        let inner = with_state(py, roots, state_dir, at, |dir, roots, now| {
+            dir.load_trust_list(&data, roots, now)
         })?;
         Ok(Self {
             inner,
@@ -83,16 +83,40 @@ impl TrustStore {
     }
 
     /// This store plus the document signer certificates in `data` (PEM, DER
-    /// or the EU gateway's trust-list JSON), for `HC1:` certificates. A store
-    /// from a signed list refuses them (`TrustUnsignedRefused`): under a root,
-    /// nothing unsigned is trusted.
+    /// or the EU gateway's trust-list JSON), for `HC1:` certificates.
+    /// `csca` (PEM or DER bytes or text, or a list of them) gives country
+    /// signing CAs the DSCs must chain to: a DSC that does not fails at
+    /// verification with the chain's error (`HcertDscNotChained`,
+    /// `HcertCsca*`). Without `csca` the DSCs are bare, unsigned trust data:
+    /// a store from a signed list refuses them (`TrustUnsignedRefused`), as
+    /// under a root nothing unsigned is trusted.
     #[cfg(feature = "hcert")]
-    fn with_dsc(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        if self.rooted {
+    #[pyo3(signature = (data, *, csca = None))]
+    fn with_dsc(
+        &self,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        csca: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut cscas = Vec::new();
+        if let Some(csca) = csca {
+            let items: Vec<Bound<'_, PyAny>> = if csca.is_instance_of::<pyo3::types::PyList>() {
+                csca.try_iter()?.collect::<PyResult<_>>()?
+            } else {
+                vec![csca.clone()]
+            };
+            for item in items {
+                cscas.extend(
+                    trust::Csca::load(&text_or_bytes(&item)?)
+                        .map_err(|e| trust_error(py, "TrustStoreCsca", e))?,
+                );
+            }
+        }
+        if self.rooted && cscas.is_empty() {
             return Err(trust_error(
                 py,
                 "TrustUnsignedRefused",
-                "a bare document signer certificate is unsigned trust data, refused for a store loaded under a root",
+                "a bare document signer certificate is unsigned trust data, refused for a store loaded under a root: give a CSCA it chains to",
             ));
         }
         let dscs = trust::Dsc::load(&text_or_bytes(data)?).map_err(|e| {
@@ -105,11 +129,15 @@ impl TrustStore {
         })?;
         let mut inner = self.inner.clone();
         for dsc in dscs {
-            inner.add_dsc(dsc);
+            inner.add_dsc(if cscas.is_empty() {
+                dsc
+            } else {
+                dsc.chained(&cscas)
+            });
         }
         Ok(Self {
             inner,
-            rooted: false,
+            rooted: self.rooted,
         })
     }
 
@@ -146,8 +174,8 @@ impl RevocationList {
         state_dir: PathBuf,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let list = with_state(py, roots, state_dir, at, |state, roots, now| {
-            state.load_revocations(&data, roots, now)
+        let list = with_state(py, roots, state_dir, at, |dir, roots, now| {
+            dir.load_revocations(&data, roots, now)
         })?;
         Ok(Self {
             inner: Arc::new(list),
@@ -172,15 +200,15 @@ fn with_state<T>(
     roots: &Bound<'_, PyAny>,
     state_dir: PathBuf,
     at: Option<&Bound<'_, PyAny>>,
-    load: impl FnOnce(&mut trust::ListState, &[Root], Timestamp) -> Result<T, SignedListError>,
+    load: impl FnOnce(&StateDir, &[Root], Timestamp) -> Result<T, StateListError>,
 ) -> PyResult<T> {
     let roots = parse_roots(roots)?;
     let now = instant(at)?;
-    let dir = StateDir::new(state_dir);
-    let mut state = dir.load().map_err(|e| state_error(py, e))?;
-    let loaded = load(&mut state, &roots, now).map_err(|e| list_error(py, &e))?;
-    dir.save(&state).map_err(|e| state_error(py, e))?;
-    Ok(loaded)
+    load(&StateDir::new(state_dir), &roots, now).map_err(|e| match e {
+        StateListError::List(e) => list_error(py, &e),
+        StateListError::State(e) => state_error(py, e),
+        other => trust_error(py, other.name(), other),
+    })
 }
 
 fn list_error(py: Python<'_>, e: &SignedListError) -> PyErr {

@@ -8,7 +8,7 @@ import json
 import pytest
 
 import travelcert
-from conftest import REPO
+from conftest import REPO, openssl_key
 
 pytestmark = pytest.mark.skipif(
     "eu-dcc" not in travelcert.FORMATS, reason="built without the hcert feature"
@@ -55,3 +55,41 @@ def test_a_bare_dsc_is_not_bytes_of_garbage():
     store = travelcert.TrustStore.from_json('{"keys": []}')
     with pytest.raises(travelcert.TrustDataError):
         store.with_dsc(b"not a certificate")
+
+
+CHAIN = REPO / "tests" / "hcert-chain"
+# 2021-06-02T00:00:00Z: inside the chain fixtures' validity.
+CHAIN_AT = "2021-06-02T00:00:00Z"
+
+
+def chain(name):
+    return (CHAIN / name).read_bytes()
+
+
+def test_a_dsc_chained_to_a_csca_is_taken_under_a_root(tmp_path, issuer):
+    text = (CHAIN / "dsc.hc1.txt").read_text().strip()
+    root_pem = openssl_key(tmp_path)
+    roots = [travelcert.Issuer.from_pem(root_pem, "CN").public_key_pem]
+    signed = issuer.trust_store().sign_list(
+        root_pem, sequence=1, valid_for=86400, issued_at=CHAIN_AT
+    )
+    rooted = travelcert.TrustStore.from_signed_list(
+        signed, roots, state_dir=tmp_path / "state", at=CHAIN_AT
+    )
+    # A bare DSC is refused under a root...
+    with pytest.raises(travelcert.TrustDataError) as raised:
+        rooted.with_dsc(chain("dsc.pem"))
+    assert raised.value.name == "TrustUnsignedRefused"
+    # ...one that chains to a CSCA is taken, and the output names the CSCA.
+    store = rooted.with_dsc(chain("dsc.pem"), csca=chain("csca.pem"))
+    details = travelcert.Verifier(store).verify_details(text, at=CHAIN_AT)
+    assert details["format"] == "eu-dcc"
+    assert len(details["dsc"]["csca"]) == 16
+    # A DSC that does not chain to the CSCAs given fails with its own error.
+    other = rooted.with_dsc(chain("dsc.pem"), csca=[chain("csca-rsa.pem")])
+    with pytest.raises(travelcert.UntrustedKeyError) as raised:
+        travelcert.Verifier(other).verify(text, at=CHAIN_AT)
+    assert raised.value.name == "HcertDscNotChained"
+    with pytest.raises(travelcert.TrustDataError) as raised:
+        rooted.with_dsc(chain("dsc.pem"), csca=b"junk")
+    assert raised.value.name == "TrustStoreCsca"

@@ -152,7 +152,8 @@ pub(crate) struct VerifyArgs {
     pub(crate) trust: Vec<PathBuf>,
     /// Document signer certificates for EU DCC / WHO DDCC (`HC1:`)
     /// certificates: PEM, DER or the EU gateway trust-list JSON; repeatable.
-    /// Refused when --root is given (DSCs must then come signed).
+    /// With --root, only DSCs that chain to a --csca are accepted (a bare DSC
+    /// file is refused; DSCs may also come inside the signed trust lists).
     #[arg(long)]
     pub(crate) dsc: Vec<PathBuf>,
     /// A SMART Health Card issuer and its key set (JWKS, as published at
@@ -164,6 +165,11 @@ pub(crate) struct VerifyArgs {
     /// key in an --shc-issuer key set; repeatable.
     #[arg(long, requires = "shc_issuer")]
     pub(crate) shc_crl: Vec<PathBuf>,
+    /// Country signing CA certificate (PEM or DER) the --dsc certificates
+    /// must chain to, as FILE or DE=FILE (only DSCs of those countries);
+    /// repeatable.
+    #[arg(long, value_name = "[CC,..=]FILE")]
+    pub(crate) csca: Vec<String>,
     /// Root public key (SPKI PEM) that signs trust and revocation lists, as
     /// FILE (any country) or CN,HK=FILE (only those countries' keys and
     /// certificates); repeatable.
@@ -241,9 +247,10 @@ pub(crate) enum TrustCommand {
         /// The root's PKCS#8 PEM private key.
         #[arg(long)]
         root_key: PathBuf,
-        /// The keys: trust-store JSON ({"keys": [...]}).
-        #[arg(long)]
-        keys: PathBuf,
+        /// The keys: trust-store JSON ({"keys": [...]}); optional when --dsc
+        /// is given.
+        #[arg(long, required_unless_present = "dsc")]
+        keys: Option<PathBuf>,
         /// The list's sequence number (each new list needs a greater one).
         #[arg(long)]
         sequence: u64,
@@ -256,6 +263,11 @@ pub(crate) enum TrustCommand {
         /// A new root key (SPKI PEM) this list hands over to; repeatable.
         #[arg(long)]
         next_root: Vec<PathBuf>,
+        /// Document signer certificates to list for `HC1:` certificates (PEM,
+        /// DER or the EU gateway JSON), as FILE (country from the gateway
+        /// entry or the certificate's subject) or DE=FILE; repeatable.
+        #[arg(long, value_name = "[CC=]FILE")]
+        dsc: Vec<String>,
         /// Where to write the signed list.
         #[arg(long)]
         out: PathBuf,

@@ -136,6 +136,26 @@ pub(crate) fn read_secret_bytes(path: &Path) -> Result<Zeroizing<Vec<u8>>, Failu
 /// Root keys from `--root` values: `FILE` (unscoped) or `CN,HK=FILE`
 /// (scoped). The part before the first `=` is a scope only when it is a
 /// comma-separated list of two-letter codes; otherwise the value is a path.
+/// `CC,..=FILE` or `FILE`: the countries (empty when none) and the file.
+pub(crate) fn scoped_file(spec: &str) -> Result<(Vec<CountryCode>, PathBuf), Failure> {
+    let scoped = spec.split_once('=').filter(|(scope, _)| {
+        scope
+            .split(',')
+            .all(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()))
+    });
+    match scoped {
+        Some((scope, path)) => Ok((
+            scope
+                .split(',')
+                .map(CountryCode::new)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| usage(format!("{spec}: {e}")))?,
+            PathBuf::from(path),
+        )),
+        None => Ok((Vec::new(), PathBuf::from(spec))),
+    }
+}
+
 pub(crate) fn read_scoped_roots(specs: &[String]) -> Result<Vec<Root>, Failure> {
     specs
         .iter()

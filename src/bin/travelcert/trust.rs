@@ -6,13 +6,15 @@ use std::path::{Path, PathBuf};
 use travelcert::issue::Signer;
 use travelcert::model::Timestamp;
 use travelcert::trust::{
-    ListState, RevocationList, Root, StateDir, StateError, TrustInputError, TrustInputs, TrustList,
-    TrustStore,
+    Dsc, ListState, RevocationList, Root, StateDir, StateError, TrustInputError, TrustInputs,
+    TrustList, TrustStore,
 };
 
 use crate::cli::TrustCommand;
 use crate::exit::{usage, Exit, Failure};
-use crate::input::{duration, instant, read_bytes, read_roots, read_scoped_roots, read_signer};
+use crate::input::{
+    duration, instant, read_bytes, read_roots, read_scoped_roots, read_signer, scoped_file,
+};
 use crate::output::{create, Create};
 
 pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
@@ -24,12 +26,16 @@ pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
             valid_for,
             issued_at,
             next_root,
+            dsc,
             out,
             force,
         } => {
             let signer = read_signer(&root_key)?;
-            let store = TrustStore::from_json(&read_bytes(&keys)?)
-                .map_err(|e| usage(format!("{}: {e}", keys.display())))?;
+            let store = match &keys {
+                Some(keys) => TrustStore::from_json(&read_bytes(keys)?)
+                    .map_err(|e| usage(format!("{}: {e}", keys.display())))?,
+                None => TrustStore::new(),
+            };
             let issued_at = instant(issued_at.as_deref())?;
             let mut list = TrustList::new(
                 issued_at,
@@ -38,15 +44,40 @@ pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
             );
             list.keys = store.keys().cloned().collect();
             list.next_roots = read_roots(&next_root)?;
+            for spec in &dsc {
+                let (scope, path) = scoped_file(spec)?;
+                let country = match scope.as_slice() {
+                    [] => None,
+                    [one] => Some(*one),
+                    _ => return Err(usage(format!("--dsc {spec}: give one country"))),
+                };
+                for d in Dsc::load(&read_bytes(&path)?)
+                    .map_err(|e| usage(format!("{}: {e}", path.display())))?
+                {
+                    let d = match country {
+                        Some(c) => d.with_country(c),
+                        None => d,
+                    };
+                    if d.country().is_none() {
+                        return Err(usage(format!(
+                            "{}: a DSC names no country: give --dsc CC={}",
+                            path.display(),
+                            path.display()
+                        )));
+                    }
+                    list.dscs.push(d);
+                }
+            }
             create(
                 &out,
                 &list.sign(&signer).map_err(usage)?,
                 Create::public(force),
             )?;
             println!(
-                "{}: {} keys, sequence {sequence}, signed by root {}",
+                "{}: {} keys, {} DSCs, sequence {sequence}, signed by root {}",
                 out.display(),
                 list.keys.len(),
+                list.dscs.len(),
                 signer.public_key().kid()
             );
             Ok(())
@@ -86,8 +117,10 @@ pub(crate) fn state_dir(arg: Option<PathBuf>) -> Result<StateDir, Failure> {
         .ok_or_else(|| usage("give --state-dir: neither XDG_STATE_HOME nor HOME is set"))
 }
 
-fn state_error(e: StateError) -> Failure {
-    usage(format!("{}: {e}", e.name()))
+impl From<StateError> for Failure {
+    fn from(e: StateError) -> Self {
+        usage(format!("{}: {e}", e.name()))
+    }
 }
 
 pub(crate) fn input_error(e: TrustInputError) -> Failure {
@@ -104,44 +137,48 @@ pub(crate) fn input_error(e: TrustInputError) -> Failure {
 pub(crate) fn load_trust_data(
     trust: &[PathBuf],
     dsc: &[PathBuf],
+    csca: &[String],
     roots: Vec<Root>,
     revocations: Option<&Path>,
     state_dir_arg: Option<PathBuf>,
     now: Timestamp,
     foreign: impl FnOnce(&mut TrustInputs) -> Result<(), Failure>,
 ) -> Result<(TrustStore, Option<RevocationList>), Failure> {
-    let dir = if roots.is_empty() {
-        None
-    } else {
-        Some(state_dir(state_dir_arg)?)
-    };
-    let mut state = match &dir {
-        Some(d) => d.load().map_err(state_error)?,
-        None => ListState::default(),
-    };
-    let mut inputs = TrustInputs::new(roots, &mut state, now);
-    for path in trust {
-        inputs
-            .add(&path.display().to_string(), &read_bytes(path)?)
-            .map_err(input_error)?;
-    }
-    for path in dsc {
-        inputs
-            .add_dsc(&path.display().to_string(), &read_bytes(path)?)
-            .map_err(input_error)?;
-    }
-    foreign(&mut inputs)?;
-    let revocations = match revocations {
-        Some(path) => Some(
+    let rooted = !roots.is_empty();
+    let load = |state: &mut ListState| -> Result<_, Failure> {
+        let mut inputs = TrustInputs::new(roots, state, now);
+        for path in trust {
             inputs
-                .revocations(&path.display().to_string(), &read_bytes(path)?)
-                .map_err(input_error)?,
-        ),
-        None => None,
+                .add(&path.display().to_string(), &read_bytes(path)?)
+                .map_err(input_error)?;
+        }
+        // CSCAs first: the DSC files after must chain to them.
+        for spec in csca {
+            let (scope, path) = scoped_file(spec)?;
+            inputs
+                .add_csca(&path.display().to_string(), &read_bytes(&path)?, &scope)
+                .map_err(input_error)?;
+        }
+        for path in dsc {
+            inputs
+                .add_dsc(&path.display().to_string(), &read_bytes(path)?)
+                .map_err(input_error)?;
+        }
+        foreign(&mut inputs)?;
+        let revocations = match revocations {
+            Some(path) => Some(
+                inputs
+                    .revocations(&path.display().to_string(), &read_bytes(path)?)
+                    .map_err(input_error)?,
+            ),
+            None => None,
+        };
+        Ok((inputs.into_store(), revocations))
     };
-    let store = inputs.into_store();
-    if let Some(d) = dir {
-        d.save(&state).map_err(state_error)?;
+    // The state is read and saved only when roots are configured.
+    if rooted {
+        state_dir(state_dir_arg)?.update(load)
+    } else {
+        load(&mut ListState::default())
     }
-    Ok((store, revocations))
 }

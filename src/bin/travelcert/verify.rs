@@ -21,6 +21,7 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
         dsc,
         shc_issuer,
         shc_crl,
+        csca,
         root,
         revocations,
         state_dir,
@@ -41,6 +42,7 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
     let (store, revoked) = load_trust_data(
         &trust,
         &dsc,
+        &csca,
         roots,
         revocations.as_deref(),
         state_dir,
