@@ -39,6 +39,23 @@ pub struct HealthRecord {
 }
 
 impl HealthRecord {
+    /// A record of `holder` with no entries yet: where a foreign format's
+    /// mapping starts.
+    #[cfg(any(feature = "hcert", feature = "shc"))]
+    pub(crate) fn for_holder(holder: Holder) -> Self {
+        Self {
+            holder,
+            journey: None,
+            nat_tests: Vec::new(),
+            antibody_tests: Vec::new(),
+            vaccinations: Vec::new(),
+            antigen_tests: Vec::new(),
+            infection_history: Vec::new(),
+            recovery_tests: Vec::new(),
+            unknown_keys: Extensions::default(),
+        }
+    }
+
     /// The record kinds present, in code order.
     pub fn kinds(&self) -> Vec<RecordKind> {
         let mut kinds = Vec::new();

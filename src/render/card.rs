@@ -441,7 +441,10 @@ mod tests {
     fn long_lines_wrap_at_spaces() {
         let lines = wrap("aaaa bbbb cccc dddd", 1.0, 5.0);
         assert_eq!(lines, vec!["aaaa bbbb", "cccc dddd"]);
-        assert_eq!(wrap("unbreakable", 1.0, 2.0), vec!["unbreakable"]);
+        // A word wider than the line is split between characters, never
+        // left to run off the card, and nothing is lost.
+        assert_eq!(wrap("unbreakable", 1.0, 2.0), vec!["unbr", "eaka", "ble"]);
+        assert_eq!(wrap("王小明王小明", 1.0, 2.0), vec!["王小", "明王", "小明"]);
         assert!(text_width("王小明", 6.0) > text_width("WANG", 6.0));
     }
 

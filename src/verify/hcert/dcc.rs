@@ -214,20 +214,6 @@ fn certificate_id(uvci: &str) -> Result<CertificateId, VerifyError> {
         .map_err(|e| invalid("ci", e.to_string()))
 }
 
-fn empty_record(holder: Holder) -> HealthRecord {
-    HealthRecord {
-        holder,
-        journey: None,
-        nat_tests: Vec::new(),
-        antibody_tests: Vec::new(),
-        vaccinations: Vec::new(),
-        antigen_tests: Vec::new(),
-        infection_history: Vec::new(),
-        recovery_tests: Vec::new(),
-        unknown_keys: crate::model::Extensions::default(),
-    }
-}
-
 /// Maps an EU DCC (the JSON of claim -260/1).
 pub(crate) fn map_eu(dcc: &Value, issuer: Option<CountryCode>) -> Result<Mapped, VerifyError> {
     if !dcc.is_object() {
@@ -246,7 +232,7 @@ pub(crate) fn map_eu(dcc: &Value, issuer: Option<CountryCode>) -> Result<Mapped,
         text(&nam, "gnt").unwrap_or_default().to_owned(),
         text(dcc, "dob"),
     );
-    let mut record = empty_record(holder);
+    let mut record = HealthRecord::for_holder(holder);
     let mut kinds = Vec::new();
     let mut first_ci = None;
     let mut first_country = None;
@@ -393,7 +379,7 @@ pub(crate) fn map_who(ddcc: &Value, issuer: Option<CountryCode>) -> Result<Mappe
         String::new(),
         text(ddcc, "birthDate"),
     );
-    let mut record = empty_record(holder);
+    let mut record = HealthRecord::for_holder(holder);
     let mut kinds = Vec::new();
     let who_country = |v: &Value| {
         who_code(v.get("country"))

@@ -264,17 +264,7 @@ pub(crate) fn map(bundle: &Value) -> Result<Mapped, VerifyError> {
     let mut holder_found = None;
     let mut unmapped = Vec::new();
     let mut warnings = Vec::new();
-    let mut record = HealthRecord {
-        holder: holder(&Value::Null),
-        journey: None,
-        nat_tests: Vec::new(),
-        antibody_tests: Vec::new(),
-        vaccinations: Vec::new(),
-        antigen_tests: Vec::new(),
-        infection_history: Vec::new(),
-        recovery_tests: Vec::new(),
-        unknown_keys: crate::model::Extensions::default(),
-    };
+    let mut record = HealthRecord::for_holder(holder(&Value::Null));
     // Explicit dose numbers and series sizes, beside each vaccination.
     let mut doses: Vec<(Option<u8>, Option<u8>)> = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
