@@ -43,12 +43,12 @@ mod policies;
 mod roundtrip;
 #[cfg(feature = "issue")]
 mod rules_attacks;
+#[cfg(all(feature = "scan", feature = "render"))]
+mod scan_rgba;
 #[cfg(feature = "shc")]
 mod shc;
 #[cfg(feature = "shc")]
 mod shc_interop;
-#[cfg(all(feature = "scan", feature = "render"))]
-mod scan_rgba;
 #[cfg(feature = "issue")]
 mod trust_attacks;
 #[cfg(feature = "issue")]

@@ -130,14 +130,33 @@ pub(crate) fn input_error(e: TrustInputError) -> Failure {
     }
 }
 
+/// Adds the `HC1:` trust inputs: `--csca` first (the DSC files after must
+/// chain to them), then `--dsc`.
+pub(crate) fn add_hcert_inputs(
+    inputs: &mut TrustInputs,
+    dsc: &[PathBuf],
+    csca: &[String],
+) -> Result<(), Failure> {
+    for spec in csca {
+        let (scope, path) = scoped_file(spec)?;
+        inputs
+            .add_csca(&path.display().to_string(), &read_bytes(&path)?, &scope)
+            .map_err(input_error)?;
+    }
+    for path in dsc {
+        inputs
+            .add_dsc(&path.display().to_string(), &read_bytes(path)?)
+            .map_err(input_error)?;
+    }
+    Ok(())
+}
+
 /// Loads the verifier's trust data: every `--trust` input (signed lists
 /// when roots are configured, JSON stores otherwise: the library decides
 /// by configuration) and the revocation list, with the list state kept in
 /// the state directory (read and saved only when roots are configured).
 pub(crate) fn load_trust_data(
     trust: &[PathBuf],
-    dsc: &[PathBuf],
-    csca: &[String],
     roots: Vec<Root>,
     revocations: Option<&Path>,
     state_dir_arg: Option<PathBuf>,
@@ -150,18 +169,6 @@ pub(crate) fn load_trust_data(
         for path in trust {
             inputs
                 .add(&path.display().to_string(), &read_bytes(path)?)
-                .map_err(input_error)?;
-        }
-        // CSCAs first: the DSC files after must chain to them.
-        for spec in csca {
-            let (scope, path) = scoped_file(spec)?;
-            inputs
-                .add_csca(&path.display().to_string(), &read_bytes(&path)?, &scope)
-                .map_err(input_error)?;
-        }
-        for path in dsc {
-            inputs
-                .add_dsc(&path.display().to_string(), &read_bytes(path)?)
                 .map_err(input_error)?;
         }
         foreign(&mut inputs)?;

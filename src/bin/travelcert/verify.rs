@@ -13,7 +13,7 @@ use crate::exit::{usage, Exit, Failure};
 use crate::input::{instant, read_bytes, read_scoped_roots};
 use crate::output::print_json;
 use crate::reader;
-use crate::trust::load_trust_data;
+use crate::trust::{add_hcert_inputs, load_trust_data};
 
 pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
     let VerifyArgs {
@@ -41,13 +41,15 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
     }
     let (store, revoked) = load_trust_data(
         &trust,
-        &dsc,
-        &csca,
         roots,
         revocations.as_deref(),
         state_dir,
         now,
-        |inputs| crate::shc::add_inputs(inputs, &shc_issuer, &shc_crl),
+        // The foreign formats' trust inputs, after the travelcert ones.
+        |inputs| {
+            add_hcert_inputs(inputs, &dsc, &csca)?;
+            crate::shc::add_inputs(inputs, &shc_issuer, &shc_crl)
+        },
     )?;
     let options = VerifyOptions {
         clock_skew: skew,
