@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds the offline web verifier into web/dist/: the travelcert library
-# compiled to WebAssembly (bindings/wasm, features verify, scan and hcert; no issuing
+# compiled to WebAssembly (bindings/wasm, features verify, scan, hcert and shc; no issuing
 # code), its wasm-bindgen JS glue, the page and the service worker.
 #
-#   web/build.sh                      # verify + scan + hcert (the page)
+#   web/build.sh                      # verify + scan + hcert + shc (the page)
 #   web/build.sh --no-default-features    # verify only (no camera or image input)
-#   web/build.sh --no-default-features --features scan   # without HC1:
+#   web/build.sh --no-default-features --features scan   # without HC1: and shc:/
 #
 # Installs the wasm32-unknown-unknown target and the wasm-bindgen-cli version
 # that bindings/wasm/Cargo.lock pins when they are missing. No wasm-opt: see
@@ -41,4 +41,4 @@ sed "s/__VERSION__/$VERSION/" "$ROOT/web/src/sw.js" >"$DIST/sw.js"
 
 RAW=$(stat -c %s "$DIST/pkg/travelcert_wasm_bg.wasm")
 GZ=$(gzip -9 -c "$DIST/pkg/travelcert_wasm_bg.wasm" | wc -c)
-echo "web/dist: travelcert_wasm_bg.wasm $RAW bytes, $GZ bytes gzipped (-9); features: ${*:-default (verify, scan, hcert)}"
+echo "web/dist: travelcert_wasm_bg.wasm $RAW bytes, $GZ bytes gzipped (-9); features: ${*:-default (verify, scan, hcert, shc)}"
