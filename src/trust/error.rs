@@ -196,6 +196,26 @@ pub enum SignedListError {
         /// The signing root's fingerprint (hex of its key).
         root: String,
     },
+    /// A listed SMART Health Card issuer (type 4) is of a country outside the
+    /// signing root's scope (the same rule as for keys).
+    #[error("trust list SMART Health Card issuer #{index} is for {country}, outside the scope of root {root}")]
+    ShcIssuerOutOfScope {
+        /// The entry's position in the issuer array (from 0).
+        index: usize,
+        /// The entry's country.
+        country: String,
+        /// The signing root's fingerprint (hex of its key).
+        root: String,
+    },
+    /// A listed SMART Health Card issuer's URL or key set could not be read
+    /// (as `verify --shc-issuer` would refuse it).
+    #[error("trust list SMART Health Card issuer #{index}: {reason}")]
+    ShcIssuer {
+        /// The entry's position in the issuer array (from 0).
+        index: usize,
+        /// Why.
+        reason: String,
+    },
     /// A listed document signer certificate could not be read (as a DSC
     /// file's would fail, FORMAT.md §14.4).
     #[error("trust list DSC #{index}: {reason}")]
@@ -221,8 +241,11 @@ impl SignedListError {
             Self::Rollback { .. } => "ListRollback",
             Self::Key { .. } => "ListKey",
             Self::RevocationIds { .. } => "ListRevocationIds",
-            Self::KeyOutOfScope { .. } | Self::DscOutOfScope { .. } => "ListKeyOutOfScope",
+            Self::KeyOutOfScope { .. }
+            | Self::DscOutOfScope { .. }
+            | Self::ShcIssuerOutOfScope { .. } => "ListKeyOutOfScope",
             Self::Dsc { .. } => "ListDsc",
+            Self::ShcIssuer { .. } => "ListShcIssuer",
         }
     }
 }

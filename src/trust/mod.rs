@@ -51,7 +51,7 @@ pub use error::{SignedListError, TrustError};
 pub use inputs::{TrustInputError, TrustInputs};
 pub use revocation::{revocation_id, RevocationId, RevocationList};
 pub use roots::{fingerprint, Root};
-pub use signed::{DocumentType, ListKind, TrustList};
+pub use signed::{DocumentType, ListKind, ListedShcIssuer, TrustList};
 pub use state::ListState;
 pub use state_dir::{StateDir, StateError, StateListError};
 
@@ -339,6 +339,19 @@ struct ListJson {
     #[cfg(feature = "hcert")]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     dscs: Vec<DscJson>,
+    /// SMART Health Card issuers (type 4 lists).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    shc_issuers: Vec<ShcIssuerJson>,
+}
+
+/// The JSON form of a listed SMART Health Card issuer: its country, URL and
+/// key set (the JWKS object itself).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShcIssuerJson {
+    country: CountryCode,
+    url: String,
+    keys: serde_json::Value,
 }
 
 /// The JSON form of a listed DSC: its country, the DER in base64 and, when
@@ -380,6 +393,18 @@ impl TrustList {
                         kid: (d.kid() != d.fingerprint().0.as_slice())
                             .then(|| base64ct::Base64::encode_string(d.kid())),
                     })
+                })
+                .collect(),
+            shc_issuers: self
+                .shc_issuers
+                .iter()
+                .map(|i| ShcIssuerJson {
+                    country: i.country,
+                    url: i.url.clone(),
+                    // A key set that is not JSON shows as its text.
+                    keys: serde_json::from_slice(&i.jwks).unwrap_or_else(|_| {
+                        serde_json::Value::String(String::from_utf8_lossy(&i.jwks).into_owned())
+                    }),
                 })
                 .collect(),
         };
@@ -426,6 +451,20 @@ impl TrustList {
                 Ok(dsc)
             })
             .collect::<Result<Vec<_>, TrustError>>()?;
+        let shc_issuers = doc
+            .shc_issuers
+            .into_iter()
+            .map(|i| {
+                let jwks = serde_json::to_vec(&i.keys).unwrap_or_default();
+                #[cfg(feature = "shc")]
+                TrustStore::new().add_shc_issuer(&i.url, &jwks)?;
+                Ok(ListedShcIssuer {
+                    url: i.url,
+                    country: i.country,
+                    jwks,
+                })
+            })
+            .collect::<Result<Vec<_>, TrustError>>()?;
         Ok(Self {
             issued_at: doc.issued_at,
             sequence: doc.sequence,
@@ -434,6 +473,7 @@ impl TrustList {
             next_roots,
             #[cfg(feature = "hcert")]
             dscs,
+            shc_issuers,
         })
     }
 }

@@ -129,8 +129,7 @@ impl RevocationList {
             self.sequence,
             self.expires_at,
             body,
-            None,
-            None,
+            Vec::new(),
         )
     }
 

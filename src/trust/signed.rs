@@ -116,7 +116,18 @@ pub(crate) mod key {
     pub const BODY: i64 = 4;
     pub const NEXT_ROOTS: i64 = 5;
     pub const DSCS: i64 = 6;
+    pub const SHC_ISSUERS: i64 = 7;
 }
+
+/// Map keys of one SMART Health Card issuer entry (type 4).
+mod shc_entry {
+    pub const URL: i64 = 1;
+    pub const COUNTRY: i64 = 2;
+    pub const KEYS: i64 = 3;
+}
+
+/// The longest key set a SMART Health Card issuer entry may carry, in bytes.
+const MAX_LISTED_JWKS_LEN: usize = 64 * 1024;
 
 /// Map keys of one document signer certificate entry (type 4).
 mod dsc_entry {
@@ -160,6 +171,23 @@ pub struct TrustList {
     /// with its country.
     #[cfg(feature = "hcert")]
     pub dscs: Vec<super::Dsc>,
+    /// SMART Health Card issuers with their key sets (type 4). A verifier
+    /// built without `shc` checks the entries and does not use them.
+    pub shc_issuers: Vec<ListedShcIssuer>,
+}
+
+/// A SMART Health Card issuer in a trust list: its URL (the cards' `iss`),
+/// the country whose root scope it falls under, and its key set (the JWKS
+/// JSON it publishes at `<url>/.well-known/jwks.json`), signed by the root
+/// like every entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedShcIssuer {
+    /// The issuer URL: https, no trailing slash.
+    pub url: String,
+    /// The country (ISO 3166-1 alpha-2) the signing root's scope must allow.
+    pub country: CountryCode,
+    /// The key set, as the issuer publishes it (JSON), at most 64 KiB.
+    pub jwks: Vec<u8>,
 }
 
 /// A signed list opened and its signature checked: the common header and the
@@ -171,6 +199,7 @@ pub(crate) struct Opened<'a> {
     pub body: &'a [u8],
     pub next_roots: Option<&'a [u8]>,
     pub dscs: Option<&'a [u8]>,
+    pub shc_issuers: Option<&'a [u8]>,
     pub signer: Kid,
     /// The root whose signature verified (None when inspecting).
     pub root: Option<Root>,
@@ -255,7 +284,7 @@ pub(crate) fn open<'a>(
     };
     for (k, _) in &items {
         let allowed = match doc_type {
-            DocumentType::TrustListDsc => (key::TYPE..=key::DSCS).contains(k),
+            DocumentType::TrustListDsc => (key::TYPE..=key::SHC_ISSUERS).contains(k),
             DocumentType::TrustList | DocumentType::TrustListV2 => {
                 (key::TYPE..=key::NEXT_ROOTS).contains(k)
             }
@@ -286,6 +315,7 @@ pub(crate) fn open<'a>(
         body: required(key::BODY, "body")?,
         next_roots: get(key::NEXT_ROOTS),
         dscs: get(key::DSCS),
+        shc_issuers: get(key::SHC_ISSUERS),
         signer: kid,
         root,
         doc_type,
@@ -318,15 +348,15 @@ pub(crate) fn check_fresh(
     Ok(())
 }
 
-/// Encodes the common header around `body` (an encoded item).
+/// Encodes the common header around `body` (an encoded item), with the
+/// list's optional fields (`key::NEXT_ROOTS` and after, each an encoded item).
 pub(crate) fn encode_list(
     doc: DocumentType,
     issued_at: Timestamp,
     sequence: u64,
     expires_at: Timestamp,
     body: Vec<u8>,
-    next_roots: Option<Vec<u8>>,
-    dscs: Option<Vec<u8>>,
+    optional: Vec<(i64, Vec<u8>)>,
 ) -> Vec<u8> {
     let uint = |n: u64| {
         encode(|w| {
@@ -340,12 +370,7 @@ pub(crate) fn encode_list(
         (key::EXPIRES_AT, uint(expires_at.unix().unsigned_abs())),
         (key::BODY, body),
     ];
-    if let Some(roots) = next_roots {
-        entries.push((key::NEXT_ROOTS, roots));
-    }
-    if let Some(dscs) = dscs {
-        entries.push((key::DSCS, dscs));
-    }
+    entries.extend(optional);
     encode(|w| {
         w.map_sorted(entries);
     })
@@ -362,6 +387,7 @@ impl TrustList {
             next_roots: Vec::new(),
             #[cfg(feature = "hcert")]
             dscs: Vec::new(),
+            shc_issuers: Vec::new(),
         }
     }
 
@@ -391,22 +417,41 @@ impl TrustList {
         });
         #[cfg(not(feature = "hcert"))]
         let dscs = None;
+        let shc_issuers = (!self.shc_issuers.is_empty()).then(|| {
+            encode(|w| {
+                w.array(self.shc_issuers.len());
+                for i in &self.shc_issuers {
+                    w.raw(&encode_shc_issuer(i));
+                }
+            })
+        });
+        let optional = [
+            (key::NEXT_ROOTS, roots),
+            (key::DSCS, dscs),
+            (key::SHC_ISSUERS, shc_issuers),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?)))
+        .collect();
         encode_list(
             self.document_type(),
             self.issued_at,
             self.sequence,
             self.expires_at,
             w.into_bytes(),
-            roots,
-            dscs,
+            optional,
         )
     }
 
-    /// The document type the list is encoded as: 4 when it carries DSCs, 3
-    /// when a key carries `max_validity` (which type 1 cannot express), else 1.
+    /// The document type the list is encoded as: 4 when it carries DSCs or
+    /// SMART Health Card issuers, 3 when a key carries `max_validity` (which
+    /// type 1 cannot express), else 1.
     pub fn document_type(&self) -> DocumentType {
         #[cfg(feature = "hcert")]
         if !self.dscs.is_empty() {
+            return DocumentType::TrustListDsc;
+        }
+        if !self.shc_issuers.is_empty() {
             return DocumentType::TrustListDsc;
         }
         if self.keys.iter().any(|k| k.max_validity.is_some()) {
@@ -525,6 +570,10 @@ impl TrustList {
             Some(raw) => decode_dscs(raw, o.root.as_ref())?,
             None => Vec::new(),
         };
+        let shc_issuers = match o.shc_issuers {
+            Some(raw) => decode_shc_issuers(raw, o.root.as_ref())?,
+            None => Vec::new(),
+        };
         Ok(Self {
             issued_at: o.issued_at,
             sequence: o.sequence,
@@ -533,6 +582,7 @@ impl TrustList {
             next_roots,
             #[cfg(feature = "hcert")]
             dscs,
+            shc_issuers,
         })
     }
 
@@ -545,6 +595,11 @@ impl TrustList {
         #[cfg(feature = "hcert")]
         for d in self.dscs {
             store.add_dsc(d);
+        }
+        // Each key set was read when the list was decoded, by this same call.
+        #[cfg(feature = "shc")]
+        for i in self.shc_issuers {
+            let _ = store.add_shc_issuer(&i.url, &i.jwks);
         }
         store
     }
@@ -643,6 +698,118 @@ fn decode_dscs(raw: &[u8], root: Option<&Root>) -> Result<Vec<ListedDsc>, Signed
     }
     r.finish().map_err(malformed)?;
     Ok(out)
+}
+
+/// The SMART Health Card issuer entries of a type-4 list: each checked
+/// (fields, length, country against the signing root's scope) and, with
+/// `shc`, its URL and key set read as `TrustStore::add_shc_issuer` reads them.
+fn decode_shc_issuers(
+    raw: &[u8],
+    root: Option<&Root>,
+) -> Result<Vec<ListedShcIssuer>, SignedListError> {
+    let mut r = Reader::new(raw);
+    let n = r
+        .array("the SMART Health Card issuer array")
+        .map_err(malformed)?;
+    if n > MAX_KEYS {
+        return Err(field(
+            "shc_issuers",
+            format!("has {n} entries; at most {MAX_KEYS}"),
+        ));
+    }
+    let mut out = Vec::with_capacity(n.min(1024));
+    for index in 0..n {
+        let name = |f: &str| format!("shc_issuers[{index}].{f}");
+        let mut url = None;
+        let mut country = None;
+        let mut jwks = None;
+        let mut failure: Option<SignedListError> = None;
+        r.int_map("a SMART Health Card issuer entry", |r, label| {
+            match label {
+                shc_entry::URL => url = Some(r.text("the issuer URL")?),
+                shc_entry::COUNTRY => {
+                    let c = r.text("the country")?;
+                    match CountryCode::new(c) {
+                        Ok(c) => country = Some(c),
+                        Err(e) => {
+                            failure.get_or_insert(field(name("country"), e.to_string()));
+                        }
+                    }
+                }
+                shc_entry::KEYS => jwks = Some(r.bytes("the key set")?),
+                other => {
+                    r.raw_item(3)?;
+                    failure.get_or_insert(field(
+                        format!("shc_issuers[{index}] key {other}"),
+                        "is not defined",
+                    ));
+                }
+            }
+            Ok(())
+        })
+        .map_err(malformed)?;
+        if let Some(f) = failure {
+            return Err(f);
+        }
+        let url = url.ok_or_else(|| field(name("url"), "is missing"))?;
+        let country = country.ok_or_else(|| field(name("country"), "is missing"))?;
+        let jwks = jwks.ok_or_else(|| field(name("keys"), "is missing"))?;
+        if jwks.len() > MAX_LISTED_JWKS_LEN {
+            return Err(field(
+                name("keys"),
+                format!("is longer than {MAX_LISTED_JWKS_LEN} bytes"),
+            ));
+        }
+        if let Some(root) = root {
+            if !root.allows(country) {
+                return Err(SignedListError::ShcIssuerOutOfScope {
+                    index,
+                    country: country.to_string(),
+                    root: root.fingerprint(),
+                });
+            }
+        }
+        #[cfg(feature = "shc")]
+        TrustStore::new()
+            .add_shc_issuer(url, jwks)
+            .map_err(|e| SignedListError::ShcIssuer {
+                index,
+                reason: e.to_string(),
+            })?;
+        out.push(ListedShcIssuer {
+            url: url.to_owned(),
+            country,
+            jwks: jwks.to_vec(),
+        });
+    }
+    r.finish().map_err(malformed)?;
+    Ok(out)
+}
+
+fn encode_shc_issuer(i: &ListedShcIssuer) -> Vec<u8> {
+    let entries = vec![
+        (
+            shc_entry::URL,
+            encode(|w| {
+                w.text(&i.url);
+            }),
+        ),
+        (
+            shc_entry::COUNTRY,
+            encode(|w| {
+                w.text(i.country.as_str());
+            }),
+        ),
+        (
+            shc_entry::KEYS,
+            encode(|w| {
+                w.bytes(&i.jwks);
+            }),
+        ),
+    ];
+    encode(|w| {
+        w.map_sorted(entries);
+    })
 }
 
 #[cfg(feature = "hcert")]
@@ -851,8 +1018,7 @@ mod tests {
             1,
             t.saturating_add(60),
             body,
-            None,
-            Some(dscs),
+            vec![(key::DSCS, dscs)],
         );
         let header = crate::cose::ProtectedHeader {
             alg: crate::cose::Algorithm::Ed25519,
@@ -914,10 +1080,12 @@ mod tests {
             encode(|w| {
                 w.array(0);
             }),
-            None,
-            Some(encode(|w| {
-                w.array(0);
-            })),
+            vec![(
+                key::DSCS,
+                encode(|w| {
+                    w.array(0);
+                }),
+            )],
         );
         let header = crate::cose::ProtectedHeader {
             alg: crate::cose::Algorithm::Ed25519,

@@ -1,8 +1,8 @@
 //! `travelcert verify --shc-issuer` and `inspect` on SMART Health Cards:
 //! the mapped certificate with `"format": "shc"` (exit 0), chunks given as
 //! several texts or lines, the `.smart-health-card` file form, `--policy`,
-//! a missing chunk (exit 1), `--shc-crl`, and a bare key set refused once a
-//! root is configured (exit 2).
+//! a missing chunk (exit 1), `--shc-crl`, a bare key set refused once a
+//! root is configured (exit 2) and the key set inside a signed trust list.
 
 use serde_json::Value;
 
@@ -225,6 +225,59 @@ fn policies_revocation_and_roots() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("TrustUnsignedRefused"),
+        "{}",
+        stderr(&out)
+    );
+    // ... and the same key set inside a trust list that root signs verifies.
+    let listed = format!(
+        "US,{ISSUER}={}",
+        repo("tests/interop/shc/examples/issuer/jwks.json")
+    );
+    let list = dir.join("list.cose");
+    ok(&travelcert(&[
+        "trust",
+        "sign",
+        "--root-key",
+        &arg(&dir.join("keys/issuer.key.pem")),
+        "--shc-issuer",
+        &listed,
+        "--sequence",
+        "1",
+        "--issued-at",
+        "2024-12-15T00:00:00Z",
+        "--out",
+        &arg(&list),
+    ]));
+    let out = ok(&travelcert(&[
+        "verify",
+        "--trust",
+        &arg(&list),
+        "--root",
+        &arg(&dir.join("keys/issuer.pub.pem")),
+        "--state-dir",
+        &arg(&dir.join("state")),
+        "--at",
+        AT,
+        &text,
+    ]));
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["format"], "shc");
+    // A root scoped to other countries cannot vouch for a US issuer.
+    let out = travelcert(&[
+        "verify",
+        "--trust",
+        &arg(&list),
+        "--root",
+        &format!("CA={}", arg(&dir.join("keys/issuer.pub.pem"))),
+        "--state-dir",
+        &arg(&dir.join("state-ca")),
+        "--at",
+        AT,
+        &text,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("ListKeyOutOfScope"),
         "{}",
         stderr(&out)
     );

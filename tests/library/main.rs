@@ -49,6 +49,8 @@ mod scan_rgba;
 mod shc;
 #[cfg(feature = "shc")]
 mod shc_interop;
+#[cfg(all(feature = "shc", feature = "issue"))]
+mod shc_lists;
 #[cfg(feature = "issue")]
 mod trust_attacks;
 #[cfg(feature = "issue")]

@@ -248,8 +248,8 @@ pub(crate) enum TrustCommand {
         #[arg(long)]
         root_key: PathBuf,
         /// The keys: trust-store JSON ({"keys": [...]}); optional when --dsc
-        /// is given.
-        #[arg(long, required_unless_present = "dsc")]
+        /// or --shc-issuer is given.
+        #[arg(long, required_unless_present_any = ["dsc", "shc_issuer"])]
         keys: Option<PathBuf>,
         /// The list's sequence number (each new list needs a greater one).
         #[arg(long)]
@@ -268,6 +268,11 @@ pub(crate) enum TrustCommand {
         /// entry or the certificate's subject) or DE=FILE; repeatable.
         #[arg(long, value_name = "[CC=]FILE")]
         dsc: Vec<String>,
+        /// A SMART Health Card issuer to list, with the country whose root
+        /// scope it falls under and its key set (JWKS file), as
+        /// CC,URL=JWKS_FILE; repeatable.
+        #[arg(long, value_name = "CC,URL=JWKS_FILE")]
+        shc_issuer: Vec<String>,
         /// Where to write the signed list.
         #[arg(long)]
         out: PathBuf,

@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use travelcert::issue::Signer;
-use travelcert::model::Timestamp;
+use travelcert::model::{CountryCode, Timestamp};
 use travelcert::trust::{
-    Dsc, ListState, RevocationList, Root, StateDir, StateError, TrustInputError, TrustInputs,
-    TrustList, TrustStore,
+    Dsc, ListState, ListedShcIssuer, RevocationList, Root, StateDir, StateError, TrustInputError,
+    TrustInputs, TrustList, TrustStore,
 };
 
 use crate::cli::TrustCommand;
@@ -27,6 +27,7 @@ pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
             issued_at,
             next_root,
             dsc,
+            shc_issuer,
             out,
             force,
         } => {
@@ -68,16 +69,20 @@ pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
                     list.dscs.push(d);
                 }
             }
+            for spec in &shc_issuer {
+                list.shc_issuers.push(listed_shc_issuer(spec)?);
+            }
             create(
                 &out,
                 &list.sign(&signer).map_err(usage)?,
                 Create::public(force),
             )?;
             println!(
-                "{}: {} keys, {} DSCs, sequence {sequence}, signed by root {}",
+                "{}: {} keys, {} DSCs, {} SMART Health Card issuers, sequence {sequence}, signed by root {}",
                 out.display(),
                 list.keys.len(),
                 list.dscs.len(),
+                list.shc_issuers.len(),
                 signer.public_key().kid()
             );
             Ok(())
@@ -128,6 +133,25 @@ pub(crate) fn input_error(e: TrustInputError) -> Failure {
         TrustInputError::List { .. } => usage(e),
         other => usage(format!("{}: {other}", other.name())),
     }
+}
+
+/// `--shc-issuer CC,URL=JWKS_FILE` of `trust sign`, its key set read as a
+/// verifier will read it.
+fn listed_shc_issuer(spec: &str) -> Result<ListedShcIssuer, Failure> {
+    let bad = || usage(format!("--shc-issuer {spec}: expected CC,URL=JWKS_FILE"));
+    let (head, file) = spec.split_once('=').ok_or_else(bad)?;
+    let (country, url) = head.split_once(',').ok_or_else(bad)?;
+    let country =
+        CountryCode::new(country.trim()).map_err(|e| usage(format!("--shc-issuer {spec}: {e}")))?;
+    let jwks = read_bytes(Path::new(file))?;
+    TrustStore::new()
+        .add_shc_issuer(url, &jwks)
+        .map_err(|e| usage(format!("--shc-issuer {spec}: {e}")))?;
+    Ok(ListedShcIssuer {
+        url: url.to_owned(),
+        country,
+        jwks,
+    })
 }
 
 /// Adds the `HC1:` trust inputs: `--csca` first (the DSC files after must

@@ -1,0 +1,97 @@
+//! SMART Health Card issuers inside signed trust lists (type 4): with a root
+//! configured, this is how key sets arrive. A listed issuer verifies the
+//! specification's example; a scoped root cannot list another country's
+//! issuer; a bad key set or URL is refused at load; a tampered list is
+//! refused; the list survives its JSON form.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use travelcert::issue::{Ed25519Signer, Signer as _};
+use travelcert::model::{CountryCode, Timestamp};
+use travelcert::trust::{ListState, ListedShcIssuer, Root, TrustInputs, TrustList, TrustStore};
+use travelcert::verify::{Format, Verifier};
+
+use super::shc::{at, data, jwks, ISSUER};
+
+fn root() -> Ed25519Signer {
+    Ed25519Signer::from_seed(&[9; 32])
+}
+
+fn list_with(url: &str, country: &str, jwks: &[u8]) -> TrustList {
+    let issued = Timestamp::from_unix(at().unix() - 3600).unwrap();
+    let mut list = TrustList::new(issued, 1, issued.saturating_add(30 * 86_400));
+    list.shc_issuers.push(ListedShcIssuer {
+        url: url.to_owned(),
+        country: CountryCode::new(country).unwrap(),
+        jwks: jwks.to_vec(),
+    });
+    list
+}
+
+fn load(roots: Vec<Root>, signed: &[u8]) -> Result<TrustStore, travelcert::trust::TrustInputError> {
+    let mut state = ListState::default();
+    let mut inputs = TrustInputs::new(roots, &mut state, at());
+    inputs.add("list.cose", signed)?;
+    Ok(inputs.into_store())
+}
+
+fn example_00() -> String {
+    data("examples/example-00-f-qr-code-numeric-value-0.txt")
+}
+
+#[test]
+fn a_listed_issuer_verifies_its_cards_under_the_root() {
+    let list = list_with(ISSUER, "US", jwks().as_bytes());
+    assert_eq!(list.document_type().code(), 4);
+    let signed = list.sign(&root()).unwrap();
+    let store = load(vec![Root::new(root().public_key())], &signed).unwrap();
+    let v = Verifier::new(store).verify(&example_00(), at()).unwrap();
+    assert_eq!(v.origin().format(), Format::Shc);
+    // The same list under another root is not trusted at all.
+    let other = Ed25519Signer::from_seed(&[10; 32]);
+    let err = load(vec![Root::new(other.public_key())], &signed).unwrap_err();
+    assert_eq!(err.name(), "ListUnknownRoot");
+    // One flipped byte anywhere in the signed list: refused.
+    let mut tampered = signed.clone();
+    let i = tampered.len() / 2;
+    tampered[i] ^= 1;
+    assert!(load(vec![Root::new(root().public_key())], &tampered).is_err());
+}
+
+#[test]
+fn a_scoped_root_lists_only_its_countries_issuers() {
+    let signed = list_with(ISSUER, "US", jwks().as_bytes())
+        .sign(&root())
+        .unwrap();
+    let scoped = Root::scoped(root().public_key(), vec![CountryCode::new("CA").unwrap()]);
+    let err = load(vec![scoped], &signed).unwrap_err();
+    assert_eq!(err.name(), "ListKeyOutOfScope");
+    let scoped = Root::scoped(root().public_key(), vec![CountryCode::new("US").unwrap()]);
+    assert!(load(vec![scoped], &signed).is_ok());
+}
+
+#[test]
+fn a_listed_key_set_or_url_that_does_not_load_refuses_the_list() {
+    for (url, keys) in [
+        (ISSUER, &b"{\"keys\": 5}"[..]),
+        ("http://insecure.example/issuer", jwks().as_bytes()),
+        ("https://example.org/issuer/", jwks().as_bytes()),
+    ] {
+        let signed = list_with(url, "US", keys).sign(&root()).unwrap();
+        let err = load(vec![Root::new(root().public_key())], &signed).unwrap_err();
+        assert_eq!(err.name(), "ListShcIssuer", "{url}");
+    }
+}
+
+#[test]
+fn the_json_form_round_trips() {
+    let list = list_with(ISSUER, "US", jwks().as_bytes());
+    let json = list.to_json();
+    assert!(json.contains("\"shc_issuers\"") && json.contains(ISSUER));
+    let back = TrustList::from_json(json.as_bytes()).unwrap();
+    assert_eq!(back.shc_issuers.len(), 1);
+    assert_eq!(back.shc_issuers[0].url, ISSUER);
+    // The key set is kept as JSON (re-serialised), and still loads.
+    let signed = back.sign(&root()).unwrap();
+    let store = load(vec![Root::new(root().public_key())], &signed).unwrap();
+    assert!(Verifier::new(store).verify(&example_00(), at()).is_ok());
+}
