@@ -6,6 +6,9 @@
   claims_decode    <- each vector's COSE payload (the CWT claims)
   trust_store_json <- each vector's trust_store
   issue_roundtrip  <- the claims bytes (any bytes do; they steer `arbitrary`)
+  verify_foreign   <- HC1: texts (tests/interop/dgc-testdata, tests/hcert-chain)
+                      and SMART Health Cards (tests/interop/shc: texts, chunk
+                      sets as lines, JWS, files, malformed variants)
 
 Usage: python3 fuzz/seed.py [CORPUS_DIR]   (default fuzz/corpus; generated, not committed)
 The malformed-input corpus adds its texts with
@@ -89,7 +92,22 @@ def main():
     put("scan", (ROOT / "docs" / "sample-certificate.png").read_bytes())
     for path in sorted((ROOT / "examples" / "policies").glob("*.json")):
         put("rules", path.read_bytes())
-    print(f"seeded {OUT} from {count} vectors")
+    # Foreign formats: the EU reference test cases' HC1: texts, the test
+    # chain's HC1: certificate, and the SMART Health Cards examples (QR texts,
+    # chunk sets as lines, JWS, files) with the malformed variants.
+    for path in sorted((ROOT / "tests" / "interop" / "dgc-testdata").glob("*/*.json")):
+        prefix = json.loads(path.read_text()).get("PREFIX")
+        if isinstance(prefix, str):
+            put("verify_foreign", prefix.encode())
+    put("verify_foreign", (ROOT / "tests" / "hcert-chain" / "dsc.hc1.txt").read_bytes().strip())
+    shc = ROOT / "tests" / "interop" / "shc"
+    for path in sorted(shc.rglob("*")):
+        if path.is_file() and path.suffix in (".txt", ".smart-health-card", ".json") and "LICENSE" not in path.name:
+            put("verify_foreign", path.read_bytes())
+    for n in range(4):
+        chunks = sorted((shc / "examples").glob(f"example-0{n}-f-qr-code-numeric-value-*.txt"))
+        put("verify_foreign", b"\n".join(p.read_bytes().strip() for p in chunks))
+    print(f"seeded {OUT} from {count} vectors and the foreign-format test data")
 
 
 main()
