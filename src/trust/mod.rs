@@ -352,6 +352,14 @@ struct ShcIssuerJson {
     country: CountryCode,
     url: String,
     keys: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    crls: Vec<serde_json::Value>,
+}
+
+/// JSON bytes as a JSON value; bytes that are not JSON show as their text.
+fn json_value(bytes: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned()))
 }
 
 /// The JSON form of a listed DSC: its country, the DER in base64 and, when
@@ -401,10 +409,8 @@ impl TrustList {
                 .map(|i| ShcIssuerJson {
                     country: i.country,
                     url: i.url.clone(),
-                    // A key set that is not JSON shows as its text.
-                    keys: serde_json::from_slice(&i.jwks).unwrap_or_else(|_| {
-                        serde_json::Value::String(String::from_utf8_lossy(&i.jwks).into_owned())
-                    }),
+                    keys: json_value(&i.jwks),
+                    crls: i.crls.iter().map(|c| json_value(c)).collect(),
                 })
                 .collect(),
         };
@@ -455,14 +461,19 @@ impl TrustList {
             .shc_issuers
             .into_iter()
             .map(|i| {
-                let jwks = serde_json::to_vec(&i.keys).unwrap_or_default();
+                let mut entry = ListedShcIssuer::new(
+                    i.url,
+                    i.country,
+                    serde_json::to_vec(&i.keys).unwrap_or_default(),
+                );
+                entry.crls = i
+                    .crls
+                    .iter()
+                    .map(|c| serde_json::to_vec(c).unwrap_or_default())
+                    .collect();
                 #[cfg(feature = "shc")]
-                TrustStore::new().add_shc_issuer(&i.url, &jwks)?;
-                Ok(ListedShcIssuer {
-                    url: i.url,
-                    country: i.country,
-                    jwks,
-                })
+                entry.check()?;
+                Ok(entry)
             })
             .collect::<Result<Vec<_>, TrustError>>()?;
         Ok(Self {

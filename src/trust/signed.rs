@@ -124,7 +124,12 @@ mod shc_entry {
     pub const URL: i64 = 1;
     pub const COUNTRY: i64 = 2;
     pub const KEYS: i64 = 3;
+    pub const CRLS: i64 = 4;
 }
+
+/// The most revocation lists one SMART Health Card issuer entry may carry
+/// (one per key of its key set, at most 64 keys).
+const MAX_LISTED_CRLS: usize = 64;
 
 /// The longest key set a SMART Health Card issuer entry may carry, in bytes.
 const MAX_LISTED_JWKS_LEN: usize = 64 * 1024;
@@ -188,6 +193,34 @@ pub struct ListedShcIssuer {
     pub country: CountryCode,
     /// The key set, as the issuer publishes it (JSON), at most 64 KiB.
     pub jwks: Vec<u8>,
+    /// The revocation lists of its keys (method `rid`, JSON, as published at
+    /// `<url>/.well-known/crl/<kid>.json`); usually empty.
+    pub crls: Vec<Vec<u8>>,
+}
+
+impl ListedShcIssuer {
+    /// An entry for `url` with its key set and no revocation lists.
+    pub fn new(url: impl Into<String>, country: CountryCode, jwks: Vec<u8>) -> Self {
+        Self {
+            url: url.into(),
+            country,
+            jwks,
+            crls: Vec::new(),
+        }
+    }
+
+    /// The entry as a verifier will load it: its URL, key set and revocation
+    /// lists read as `TrustStore::add_shc_issuer` and `add_shc_crl` read them
+    /// (a list must name a key of this key set, with its `crlVersion`).
+    #[cfg(feature = "shc")]
+    pub fn check(&self) -> Result<(), crate::TrustError> {
+        let mut store = TrustStore::new();
+        store.add_shc_issuer(&self.url, &self.jwks)?;
+        for crl in &self.crls {
+            store.add_shc_crl(crl)?;
+        }
+        Ok(())
+    }
 }
 
 /// A signed list opened and its signature checked: the common header and the
@@ -443,6 +476,27 @@ impl TrustList {
         )
     }
 
+    /// Lists a SMART Health Card revocation list with the listed issuer whose
+    /// key set has the key it names (with that key's `crlVersion`); fails,
+    /// listing nothing, when no listed issuer takes it.
+    #[cfg(feature = "shc")]
+    pub fn add_shc_crl(&mut self, crl: Vec<u8>) -> Result<(), crate::TrustError> {
+        let mut refusal = None;
+        for entry in &mut self.shc_issuers {
+            entry.crls.push(crl.clone());
+            match entry.check() {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    entry.crls.pop();
+                    refusal = Some(e);
+                }
+            }
+        }
+        Err(refusal.unwrap_or(crate::TrustError::ShcCrl {
+            reason: "the list has no SMART Health Card issuer".to_owned(),
+        }))
+    }
+
     /// The document type the list is encoded as: 4 when it carries DSCs or
     /// SMART Health Card issuers, 3 when a key carries `max_validity` (which
     /// type 1 cannot express), else 1.
@@ -596,10 +650,14 @@ impl TrustList {
         for d in self.dscs {
             store.add_dsc(d);
         }
-        // Each key set was read when the list was decoded, by this same call.
+        // Each entry was read when the list was decoded, by these same calls
+        // (`ListedShcIssuer::check`), so none fails here.
         #[cfg(feature = "shc")]
         for i in self.shc_issuers {
             let _ = store.add_shc_issuer(&i.url, &i.jwks);
+            for crl in &i.crls {
+                let _ = store.add_shc_crl(crl);
+            }
         }
         store
     }
@@ -723,6 +781,7 @@ fn decode_shc_issuers(
         let mut url = None;
         let mut country = None;
         let mut jwks = None;
+        let mut crls = Vec::new();
         let mut failure: Option<SignedListError> = None;
         r.int_map("a SMART Health Card issuer entry", |r, label| {
             match label {
@@ -737,6 +796,23 @@ fn decode_shc_issuers(
                     }
                 }
                 shc_entry::KEYS => jwks = Some(r.bytes("the key set")?),
+                shc_entry::CRLS => {
+                    let n = r.array("the revocation lists")?;
+                    if n > MAX_LISTED_CRLS {
+                        failure.get_or_insert(field(
+                            name("crls"),
+                            format!("has {n} entries; at most {MAX_LISTED_CRLS}"),
+                        ));
+                    }
+                    for _ in 0..n.min(MAX_LISTED_CRLS) {
+                        crls.push(r.bytes("a revocation list")?.to_vec());
+                    }
+                    if n > MAX_LISTED_CRLS {
+                        for _ in MAX_LISTED_CRLS..n {
+                            r.raw_item(3)?;
+                        }
+                    }
+                }
                 other => {
                     r.raw_item(3)?;
                     failure.get_or_insert(field(
@@ -769,25 +845,25 @@ fn decode_shc_issuers(
                 });
             }
         }
-        #[cfg(feature = "shc")]
-        TrustStore::new()
-            .add_shc_issuer(url, jwks)
-            .map_err(|e| SignedListError::ShcIssuer {
-                index,
-                reason: e.to_string(),
-            })?;
-        out.push(ListedShcIssuer {
+        let entry = ListedShcIssuer {
             url: url.to_owned(),
             country,
             jwks: jwks.to_vec(),
-        });
+            crls,
+        };
+        #[cfg(feature = "shc")]
+        entry.check().map_err(|e| SignedListError::ShcIssuer {
+            index,
+            reason: e.to_string(),
+        })?;
+        out.push(entry);
     }
     r.finish().map_err(malformed)?;
     Ok(out)
 }
 
 fn encode_shc_issuer(i: &ListedShcIssuer) -> Vec<u8> {
-    let entries = vec![
+    let mut entries = vec![
         (
             shc_entry::URL,
             encode(|w| {
@@ -807,6 +883,17 @@ fn encode_shc_issuer(i: &ListedShcIssuer) -> Vec<u8> {
             }),
         ),
     ];
+    if !i.crls.is_empty() {
+        entries.push((
+            shc_entry::CRLS,
+            encode(|w| {
+                w.array(i.crls.len());
+                for crl in &i.crls {
+                    w.bytes(crl);
+                }
+            }),
+        ));
+    }
     encode(|w| {
         w.map_sorted(entries);
     })

@@ -262,6 +262,38 @@ fn policies_revocation_and_roots() {
     ]));
     let json: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["format"], "shc");
+    // The edited revocation list, signed into the next list with its issuer.
+    let list2 = dir.join("list2.cose");
+    ok(&travelcert(&[
+        "trust",
+        "sign",
+        "--root-key",
+        &arg(&dir.join("keys/issuer.key.pem")),
+        "--shc-issuer",
+        &listed,
+        "--shc-crl",
+        &arg(&edited),
+        "--sequence",
+        "2",
+        "--issued-at",
+        "2024-12-15T00:00:00Z",
+        "--out",
+        &arg(&list2),
+    ]));
+    let out = travelcert(&[
+        "verify",
+        "--trust",
+        &arg(&list2),
+        "--root",
+        &arg(&dir.join("keys/issuer.pub.pem")),
+        "--state-dir",
+        &arg(&dir.join("state")),
+        "--at",
+        AT,
+        &text,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("ShcRevoked"), "{}", stderr(&out));
     // A root scoped to other countries cannot vouch for a US issuer.
     let out = travelcert(&[
         "verify",

@@ -19,11 +19,11 @@ fn root() -> Ed25519Signer {
 fn list_with(url: &str, country: &str, jwks: &[u8]) -> TrustList {
     let issued = Timestamp::from_unix(at().unix() - 3600).unwrap();
     let mut list = TrustList::new(issued, 1, issued.saturating_add(30 * 86_400));
-    list.shc_issuers.push(ListedShcIssuer {
-        url: url.to_owned(),
-        country: CountryCode::new(country).unwrap(),
-        jwks: jwks.to_vec(),
-    });
+    list.shc_issuers.push(ListedShcIssuer::new(
+        url,
+        CountryCode::new(country).unwrap(),
+        jwks.to_vec(),
+    ));
     list
 }
 
@@ -94,4 +94,37 @@ fn the_json_form_round_trips() {
     let signed = back.sign(&root()).unwrap();
     let store = load(vec![Root::new(root().public_key())], &signed).unwrap();
     assert!(Verifier::new(store).verify(&example_00(), at()).is_ok());
+}
+
+#[test]
+fn revocation_lists_ride_with_their_issuer() {
+    let crl_file = "examples/issuer/crl-3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json";
+    let example_03 = data("examples/example-03-f-qr-code-numeric-value-0.txt");
+    // The issuer's own list: its entry predates example 03's nbf, so no revocation.
+    let mut list = list_with(ISSUER, "US", jwks().as_bytes());
+    list.add_shc_crl(data(crl_file).into_bytes()).unwrap();
+    let store = load(
+        vec![Root::new(root().public_key())],
+        &list.sign(&root()).unwrap(),
+    )
+    .unwrap();
+    assert!(Verifier::new(store).verify(&example_03, at()).is_ok());
+    // An edited list (the rid alone) revokes it, from inside the signed list.
+    let edited = data(crl_file).replace("vwAjHdarZuc.1664492124", "vwAjHdarZuc");
+    let mut list = list_with(ISSUER, "US", jwks().as_bytes());
+    list.add_shc_crl(edited.clone().into_bytes()).unwrap();
+    let signed = list.sign(&root()).unwrap();
+    let store = load(vec![Root::new(root().public_key())], &signed).unwrap();
+    let err = Verifier::new(store).verify(&example_03, at()).unwrap_err();
+    assert_eq!(err.name(), "ShcRevoked");
+    // It survives the JSON form.
+    let back = TrustList::from_json(list.to_json().as_bytes()).unwrap();
+    assert_eq!(back.shc_issuers[0].crls.len(), 1);
+    // A list whose ctr is not the key's crlVersion has no issuer to go to.
+    let wrong_ctr = edited.replace("\"ctr\": 1", "\"ctr\": 7");
+    assert_ne!(wrong_ctr, edited, "the fixture's ctr changed");
+    let mut list = list_with(ISSUER, "US", jwks().as_bytes());
+    let err = list.add_shc_crl(wrong_ctr.into_bytes()).unwrap_err();
+    assert!(err.to_string().contains("crlVersion"), "{err}");
+    assert!(list.shc_issuers[0].crls.is_empty());
 }

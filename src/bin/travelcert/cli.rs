@@ -273,6 +273,10 @@ pub(crate) enum TrustCommand {
         /// CC,URL=JWKS_FILE; repeatable.
         #[arg(long, value_name = "CC,URL=JWKS_FILE")]
         shc_issuer: Vec<String>,
+        /// A SMART Health Card revocation list (crl/KID.json) to list with the
+        /// --shc-issuer whose key set has its key; repeatable.
+        #[arg(long, requires = "shc_issuer")]
+        shc_crl: Vec<PathBuf>,
         /// Where to write the signed list.
         #[arg(long)]
         out: PathBuf,

@@ -28,6 +28,7 @@ pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
             next_root,
             dsc,
             shc_issuer,
+            shc_crl,
             out,
             force,
         } => {
@@ -71,6 +72,10 @@ pub(crate) fn run(command: TrustCommand) -> Result<(), Failure> {
             }
             for spec in &shc_issuer {
                 list.shc_issuers.push(listed_shc_issuer(spec)?);
+            }
+            for path in &shc_crl {
+                list.add_shc_crl(read_bytes(path)?)
+                    .map_err(|e| usage(format!("--shc-crl {}: {e}", path.display())))?;
             }
             create(
                 &out,
@@ -143,15 +148,11 @@ fn listed_shc_issuer(spec: &str) -> Result<ListedShcIssuer, Failure> {
     let (country, url) = head.split_once(',').ok_or_else(bad)?;
     let country =
         CountryCode::new(country.trim()).map_err(|e| usage(format!("--shc-issuer {spec}: {e}")))?;
-    let jwks = read_bytes(Path::new(file))?;
-    TrustStore::new()
-        .add_shc_issuer(url, &jwks)
+    let entry = ListedShcIssuer::new(url, country, read_bytes(Path::new(file))?);
+    entry
+        .check()
         .map_err(|e| usage(format!("--shc-issuer {spec}: {e}")))?;
-    Ok(ListedShcIssuer {
-        url: url.to_owned(),
-        country,
-        jwks,
-    })
+    Ok(entry)
 }
 
 /// Adds the `HC1:` trust inputs: `--csca` first (the DSC files after must
