@@ -16,7 +16,7 @@ ROOT="$PWD"
 CRATE="$ROOT/bindings/wasm"
 DIST="$ROOT/web/dist"
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+if ! rustup target list --installed | grep -x wasm32-unknown-unknown >/dev/null; then
   rustup target add wasm32-unknown-unknown
 fi
 WB_VERSION="$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' "$CRATE/Cargo.lock")"
