@@ -37,6 +37,30 @@ pub struct Holder {
 }
 
 impl Holder {
+    /// A holder known only by name and birth date, as the foreign formats
+    /// carry one: no sex, nationality, travel document or residence.
+    #[cfg(any(feature = "hcert", feature = "shc"))]
+    pub(crate) fn named(
+        native_name: Option<String>,
+        primary_name: String,
+        secondary_name: String,
+        date_of_birth: BirthDate,
+    ) -> Self {
+        Self {
+            native_name,
+            primary_name,
+            secondary_name,
+            date_of_birth,
+            sex: Sex::Unknown(0),
+            nationality: Nationality::unknown(),
+            document_type: DocumentType::Unknown(0),
+            document_number: String::new(),
+            residence_country: None,
+            residence_city: None,
+            unknown_elements: Vec::new(),
+        }
+    }
+
     pub(super) fn validate(&self) -> Result<(), RecordError> {
         if let Some(native) = &self.native_name {
             check_text("holder.native_name", native, 1, 128)?;

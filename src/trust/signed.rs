@@ -670,71 +670,143 @@ type ListedDsc = super::Dsc;
 #[cfg(not(feature = "hcert"))]
 type ListedDsc = ();
 
-/// The DSC entries of a type-4 list: each checked (fields, length, country
-/// against the signing root's scope) and, with `hcert`, read as a DSC.
-fn decode_dscs(raw: &[u8], root: Option<&Root>) -> Result<Vec<ListedDsc>, SignedListError> {
+/// One entry of a type-4 entry array being read: its name for errors, the
+/// first failure found inside its map (the map is read to its end first, so
+/// a malformed item after a bad field is still reported as malformed), and
+/// the fields every entry shares.
+struct EntryReader<'n> {
+    array: &'n str,
+    index: usize,
+    failure: Option<SignedListError>,
+    country: Option<CountryCode>,
+}
+
+impl EntryReader<'_> {
+    /// The error name of field `f` of this entry, e.g. `dscs[3].country`.
+    fn name(&self, f: &str) -> String {
+        format!("{}[{}].{f}", self.array, self.index)
+    }
+
+    /// Records a failure (the first one wins).
+    fn fail(&mut self, f: impl Into<String>, reason: impl Into<String>) {
+        let name = self.name(&f.into());
+        self.failure.get_or_insert(field(name, reason));
+    }
+
+    /// Reads the country field.
+    fn read_country(&mut self, r: &mut Reader<'_>) -> Result<(), VerifyError> {
+        match CountryCode::new(r.text("the country")?) {
+            Ok(c) => self.country = Some(c),
+            Err(e) => self.fail("country", e.to_string()),
+        }
+        Ok(())
+    }
+
+    /// Skips a key the format does not define, and records it as a failure.
+    fn unknown(&mut self, r: &mut Reader<'_>, label: i64) -> Result<(), VerifyError> {
+        r.raw_item(3)?;
+        let name = format!("{}[{}] key {label}", self.array, self.index);
+        self.failure.get_or_insert(field(name, "is not defined"));
+        Ok(())
+    }
+
+    /// A required field, or the error naming it.
+    fn required<T>(&self, value: Option<T>, f: &str) -> Result<T, SignedListError> {
+        value.ok_or_else(|| field(self.name(f), "is missing"))
+    }
+
+    /// A byte field of at most `max` bytes.
+    fn at_most<'b>(
+        &self,
+        value: &'b [u8],
+        f: &str,
+        max: usize,
+    ) -> Result<&'b [u8], SignedListError> {
+        if value.len() > max {
+            return Err(field(self.name(f), format!("is longer than {max} bytes")));
+        }
+        Ok(value)
+    }
+
+    /// The first failure found while reading the entry's map, if any.
+    fn failed(&mut self) -> Result<(), SignedListError> {
+        self.failure.take().map_or(Ok(()), Err)
+    }
+
+    /// The entry's country, which must be present and within the signing
+    /// root's scope (`out_of_scope` builds that error).
+    fn scoped_country(
+        &self,
+        root: Option<&Root>,
+        out_of_scope: fn(usize, String, String) -> SignedListError,
+    ) -> Result<CountryCode, SignedListError> {
+        let country = self.required(self.country, "country")?;
+        match root {
+            Some(root) if !root.allows(country) => Err(out_of_scope(
+                self.index,
+                country.to_string(),
+                root.fingerprint(),
+            )),
+            _ => Ok(country),
+        }
+    }
+}
+
+/// Reads a type-4 entry array named `array` (at most [`MAX_KEYS`] entries):
+/// `entry` reads each entry's map with the `EntryReader` it is given.
+fn decode_entries<'a, T>(
+    raw: &'a [u8],
+    array: &str,
+    what: &str,
+    mut entry: impl FnMut(&mut Reader<'a>, EntryReader<'_>) -> Result<T, SignedListError>,
+) -> Result<Vec<T>, SignedListError> {
     let mut r = Reader::new(raw);
-    let n = r.array("the DSC array").map_err(malformed)?;
+    let n = r.array(what).map_err(malformed)?;
     if n > MAX_KEYS {
-        return Err(field(
-            "dscs",
-            format!("has {n} entries; at most {MAX_KEYS}"),
-        ));
+        return Err(field(array, format!("has {n} entries; at most {MAX_KEYS}")));
     }
     let mut out = Vec::with_capacity(n.min(1024));
     for index in 0..n {
-        let name = |f: &str| format!("dscs[{index}].{f}");
+        let reader = EntryReader {
+            array,
+            index,
+            failure: None,
+            country: None,
+        };
+        out.push(entry(&mut r, reader)?);
+    }
+    r.finish().map_err(malformed)?;
+    Ok(out)
+}
+
+/// The DSC entries of a type-4 list: each checked (fields, length, country
+/// against the signing root's scope) and, with `hcert`, read as a DSC.
+fn decode_dscs(raw: &[u8], root: Option<&Root>) -> Result<Vec<ListedDsc>, SignedListError> {
+    decode_entries(raw, "dscs", "the DSC array", |r, mut e| {
         let mut der = None;
-        let mut country = None;
         let mut kid = None;
-        let mut failure: Option<SignedListError> = None;
-        r.int_map("a DSC entry", |r, label| {
-            match label {
-                dsc_entry::CERTIFICATE => der = Some(r.bytes("the certificate")?),
-                dsc_entry::COUNTRY => {
-                    let c = r.text("the country")?;
-                    match CountryCode::new(c) {
-                        Ok(c) => country = Some(c),
-                        Err(e) => {
-                            failure.get_or_insert(field(name("country"), e.to_string()));
-                        }
-                    }
-                }
-                dsc_entry::KID => kid = Some(r.bytes("the kid")?),
-                other => {
-                    r.raw_item(3)?;
-                    failure.get_or_insert(field(
-                        format!("dscs[{index}] key {other}"),
-                        "is not defined",
-                    ));
-                }
-            }
-            Ok(())
+        r.int_map("a DSC entry", |r, label| match label {
+            dsc_entry::CERTIFICATE => r.bytes("the certificate").map(|v| der = Some(v)),
+            dsc_entry::COUNTRY => e.read_country(r),
+            dsc_entry::KID => r.bytes("the kid").map(|v| kid = Some(v)),
+            other => e.unknown(r, other),
         })
         .map_err(malformed)?;
-        if let Some(f) = failure {
-            return Err(f);
-        }
-        let der = der.ok_or_else(|| field(name("certificate"), "is missing"))?;
-        let country = country.ok_or_else(|| field(name("country"), "is missing"))?;
-        if der.len() > MAX_LISTED_DSC_LEN {
-            return Err(field(
-                name("certificate"),
-                format!("is longer than {MAX_LISTED_DSC_LEN} bytes"),
-            ));
-        }
+        e.failed()?;
+        let der = e.required(der, "certificate")?;
+        e.required(e.country, "country")?;
+        let der = e.at_most(der, "certificate", MAX_LISTED_DSC_LEN)?;
         if kid.is_some_and(<[u8]>::is_empty) {
-            return Err(field(name("kid"), "is empty"));
+            return Err(field(e.name("kid"), "is empty"));
         }
-        if let Some(root) = root {
-            if !root.allows(country) {
-                return Err(SignedListError::DscOutOfScope {
-                    index,
-                    country: country.to_string(),
-                    root: root.fingerprint(),
-                });
+        let index = e.index;
+        let country = e.scoped_country(root, |index, country, root| {
+            SignedListError::DscOutOfScope {
+                index,
+                country,
+                root,
             }
-        }
+        })?;
         #[cfg(feature = "hcert")]
         {
             let mut dsc = super::Dsc::parse(index, der, false)
@@ -749,13 +821,14 @@ fn decode_dscs(raw: &[u8], root: Option<&Root>) -> Result<Vec<ListedDsc>, Signed
             if let Some(root) = root {
                 dsc = dsc.vouched(root.key().clone());
             }
-            out.push(dsc);
+            Ok(dsc)
         }
         #[cfg(not(feature = "hcert"))]
-        out.push(());
-    }
-    r.finish().map_err(malformed)?;
-    Ok(out)
+        {
+            let _ = (index, country, der, kid);
+            Ok(())
+        }
+    })
 }
 
 /// The SMART Health Card issuer entries of a type-4 list: each checked
@@ -765,101 +838,66 @@ fn decode_shc_issuers(
     raw: &[u8],
     root: Option<&Root>,
 ) -> Result<Vec<ListedShcIssuer>, SignedListError> {
-    let mut r = Reader::new(raw);
-    let n = r
-        .array("the SMART Health Card issuer array")
-        .map_err(malformed)?;
-    if n > MAX_KEYS {
-        return Err(field(
-            "shc_issuers",
-            format!("has {n} entries; at most {MAX_KEYS}"),
-        ));
-    }
-    let mut out = Vec::with_capacity(n.min(1024));
-    for index in 0..n {
-        let name = |f: &str| format!("shc_issuers[{index}].{f}");
-        let mut url = None;
-        let mut country = None;
-        let mut jwks = None;
-        let mut crls = Vec::new();
-        let mut failure: Option<SignedListError> = None;
-        r.int_map("a SMART Health Card issuer entry", |r, label| {
-            match label {
-                shc_entry::URL => url = Some(r.text("the issuer URL")?),
-                shc_entry::COUNTRY => {
-                    let c = r.text("the country")?;
-                    match CountryCode::new(c) {
-                        Ok(c) => country = Some(c),
-                        Err(e) => {
-                            failure.get_or_insert(field(name("country"), e.to_string()));
-                        }
-                    }
-                }
-                shc_entry::KEYS => jwks = Some(r.bytes("the key set")?),
+    decode_entries(
+        raw,
+        "shc_issuers",
+        "the SMART Health Card issuer array",
+        |r, mut e| {
+            let mut url = None;
+            let mut jwks = None;
+            let mut crls = Vec::new();
+            r.int_map("a SMART Health Card issuer entry", |r, label| match label {
+                shc_entry::URL => r.text("the issuer URL").map(|v| url = Some(v)),
+                shc_entry::COUNTRY => e.read_country(r),
+                shc_entry::KEYS => r.bytes("the key set").map(|v| jwks = Some(v)),
                 shc_entry::CRLS => {
                     let n = r.array("the revocation lists")?;
                     if n > MAX_LISTED_CRLS {
-                        failure.get_or_insert(field(
-                            name("crls"),
+                        e.fail(
+                            "crls",
                             format!("has {n} entries; at most {MAX_LISTED_CRLS}"),
-                        ));
+                        );
                     }
-                    for _ in 0..n.min(MAX_LISTED_CRLS) {
-                        crls.push(r.bytes("a revocation list")?.to_vec());
-                    }
-                    if n > MAX_LISTED_CRLS {
-                        for _ in MAX_LISTED_CRLS..n {
+                    for i in 0..n {
+                        if i < MAX_LISTED_CRLS {
+                            crls.push(r.bytes("a revocation list")?.to_vec());
+                        } else {
                             r.raw_item(3)?;
                         }
                     }
+                    Ok(())
                 }
-                other => {
-                    r.raw_item(3)?;
-                    failure.get_or_insert(field(
-                        format!("shc_issuers[{index}] key {other}"),
-                        "is not defined",
-                    ));
-                }
-            }
-            Ok(())
-        })
-        .map_err(malformed)?;
-        if let Some(f) = failure {
-            return Err(f);
-        }
-        let url = url.ok_or_else(|| field(name("url"), "is missing"))?;
-        let country = country.ok_or_else(|| field(name("country"), "is missing"))?;
-        let jwks = jwks.ok_or_else(|| field(name("keys"), "is missing"))?;
-        if jwks.len() > MAX_LISTED_JWKS_LEN {
-            return Err(field(
-                name("keys"),
-                format!("is longer than {MAX_LISTED_JWKS_LEN} bytes"),
-            ));
-        }
-        if let Some(root) = root {
-            if !root.allows(country) {
-                return Err(SignedListError::ShcIssuerOutOfScope {
+                other => e.unknown(r, other),
+            })
+            .map_err(malformed)?;
+            e.failed()?;
+            let url = e.required(url, "url")?;
+            e.required(e.country, "country")?;
+            let jwks = e.at_most(e.required(jwks, "keys")?, "keys", MAX_LISTED_JWKS_LEN)?;
+            let index = e.index;
+            let country = e.scoped_country(root, |index, country, root| {
+                SignedListError::ShcIssuerOutOfScope {
                     index,
-                    country: country.to_string(),
-                    root: root.fingerprint(),
-                });
-            }
-        }
-        let entry = ListedShcIssuer {
-            url: url.to_owned(),
-            country,
-            jwks: jwks.to_vec(),
-            crls,
-        };
-        #[cfg(feature = "shc")]
-        entry.check().map_err(|e| SignedListError::ShcIssuer {
-            index,
-            reason: e.to_string(),
-        })?;
-        out.push(entry);
-    }
-    r.finish().map_err(malformed)?;
-    Ok(out)
+                    country,
+                    root,
+                }
+            })?;
+            let entry = ListedShcIssuer {
+                url: url.to_owned(),
+                country,
+                jwks: jwks.to_vec(),
+                crls,
+            };
+            #[cfg(feature = "shc")]
+            entry.check().map_err(|e| SignedListError::ShcIssuer {
+                index,
+                reason: e.to_string(),
+            })?;
+            #[cfg(not(feature = "shc"))]
+            let _ = index;
+            Ok(entry)
+        },
+    )
 }
 
 fn encode_shc_issuer(i: &ListedShcIssuer) -> Vec<u8> {

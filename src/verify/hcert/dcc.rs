@@ -7,9 +7,9 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::model::{
-    AntigenTest, BirthDate, CertificateId, CountryCode, Date, Disease, DocumentType, Facility,
-    HealthRecord, HistoryEntry, HistoryKind, Holder, Manufacturer, NatMethod, NatResult, NatTest,
-    Nationality, Sex, Timestamp, Vaccination, VaccineProduct,
+    AntigenTest, BirthDate, CertificateId, CountryCode, Date, Disease, Facility, HealthRecord,
+    HistoryEntry, HistoryKind, Holder, Manufacturer, NatMethod, NatResult, NatTest, Timestamp,
+    Vaccination, VaccineProduct,
 };
 use crate::trust::DscUsage;
 use crate::VerifyError;
@@ -192,20 +192,12 @@ fn birth_date(text: Option<&str>) -> BirthDate {
 }
 
 fn holder(native: Option<String>, primary: String, secondary: String, dob: Option<&str>) -> Holder {
-    Holder {
-        native_name: native.filter(|n| !n.is_empty()),
-        primary_name: primary,
-        secondary_name: secondary,
-        date_of_birth: birth_date(dob),
-        // Foreign formats carry no sex, nationality or travel document.
-        sex: Sex::Unknown(0),
-        nationality: Nationality::unknown(),
-        document_type: DocumentType::Unknown(0),
-        document_number: String::new(),
-        residence_country: None,
-        residence_city: None,
-        unknown_elements: Vec::new(),
-    }
+    Holder::named(
+        native.filter(|n| !n.is_empty()),
+        primary,
+        secondary,
+        birth_date(dob),
+    )
 }
 
 fn certificate_id(uvci: &str) -> Result<CertificateId, VerifyError> {

@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use crate::model::{
     AntibodyClass, AntibodyResult, AntibodyTest, AntigenTest, BirthDate, CountryCode, Date,
-    Disease, DocumentType, Facility, HealthRecord, Holder, Manufacturer, NatMethod, NatResult,
-    NatTest, Nationality, Sex, Timestamp, Vaccination, VaccineProduct,
+    Disease, Facility, HealthRecord, Holder, Manufacturer, NatMethod, NatResult, NatTest,
+    Timestamp, Vaccination, VaccineProduct,
 };
 use crate::VerifyError;
 
@@ -187,20 +187,13 @@ fn holder(patient: &Value) -> Holder {
         .map(|g| g.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     let dob = text(patient, "birthDate").unwrap_or_default();
-    Holder {
-        native_name: None,
-        primary_name: family.to_owned(),
-        secondary_name: given.join(" "),
-        date_of_birth: BirthDate::parse(dob).unwrap_or(BirthDate::Unknown),
-        // A SMART Health Card carries no sex, nationality or travel document.
-        sex: Sex::Unknown(0),
-        nationality: Nationality::unknown(),
-        document_type: DocumentType::Unknown(0),
-        document_number: String::new(),
-        residence_country: None,
-        residence_city: None,
-        unknown_elements: Vec::new(),
-    }
+    // A SMART Health Card carries no sex, nationality or travel document.
+    Holder::named(
+        None,
+        family.to_owned(),
+        given.join(" "),
+        BirthDate::parse(dob).unwrap_or(BirthDate::Unknown),
+    )
 }
 
 /// One immunization: (disease, product, manufacturer, explicit dose, series).
