@@ -101,9 +101,12 @@ impl Line {
             gap_before: 0.0,
         }
     }
-    fn gap(mut self, gap: f64) -> Self {
-        self.gap_before = gap;
-        self
+    /// A section's first line: larger, bold, set apart from what precedes it.
+    fn heading(text: String) -> Self {
+        Self {
+            gap_before: 1.5,
+            ..Self::new(3.4, "700", text)
+        }
     }
 }
 
@@ -163,20 +166,13 @@ fn summary(cert: &Certificate, languages: &[CardLanguage]) -> Vec<Line> {
         )
     };
     for t in &cert.record.nat_tests {
-        lines.push(
-            Line::new(
-                3.4,
-                "700",
-                format!(
-                    "{} {} {}: {}",
-                    say(|l| l.nat),
-                    t.disease.label(),
-                    t.method.label(),
-                    result_word(languages, &t.result.label())
-                ),
-            )
-            .gap(1.5),
-        );
+        lines.push(Line::heading(format!(
+            "{} {} {}: {}",
+            say(|l| l.nat),
+            t.disease.label(),
+            t.method.label(),
+            result_word(languages, &t.result.label())
+        )));
         lines.push(sampled(
             t.sampled_at,
             &t.laboratory.name,
@@ -188,19 +184,12 @@ fn summary(cert: &Certificate, languages: &[CardLanguage]) -> Vec<Line> {
             .quantity
             .as_ref()
             .map_or(String::new(), |q| format!(" ({q})"));
-        lines.push(
-            Line::new(
-                3.4,
-                "700",
-                format!(
-                    "{} {}: {}{quantity}",
-                    say(|l| l.antibody),
-                    t.class.label(),
-                    result_word(languages, &t.result.label())
-                ),
-            )
-            .gap(1.5),
-        );
+        lines.push(Line::heading(format!(
+            "{} {}: {}{quantity}",
+            say(|l| l.antibody),
+            t.class.label(),
+            result_word(languages, &t.result.label())
+        )));
         lines.push(sampled(
             t.sampled_at,
             &t.laboratory.name,
@@ -208,22 +197,15 @@ fn summary(cert: &Certificate, languages: &[CardLanguage]) -> Vec<Line> {
         ));
     }
     for v in &cert.record.vaccinations {
-        lines.push(
-            Line::new(
-                3.4,
-                "700",
-                format!(
-                    "{} {} {} {}/{}: {}",
-                    say(|l| l.vaccination),
-                    v.disease.label(),
-                    say(|l| l.dose),
-                    v.dose,
-                    v.series_total,
-                    v.date
-                ),
-            )
-            .gap(1.5),
-        );
+        lines.push(Line::heading(format!(
+            "{} {} {} {}/{}: {}",
+            say(|l| l.vaccination),
+            v.disease.label(),
+            say(|l| l.dose),
+            v.dose,
+            v.series_total,
+            v.date
+        )));
         lines.push(Line::new(
             2.6,
             "400",
@@ -235,14 +217,11 @@ fn summary(cert: &Certificate, languages: &[CardLanguage]) -> Vec<Line> {
             ),
         ));
     }
-    lines.push(
-        Line::new(
-            3.4,
-            "700",
-            format!("{} {}", say(|l| l.valid_until), minute(cert.expires_at)),
-        )
-        .gap(1.5),
-    );
+    lines.push(Line::heading(format!(
+        "{} {}",
+        say(|l| l.valid_until),
+        minute(cert.expires_at)
+    )));
     lines.push(Line::new(
         2.6,
         "400",

@@ -108,8 +108,7 @@ fn chunks_as_texts_or_lines_and_the_file_form() {
     assert!(out.contains("\"format\": \"shc\""), "{out}");
     // A chunk missing: invalid (exit 1), not a usage error.
     let out = travelcert(&["verify", "--shc-issuer", &issuer, "--at", AT, &c[0], &c[2]]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("ShcChunkMissing"), "{}", stderr(&out));
+    fails_with(&out, 1, "ShcChunkMissing");
     // The file form, detected from its content.
     let file = repo("tests/interop/shc/examples/example-00-e-file.smart-health-card");
     let out = ok(&travelcert(&[
@@ -206,8 +205,7 @@ fn policies_revocation_and_roots() {
         AT,
         &text,
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("ShcRevoked"), "{}", stderr(&out));
+    fails_with(&out, 1, "ShcRevoked");
     // With a root configured, a bare key set is refused.
     keygen(&dir.join("keys"), "CN");
     let out = travelcert(&[
@@ -222,12 +220,7 @@ fn policies_revocation_and_roots() {
         AT,
         &text,
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("TrustUnsignedRefused"),
-        "{}",
-        stderr(&out)
-    );
+    fails_with(&out, 2, "TrustUnsignedRefused");
     // ... and the same key set inside a trust list that root signs verifies.
     let listed = format!(
         "US,{ISSUER}={}",
@@ -292,8 +285,7 @@ fn policies_revocation_and_roots() {
         AT,
         &text,
     ]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("ShcRevoked"), "{}", stderr(&out));
+    fails_with(&out, 1, "ShcRevoked");
     // A root scoped to other countries cannot vouch for a US issuer.
     let out = travelcert(&[
         "verify",
@@ -307,12 +299,7 @@ fn policies_revocation_and_roots() {
         AT,
         &text,
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("ListKeyOutOfScope"),
-        "{}",
-        stderr(&out)
-    );
+    fails_with(&out, 2, "ListKeyOutOfScope");
 }
 
 /// A PNG with these QR codes side by side (segments chosen by `qrcode`:
@@ -396,6 +383,5 @@ fn verify_image_assembles_every_chunk_in_one_image() {
         "--image",
         &arg(&png),
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("ShcChunkMissing"), "{}", stderr(&out));
+    fails_with(&out, 1, "ShcChunkMissing");
 }

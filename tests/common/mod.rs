@@ -128,6 +128,14 @@ pub fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Asserts that a run exited with `code` and named `error` (its stable name)
+/// on standard error.
+pub fn fails_with(out: &std::process::Output, code: i32, error: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(code), "{err}");
+    assert!(err.contains(error), "expected {error}: {err}");
+}
+
 /// `travelcert keygen --out-dir DIR --country COUNTRY`, which must succeed.
 pub fn keygen(dir: &std::path::Path, country: &str) {
     ok(&travelcert(&[

@@ -36,36 +36,33 @@ impl CardStyle {
         }
     }
 
-    /// Writes the card as SVG to `path`.
-    pub(crate) fn write_svg(
+    /// Writes the card to `path`: SVG, or PDF on the paper asked for.
+    pub(crate) fn write(
         &self,
+        format: CardFormat,
         certificate: &Certificate,
         text: &str,
         qr: RenderOptions,
         path: &Path,
         force: bool,
     ) -> Result<(), Failure> {
-        let svg = render::card_svg(certificate, text, &self.options(qr)?).map_err(usage)?;
-        create(path, svg.as_bytes(), Create::private(force))
+        let options = self.options(qr)?;
+        let bytes = match format {
+            CardFormat::Svg => render::card_svg(certificate, text, &options)
+                .map_err(usage)?
+                .into_bytes(),
+            CardFormat::Pdf => {
+                render::card_pdf(certificate, text, &options, self.paper()?, &self.font)
+                    .map_err(usage)?
+            }
+        };
+        create(path, &bytes, Create::private(force))
     }
+}
 
-    /// Writes the card as PDF to `path`.
-    pub(crate) fn write_pdf(
-        &self,
-        certificate: &Certificate,
-        text: &str,
-        qr: RenderOptions,
-        path: &Path,
-        force: bool,
-    ) -> Result<(), Failure> {
-        let pdf = render::card_pdf(
-            certificate,
-            text,
-            &self.options(qr)?,
-            self.paper()?,
-            &self.font,
-        )
-        .map_err(usage)?;
-        create(path, &pdf, Create::private(force))
-    }
+/// The file a card is written as.
+#[derive(Clone, Copy)]
+pub(crate) enum CardFormat {
+    Svg,
+    Pdf,
 }

@@ -6,6 +6,7 @@ use travelcert::model::{CertificateId, CountryCode, HealthRecord};
 use travelcert::render;
 
 use crate::bulk;
+use crate::card::CardFormat;
 use crate::cli::IssueArgs;
 use crate::exit::{usage, Failure};
 use crate::input::{duration, hex_bytes, instant, read_text};
@@ -72,11 +73,11 @@ pub(crate) fn run(args: IssueArgs) -> Result<(), Failure> {
         let options = outputs.options()?;
         let matrix = render::matrix(&text, &options).map_err(usage)?;
         outputs.write(&matrix, &options, force)?;
-        if let Some(path) = &card {
-            card_style.write_svg(&issued.certificate, &text, options, path, force)?;
-        }
-        if let Some(path) = &card_pdf {
-            card_style.write_pdf(&issued.certificate, &text, options, path, force)?;
+        let cards = [(CardFormat::Svg, &card), (CardFormat::Pdf, &card_pdf)];
+        for (format, path) in cards {
+            if let Some(path) = path {
+                card_style.write(format, &issued.certificate, &text, options, path, force)?;
+            }
         }
         eprintln!(
             "QR version {} (ECC {}), {} characters",

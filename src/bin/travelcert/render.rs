@@ -3,6 +3,7 @@
 use travelcert::render;
 use travelcert::verify::{self, VerifyOptions};
 
+use crate::card::CardFormat;
 use crate::cli::RenderArgs;
 use crate::exit::{usage, Exit, Failure};
 use crate::output::refuse_existing;
@@ -30,7 +31,7 @@ pub(crate) fn run(args: RenderArgs) -> Result<(), Failure> {
         let certificate = verify::inspect(&text, VerifyOptions::default().inflate_limit)
             .map_err(|e| Failure::new(Exit::Invalid, format!("undecodable: {}: {e}", e.name())))?
             .into_certificate();
-        card_style.write_pdf(&certificate, &text, options, path, force)?;
+        card_style.write(CardFormat::Pdf, &certificate, &text, options, path, force)?;
     }
     if terminal || (!outputs.any() && pdf.is_none()) {
         print!(
