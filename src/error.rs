@@ -61,6 +61,15 @@ pub enum VerifyError {
         /// How many.
         count: usize,
     },
+    /// The zlib stream starts from a preset dictionary this library does not
+    /// know (FORMAT.md §3.1 defines the known ones).
+    #[error(
+        "the zlib stream needs preset dictionary {id:08x}, which is not one this verifier knows"
+    )]
+    ZlibUnknownDictionary {
+        /// The dictionary id the header names (its Adler-32).
+        id: u32,
+    },
 
     // --- CBOR ---
     /// CBOR that is not well-formed, or an item of the wrong type.
@@ -678,6 +687,7 @@ impl VerifyError {
             | Self::InflateFailed { .. }
             | Self::InflateLimitExceeded { .. }
             | Self::ZlibTrailingData { .. }
+            | Self::ZlibUnknownDictionary { .. }
             | Self::CborMalformed { .. }
             | Self::CborTrailingBytes { .. }
             | Self::CborIndefiniteLength { .. }
@@ -774,6 +784,7 @@ impl VerifyError {
             Self::InflateFailed { .. } => "InflateFailed",
             Self::InflateLimitExceeded { .. } => "InflateLimitExceeded",
             Self::ZlibTrailingData { .. } => "ZlibTrailingData",
+            Self::ZlibUnknownDictionary { .. } => "ZlibUnknownDictionary",
             Self::CborMalformed { .. } => "CborMalformed",
             Self::CborTrailingBytes { .. } => "CborTrailingBytes",
             Self::CborIndefiniteLength { .. } => "CborIndefiniteLength",

@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import zlib
 
 B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
@@ -328,14 +329,26 @@ def build_dictionary(training, size, k=8, segment=32):
                     best, best_score = cose[i:i + segment], window
         if best is None:
             break
-        while len(best) > k and best[:k] not in weight:
-            best = best[1:]
-        while len(best) > k and best[-k:] not in weight:
-            best = best[:-1]
+        # Keep only the stretches every byte of which lies in a scoring
+        # string: bytes between them (a key id, a signature, a time) are one
+        # issuer's or one moment's and would only fill the dictionary.
+        covered = [False] * len(best)
+        for i in range(len(best) - k + 1):
+            if best[i:i + k] in weight:
+                covered[i:i + k] = [True] * k
+        pieces, start = [], None
+        for i, c in enumerate(covered + [False]):
+            if c and start is None:
+                start = i
+            elif not c and start is not None:
+                pieces.append(best[start:i])
+                start = None
         for i in range(len(best) - k + 1):
             weight.pop(best[i:i + k], None)
-        chosen.append(best)
-        total += len(best)
+        for piece in pieces:
+            if total + len(piece) <= budget:
+                chosen.append(piece)
+                total += len(piece)
     return generic[:size - total] + b"".join(reversed(chosen))
 
 
@@ -351,8 +364,13 @@ def issue(travelcert, records, country):
         subprocess.run([travelcert, "keygen", "--out-dir", keys, "--country", country],
                        check=True, stdout=subprocess.DEVNULL)
         out = os.path.join(tmp, "out")
+        # Each country issues at its own moment, so that no issue time is
+        # shared across issuers as it would not be in deployment.
+        at = random.Random(country).randrange(1_609_459_200, 1_798_761_600)  # 2021-2026
+        issued_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))
         subprocess.run([travelcert, "issue", "--key", os.path.join(keys, "issuer.key.pem"),
-                        "--issuer", country, "--include-history", "--batch", jsonl, "--out-dir", out],
+                        "--issuer", country, "--include-history", "--issued-at", issued_at,
+                        "--batch", jsonl, "--out-dir", out],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         texts = [open(os.path.join(out, name)).read().strip()
                  for name in sorted(os.listdir(out)) if name.endswith(".txt")]
@@ -376,6 +394,8 @@ def main():
     ap.add_argument("--split", choices=["alternate", "disjoint"], default="alternate",
                     help="alternate: even lines train, odd lines held out; disjoint: held-out "
                          "countries and name scripts never seen in training")
+    ap.add_argument("--write-dictionary", metavar="FILE",
+                    help="also write the 512-byte dictionary built from the training half to FILE")
     args = ap.parse_args()
 
     rng = random.Random(args.seed)
@@ -423,6 +443,9 @@ def main():
               f"{savings[len(savings) // 10]:.1f} % / {savings[len(savings) * 9 // 10]:.1f} % | "
               f"{statistics.median(with_dict)} | {smaller_qr * 100 / len(held_out):.0f} % of certificates | "
               f"{s} ({qr_version(s)}) |")
+    if args.write_dictionary:
+        with open(args.write_dictionary, "wb") as f:
+            f.write(build_dictionary(training, 512))
 
 
 if __name__ == "__main__":

@@ -176,8 +176,10 @@ class Issuer:
         issued_at: _Time = None,
         include_history: bool = False,
         certificate_id: Union[str, bytes, None] = None,
+        dictionary: bool = False,
     ) -> str:
-        """The ``TC1:`` text of a new certificate for ``record``."""
+        """The ``TC1:`` text of a new certificate for ``record``; ``dictionary=True``
+        compresses with the format's preset dictionary (shorter, FORMAT.md 3.1)."""
     @property
     def public_key_pem(self) -> str: ...
     @property

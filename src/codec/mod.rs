@@ -12,6 +12,7 @@
 pub mod base45;
 pub(crate) mod cbor;
 pub mod claims;
+pub mod dictionary;
 pub mod payload;
 pub mod zlib;
 

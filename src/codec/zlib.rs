@@ -49,6 +49,9 @@ pub(crate) fn compress_reusing(c: &mut Compress, data: &[u8]) -> Vec<u8> {
 /// Inflates one zlib stream into at most `limit` bytes. Refuses truncated or
 /// corrupt streams, data after the stream's end, and output beyond `limit`.
 pub fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, VerifyError> {
+    if super::dictionary::wants_dictionary(data) {
+        return super::dictionary::inflate(data, limit);
+    }
     // One decompressor per thread, reset between uses: creating one zeroes its
     // whole state (tens of KiB), which cost more than inflating a certificate.
     thread_local! {

@@ -360,9 +360,10 @@ pub(crate) fn verify_code(e: &VerifyError) -> travelcert_result {
         V::Base45InvalidCharacter { .. }
         | V::Base45InvalidLength { .. }
         | V::Base45GroupOverflow { .. } => R::DecodeBase45,
-        V::InflateFailed { .. } | V::InflateLimitExceeded { .. } | V::ZlibTrailingData { .. } => {
-            R::DecodeCompression
-        }
+        V::InflateFailed { .. }
+        | V::InflateLimitExceeded { .. }
+        | V::ZlibTrailingData { .. }
+        | V::ZlibUnknownDictionary { .. } => R::DecodeCompression,
         V::CborMalformed { .. }
         | V::CborTrailingBytes { .. }
         | V::CborIndefiniteLength { .. }

@@ -62,6 +62,40 @@ fn keygen_issue_verify_and_tamper() {
     );
     assert_eq!(json["certificate"]["issuer"], "CN");
 
+    // --dictionary: a shorter text (QR version 15, not 16) of the same
+    // certificate, which verify reads as it reads the plain one.
+    let out = travelcert(&[
+        "issue",
+        "--key",
+        &key,
+        "--issuer",
+        "CN",
+        "--issued-at",
+        "2021-03-10T12:00:00Z",
+        "--id",
+        &json["certificate"]["certificate_id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        "--dictionary",
+        "--svg",
+        &arg(&dir.join("dict.svg")),
+        &repo("examples/data/traveller.json"),
+    ]);
+    let short = ok(&out);
+    assert!(short.trim().len() < text.len(), "{short}");
+    assert!(stderr(&out).contains("QR version 15"), "{}", stderr(&out));
+    let again: serde_json::Value = serde_json::from_str(&ok(&travelcert(&[
+        "verify",
+        "--trust",
+        &trust,
+        "--at",
+        at,
+        short.trim(),
+    ])))
+    .unwrap();
+    assert_eq!(again["certificate"], json["certificate"]);
+
     // Whitespace and a trailing newline around the text in a file are ignored.
     let file = dir.join("cert.txt");
     std::fs::write(&file, format!("  {text}\n\n")).unwrap();

@@ -81,12 +81,34 @@ def base45_decode(s):
 DEFAULT_INFLATE_CAP = 65536
 
 
+def format_dictionaries():
+    """The preset dictionaries by DICTID, read from FORMAT.md section 3.1 itself
+    (the hex block after its heading), so a wrong copy there fails vector 15."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "FORMAT.md")
+    with open(path, encoding="utf-8") as f:
+        section = f.read().split("### 3.1 Preset dictionary", 1)[1]
+    data = bytes.fromhex("".join(section.split("```", 2)[1].split()))
+    return {zlib.adler32(data): data}
+
+
+DICTIONARIES = format_dictionaries()
+
+
 def decode_body(body, cap=DEFAULT_INFLATE_CAP):
     if len(body) == 0:
         raise VerifyError("Empty")
     if body[0] == 0xD2:
         return body
-    d = zlib.decompressobj(wbits=15)
+    zdict = {}
+    if len(body) >= 2 and body[1] & 0x20:  # FDICT (section 3.1)
+        cmf, flg = body[0], body[1]
+        if len(body) < 6 or cmf & 0x0F != 8 or cmf >> 4 > 7 or ((cmf << 8) | flg) % 31:
+            raise VerifyError("InflateFailed", "invalid zlib header")
+        dictid = int.from_bytes(body[2:6], "big")
+        if dictid not in DICTIONARIES:
+            raise VerifyError("ZlibUnknownDictionary")
+        zdict = {"zdict": DICTIONARIES[dictid]}
+    d = zlib.decompressobj(wbits=15, **zdict)
     try:
         # Never ask for more than cap + 1 bytes: one byte over the cap proves
         # the limit is exceeded without inflating further.

@@ -454,6 +454,23 @@ proptest! {
         let json = serde_json::to_string(verified.certificate()).unwrap();
         let back: Certificate = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(&back, verified.certificate());
+        // With the preset dictionary: the same certificate; the text is at most
+        // the header's 4-byte DICTID (6 characters) longer.
+        let dict = issuer().issue(&record, &params.clone().with_dictionary()).unwrap();
+        prop_assert_eq!(&dict.cose, &issued.cose, "the dictionary changes only the compression");
+        prop_assert!(dict.text.len() <= issued.text.len() + 6, "{} vs {}", dict.text.len(), issued.text.len());
+        let verified = verifier().verify(&dict.text, t(VERIFY_AT)).unwrap();
+        prop_assert_eq!(verified.certificate(), &issued.certificate);
+    }
+
+    #[test]
+    fn dictionary_bodies_of_arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        // A well-formed FDICT header naming dictionary 1, then anything.
+        let mut body = vec![0x78, 0xbb];
+        body.extend_from_slice(&travelcert::codec::dictionary::DICTIONARY_1_ID.to_be_bytes());
+        body.extend_from_slice(&bytes);
+        let text = format!("TC1:{}", base45::encode(&body));
+        prop_assert!(verifier().verify(&text, t(VERIFY_AT)).is_err());
     }
 
     #[test]

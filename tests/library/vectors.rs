@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::common::*;
 use serde_json::{json, Value};
-use travelcert::codec::{base45, claims, zlib};
+use travelcert::codec::{base45, claims, dictionary, zlib};
 use travelcert::cose::{sign1, Algorithm};
 use travelcert::issue::Signer;
 use travelcert::model::{HealthRecord, RawCbor, VaccineProduct};
@@ -411,7 +411,35 @@ fn cases() -> Vec<Case> {
     v.extend(history_cases());
     v.extend(corner_cases());
     v.extend(limit_cases());
+    v.extend(dictionary_cases());
     v
+}
+
+// --- the preset dictionary (FORMAT.md §3.1) ---
+
+fn dictionary_cases() -> Vec<Case> {
+    let cose = cose_of(&issue(&sample()));
+    let stream = dictionary::compress(&cose);
+    let b45 = |b: &[u8]| format!("TC1:{}", base45::encode(b));
+    // The same stream naming another dictionary (the FLG check bits do not
+    // cover DICTID, so the header stays well-formed).
+    let mut other = stream.clone();
+    other[2..6].copy_from_slice(&dictionary::adler32(b"another dictionary").to_be_bytes());
+    // The same stream with its Adler-32 trailer off by one.
+    let mut checksum = stream.clone();
+    *checksum.last_mut().unwrap() ^= 1;
+    let case = |name, description, text| Case {
+        name,
+        description,
+        text,
+        store: default_store(),
+        verify_at: VERIFY_AT,
+    };
+    vec![
+        case("15-dictionary", "the sample (as 01) compressed starting from preset dictionary 1: FDICT set, DICTID 5B67C19E (FORMAT.md 3.1)", b45(&stream)),
+        case("67-dictionary-unknown", "the sample compressed with dictionary 1, its header naming another dictionary id (the Adler-32 of \"another dictionary\")", b45(&other)),
+        case("68-dictionary-checksum", "the sample compressed with dictionary 1, the Adler-32 trailer's last byte flipped", b45(&checksum)),
+    ]
 }
 
 // --- the `nbf` claim and a key's `max_validity` (FORMAT.md §6.1, §7.2) ---
@@ -737,6 +765,8 @@ fn each_invalid_vector_fails_for_its_own_reason() {
         ("57-nbf-in-future", "NotYetValid"),
         ("58-validity-too-long", "ValidityTooLong"),
         ("59-nbf-not-an-instant", "ClaimInvalid"),
+        ("67-dictionary-unknown", "ZlibUnknownDictionary"),
+        ("68-dictionary-checksum", "InflateFailed"),
     ];
     let cases = cases();
     for (name, error) in expect {
@@ -745,6 +775,18 @@ fn each_invalid_vector_fails_for_its_own_reason() {
         assert!(!valid, "{name}");
         assert_eq!(got.as_deref(), Some(error), "{name}");
     }
+    // The dictionary vector names dictionary 1 and holds the sample's
+    // certificate, in a shorter text than 01.
+    let with_dict = cases.iter().find(|c| c.name == "15-dictionary").unwrap();
+    let plain = cases.iter().find(|c| c.name == "01-sample").unwrap();
+    let body = travelcert::codec::text_to_body(&with_dict.text).unwrap();
+    assert_eq!(body[1] & 0x20, 0x20, "FDICT");
+    assert_eq!(body[2..6], dictionary::DICTIONARY_1_ID.to_be_bytes());
+    assert!(with_dict.text.len() < plain.text.len());
+    assert_eq!(
+        outcome(&with_dict.text, &with_dict.store, VERIFY_AT).1,
+        outcome(&plain.text, &plain.store, VERIFY_AT).1
+    );
     // The uncompressed vector really is uncompressed, the others compressed.
     let raw = cases.iter().find(|c| c.name == "06-uncompressed").unwrap();
     assert!(travelcert::codec::text_to_body(&raw.text).unwrap()[0] == 0xd2);
@@ -754,4 +796,23 @@ fn each_invalid_vector_fails_for_its_own_reason() {
         .verify(&eddsa.text, t(VERIFY_AT))
         .unwrap();
     assert_eq!(v.alg(), Algorithm::EdDsa);
+}
+
+#[test]
+fn format_md_gives_dictionary_1_byte_for_byte() {
+    let format =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("FORMAT.md")).unwrap();
+    let section = format.split("### 3.1 Preset dictionary").nth(1).unwrap();
+    let hex: String = section
+        .split("```")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    assert_eq!(bytes, dictionary::DICTIONARY_1);
+    assert!(section.contains(&format!("`{:08X}`", dictionary::DICTIONARY_1_ID)));
 }

@@ -182,8 +182,9 @@ impl Issuer {
     }
 
     /// Issues a certificate for `record` (a dict or JSON text) and returns its
-    /// `TC1:` text.
-    #[pyo3(signature = (record, *, valid_for = 172_800, issued_at = None, include_history = false, certificate_id = None))]
+    /// `TC1:` text. `dictionary=True` compresses with the format's preset
+    /// dictionary (FORMAT.md §3.1): shorter, read by verifiers that know it.
+    #[pyo3(signature = (record, *, valid_for = 172_800, issued_at = None, include_history = false, certificate_id = None, dictionary = false))]
     fn issue(
         &self,
         py: Python<'_>,
@@ -192,12 +193,14 @@ impl Issuer {
         issued_at: Option<&Bound<'_, PyAny>>,
         include_history: bool,
         certificate_id: Option<&Bound<'_, PyAny>>,
+        dictionary: bool,
     ) -> PyResult<String> {
         let record = self::record(py, record)?;
         let mut params = IssueParams::new(instant(issued_at)?, valid_for);
         if include_history {
             params = params.with_history();
         }
+        params.dictionary = dictionary;
         if let Some(id) = certificate_id.filter(|i| !i.is_none()) {
             params = params.with_id(self::certificate_id(id)?);
         }

@@ -35,6 +35,14 @@ def test_round_trip_with_an_openssl_key(issuer, traveller):
     assert inspected["certificate"] == cert
 
 
+def test_preset_dictionary_gives_a_shorter_text_of_the_same_certificate(issuer, traveller):
+    plain = issuer.issue(traveller, issued_at=ISSUED_AT, certificate_id="0123456789abcdef")
+    short = issuer.issue(traveller, issued_at=ISSUED_AT, certificate_id="0123456789abcdef", dictionary=True)
+    assert len(short) < len(plain)
+    verifier = travelcert.Verifier(issuer.trust_store())
+    assert verifier.verify(short, at=ISSUED_AT) == verifier.verify(plain, at=ISSUED_AT)
+
+
 def test_the_key_travels_as_json(issuer, traveller):
     text = issuer.issue(json.dumps(traveller), issued_at=ISSUED_AT)
     store = travelcert.TrustStore.from_json(issuer.trust_store().to_json())

@@ -102,6 +102,11 @@ pub(crate) struct IssueArgs {
     /// necessary data: without this flag a record carrying them is refused).
     #[arg(long)]
     pub(crate) include_history: bool,
+    /// Compress with the format's preset dictionary (FORMAT.md §3.1): a
+    /// shorter text, often one QR version smaller, read only by verifiers
+    /// that know the dictionary (travelcert from this release on).
+    #[arg(long)]
+    pub(crate) dictionary: bool,
     /// Encrypt the certificate for this reader key file: a shared key
     /// (mode 1, COSE_Encrypt0) or a reader's X25519 public key (mode 2).
     #[arg(long, conflicts_with = "batch")]

@@ -30,6 +30,7 @@ pub(crate) fn run(args: IssueArgs) -> Result<(), Failure> {
         card_pdf,
         card_style,
         include_history,
+        dictionary,
         encrypt_to,
         force,
     } = args;
@@ -37,6 +38,7 @@ pub(crate) fn run(args: IssueArgs) -> Result<(), Failure> {
     let country = CountryCode::new(&issuer).map_err(usage)?;
     let mut params = IssueParams::new(instant(issued_at.as_deref())?, duration(&valid_for)?);
     params.include_history = include_history;
+    params.dictionary = dictionary;
     if let (Some(batch), Some(out_dir)) = (batch, out_dir) {
         if id.is_some() {
             return Err(usage(
