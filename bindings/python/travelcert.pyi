@@ -94,6 +94,15 @@ class TrustStore:
         issued_at: _Time = None,
     ) -> bytes:
         """This store as a signed trust list, signed with a root's PKCS#8 PEM key."""
+    def with_shc_issuer(self, url: str, jwks: Union[str, bytes]) -> TrustStore:
+        """This store plus a SMART Health Card issuer (its URL, the cards'
+        ``iss``) with its key set (JWKS JSON); only in builds with the ``shc``
+        feature. Refused (``TrustUnsignedRefused``) for a store loaded from a
+        signed list."""
+    def with_shc_crl(self, crl: Union[str, bytes]) -> TrustStore:
+        """This store plus an issuer's SMART Health Card revocation list
+        (method ``rid``), for a key set already added; only with ``shc``.
+        Refused for a store loaded from a signed list."""
     def with_dsc(
         self,
         data: Union[str, bytes],

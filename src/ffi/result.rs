@@ -463,22 +463,7 @@ impl From<KeyError> for travelcert_error {
 
 impl From<TrustError> for travelcert_error {
     fn from(e: TrustError) -> Self {
-        let name = match &e {
-            TrustError::Json(_) => "TrustStoreJson",
-            TrustError::Key { .. } => "TrustStoreKey",
-            TrustError::KeyForm { .. } => "TrustStoreKeyForm",
-            TrustError::KidMismatch { .. } => "TrustStoreKidMismatch",
-            TrustError::Validity { .. } => "TrustStoreValidity",
-            TrustError::NoRecordKinds { .. } => "TrustStoreNoRecordKinds",
-            TrustError::MaxValidity { .. } => "TrustStoreMaxValidity",
-            TrustError::Dsc { .. } => "TrustStoreDsc",
-            TrustError::DscKeyUnsupported { .. } => "TrustStoreDscKeyUnsupported",
-            TrustError::ShcKeySet { .. } => "TrustStoreShcKeySet",
-            TrustError::ShcIssuerUrl { .. } => "TrustStoreShcIssuerUrl",
-            TrustError::ShcCrl { .. } => "TrustStoreShcCrl",
-            TrustError::Csca { .. } => "TrustStoreCsca",
-        };
-        Self::new(R::TrustStoreInvalid, name, e.to_string())
+        Self::new(R::TrustStoreInvalid, e.name(), e.to_string())
     }
 }
 

@@ -103,6 +103,28 @@ pub enum TrustError {
     },
 }
 
+impl TrustError {
+    /// The variant's stable name (FORMAT.md §9; the C API, Python and the web
+    /// verifier report it).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Json(_) => "TrustStoreJson",
+            Self::Key { .. } => "TrustStoreKey",
+            Self::KeyForm { .. } => "TrustStoreKeyForm",
+            Self::KidMismatch { .. } => "TrustStoreKidMismatch",
+            Self::Validity { .. } => "TrustStoreValidity",
+            Self::NoRecordKinds { .. } => "TrustStoreNoRecordKinds",
+            Self::MaxValidity { .. } => "TrustStoreMaxValidity",
+            Self::Dsc { .. } => "TrustStoreDsc",
+            Self::DscKeyUnsupported { .. } => "TrustStoreDscKeyUnsupported",
+            Self::ShcKeySet { .. } => "TrustStoreShcKeySet",
+            Self::ShcIssuerUrl { .. } => "TrustStoreShcIssuerUrl",
+            Self::ShcCrl { .. } => "TrustStoreShcCrl",
+            Self::Csca { .. } => "TrustStoreCsca",
+        }
+    }
+}
+
 /// Why a signed trust list or revocation list (FORMAT.md §12) was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -73,10 +73,7 @@ fn keygen_issue_verify_and_tamper() {
         "--issued-at",
         "2021-03-10T12:00:00Z",
         "--id",
-        &json["certificate"]["certificate_id"]
-            .as_str()
-            .unwrap()
-            .to_owned(),
+        json["certificate"]["certificate_id"].as_str().unwrap(),
         "--dictionary",
         "--svg",
         &arg(&dir.join("dict.svg")),

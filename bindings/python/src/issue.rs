@@ -185,6 +185,7 @@ impl Issuer {
     /// `TC1:` text. `dictionary=True` compresses with the format's preset
     /// dictionary (FORMAT.md §3.1): shorter, read by verifiers that know it.
     #[pyo3(signature = (record, *, valid_for = 172_800, issued_at = None, include_history = false, certificate_id = None, dictionary = false))]
+    #[allow(clippy::too_many_arguments)] // Python's keyword arguments, one each
     fn issue(
         &self,
         py: Python<'_>,

@@ -210,6 +210,9 @@ fn travelcert_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     if cfg!(feature = "hcert") {
         formats.extend(["eu-dcc", "who-ddcc"]);
     }
+    if cfg!(feature = "shc") {
+        formats.push("shc");
+    }
     m.add("FORMATS", formats)?;
     m.add("VerifyError", py.get_type::<VerifyError>())?;
     m.add("DecodeError", py.get_type::<DecodeError>())?;

@@ -25,7 +25,7 @@ pub(crate) struct TrustStore {
     pub(crate) inner: trust::TrustStore,
     /// Loaded from a signed list under a root: unsigned trust data (a bare
     /// DSC) is then refused, as the library's `TrustInputs` refuses it.
-    #[cfg_attr(not(feature = "hcert"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "hcert", feature = "shc")), allow(dead_code))]
     pub(crate) rooted: bool,
 }
 
@@ -119,14 +119,8 @@ impl TrustStore {
                 "a bare document signer certificate is unsigned trust data, refused for a store loaded under a root: give a CSCA it chains to",
             ));
         }
-        let dscs = trust::Dsc::load(&text_or_bytes(data)?).map_err(|e| {
-            // The C API's names for the two DSC failures (FORMAT.md §14).
-            let name = match e {
-                trust::TrustError::DscKeyUnsupported { .. } => "TrustStoreDscKeyUnsupported",
-                _ => "TrustStoreDsc",
-            };
-            trust_error(py, name, e)
-        })?;
+        let dscs =
+            trust::Dsc::load(&text_or_bytes(data)?).map_err(|e| trust_error(py, e.name(), e))?;
         let mut inner = self.inner.clone();
         for dsc in dscs {
             inner.add_dsc(if cscas.is_empty() {
@@ -141,6 +135,35 @@ impl TrustStore {
         })
     }
 
+    /// This store plus a SMART Health Card issuer: its URL (the cards' `iss`)
+    /// and its key set (the JWKS JSON it publishes), saved beforehand. A bare
+    /// key set is unsigned trust data: refused (`TrustUnsignedRefused`) for a
+    /// store loaded from a signed list, where issuers come inside the list.
+    #[cfg(feature = "shc")]
+    fn with_shc_issuer(
+        &self,
+        py: Python<'_>,
+        url: &str,
+        jwks: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let jwks = text_or_bytes(jwks)?;
+        self.with_unsigned(py, "a SMART Health Card key set", |store| {
+            store.add_shc_issuer(url, &jwks)
+        })
+    }
+
+    /// This store plus an issuer's SMART Health Card revocation list (its
+    /// `crl/<kid>.json`, method `rid`), for a key set already added; its
+    /// `ctr` must equal the key's `crlVersion`. Unsigned: refused for a store
+    /// loaded from a signed list, as `with_shc_issuer` is.
+    #[cfg(feature = "shc")]
+    fn with_shc_crl(&self, py: Python<'_>, crl: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let crl = text_or_bytes(crl)?;
+        self.with_unsigned(py, "a SMART Health Card revocation list", |store| {
+            store.add_shc_crl(&crl)
+        })
+    }
+
     /// The JSON form, keys in kid order.
     fn to_json(&self) -> String {
         self.inner.to_json()
@@ -152,6 +175,32 @@ impl TrustStore {
 
     fn __repr__(&self) -> String {
         format!("<TrustStore: {} keys>", self.inner.len())
+    }
+}
+
+impl TrustStore {
+    /// A copy of this store with unsigned trust data (`what`) added by `add`;
+    /// refused under a root, where nothing unsigned is trusted.
+    #[cfg(feature = "shc")]
+    fn with_unsigned(
+        &self,
+        py: Python<'_>,
+        what: &str,
+        add: impl FnOnce(&mut trust::TrustStore) -> Result<(), trust::TrustError>,
+    ) -> PyResult<Self> {
+        if self.rooted {
+            return Err(trust_error(
+                py,
+                "TrustUnsignedRefused",
+                format!("{what} is unsigned trust data, refused for a store loaded under a root: it must come inside a signed trust list"),
+            ));
+        }
+        let mut inner = self.inner.clone();
+        add(&mut inner).map_err(|e| trust_error(py, e.name(), e))?;
+        Ok(Self {
+            inner,
+            rooted: self.rooted,
+        })
     }
 }
 
