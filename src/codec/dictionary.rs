@@ -76,30 +76,26 @@ pub(crate) fn inflate(stream: &[u8], limit: usize) -> Result<Vec<u8>, VerifyErro
     let mut out =
         Vec::with_capacity(most.min(rest.len().saturating_mul(4).saturating_add(dict + 256)));
     out.extend_from_slice(DICTIONARY_1);
-    let mut inflater = Box::<DecompressorOxide>::default();
-    let (mut read, mut written) = (0, dict);
-    loop {
-        let room = out.capacity().min(most);
-        out.resize(room, 0);
-        let input = rest.get(read..).unwrap_or_default();
-        let (status, used, made) = decompress(
-            &mut inflater,
-            input,
-            &mut out,
-            written,
-            TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
-        );
-        read += used;
-        written += made;
-        match status {
-            TINFLStatus::Done => break,
-            TINFLStatus::HasMoreOutput if room < most => out.reserve(room),
-            TINFLStatus::HasMoreOutput => return Err(VerifyError::InflateLimitExceeded { limit }),
-            TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
-                return Err(failed("the zlib stream is truncated"))
-            }
-            _ => return Err(failed("corrupt deflate data")),
+    // One inflater per thread, reset between uses, as for plain zlib bodies:
+    // a fresh one zeroes about 11 KiB of tables.
+    thread_local! {
+        static INFLATER: std::cell::RefCell<Box<DecompressorOxide>> =
+            std::cell::RefCell::new(Box::default());
+    }
+    let (status, read, written) = INFLATER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut inflater) => {
+            inflater.init();
+            run(&mut inflater, rest, &mut out, dict, most)
         }
+        Err(_) => run(&mut Box::default(), rest, &mut out, dict, most),
+    });
+    match status {
+        TINFLStatus::Done => {}
+        TINFLStatus::HasMoreOutput => return Err(VerifyError::InflateLimitExceeded { limit }),
+        TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
+            return Err(failed("the zlib stream is truncated"))
+        }
+        _ => return Err(failed("corrupt deflate data")),
     }
     if written - dict > limit {
         return Err(VerifyError::InflateLimitExceeded { limit });
@@ -116,6 +112,36 @@ pub(crate) fn inflate(stream: &[u8], limit: usize) -> Result<Vec<u8>, VerifyErro
     match rest.len() - read - 4 {
         0 => Ok(output),
         count => Err(VerifyError::ZlibTrailingData { count }),
+    }
+}
+
+/// Runs the raw inflater over `input` into `out` (which holds the dictionary,
+/// `dict` bytes), growing `out` up to `most` bytes: the last status, the input
+/// read and the end of the output written.
+fn run(
+    inflater: &mut DecompressorOxide,
+    input: &[u8],
+    out: &mut Vec<u8>,
+    dict: usize,
+    most: usize,
+) -> (TINFLStatus, usize, usize) {
+    let (mut read, mut written) = (0, dict);
+    loop {
+        let room = out.capacity().min(most);
+        out.resize(room, 0);
+        let (status, used, made) = decompress(
+            inflater,
+            input.get(read..).unwrap_or_default(),
+            out,
+            written,
+            TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+        );
+        read += used;
+        written += made;
+        match status {
+            TINFLStatus::HasMoreOutput if room < most => out.reserve(room),
+            status => return (status, read, written),
+        }
     }
 }
 
