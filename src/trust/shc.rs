@@ -12,6 +12,9 @@ pub(crate) struct ShcIssuer {
     pub(crate) url: String,
     pub(crate) keys: Vec<Jwk>,
     pub(crate) crls: Vec<Crl>,
+    /// The root whose signed trust list listed this issuer; `None` for a bare
+    /// key set.
+    pub(crate) vouched_by: Option<crate::keys::PublicKey>,
 }
 
 impl ShcIssuer {
@@ -54,7 +57,23 @@ impl TrustStore {
                 url: url.to_owned(),
                 keys,
                 crls: Vec::new(),
+                vouched_by: None,
             }),
+        }
+        Ok(())
+    }
+
+    /// Adds an issuer from a signed trust list, recording the root that
+    /// vouched for it (`Origin::root` of the cards it signed).
+    pub(crate) fn add_listed_shc_issuer(
+        &mut self,
+        url: &str,
+        jwks: &[u8],
+        vouched_by: Option<crate::keys::PublicKey>,
+    ) -> Result<(), TrustError> {
+        self.add_shc_issuer(url, jwks)?;
+        if let Some(issuer) = self.shc_issuers.iter_mut().find(|i| i.url == url) {
+            issuer.vouched_by = issuer.vouched_by.take().or(vouched_by);
         }
         Ok(())
     }

@@ -196,6 +196,9 @@ pub struct ListedShcIssuer {
     /// The revocation lists of its keys (method `rid`, JSON, as published at
     /// `<url>/.well-known/crl/<kid>.json`); usually empty.
     pub crls: Vec<Vec<u8>>,
+    /// The root whose signature covered this entry, set when a list is
+    /// decoded under a root (not encoded).
+    pub vouched_by: Option<PublicKey>,
 }
 
 impl ListedShcIssuer {
@@ -206,6 +209,7 @@ impl ListedShcIssuer {
             country,
             jwks,
             crls: Vec::new(),
+            vouched_by: None,
         }
     }
 
@@ -654,7 +658,7 @@ impl TrustList {
         // (`ListedShcIssuer::check`), so none fails here.
         #[cfg(feature = "shc")]
         for i in self.shc_issuers {
-            let _ = store.add_shc_issuer(&i.url, &i.jwks);
+            let _ = store.add_listed_shc_issuer(&i.url, &i.jwks, i.vouched_by);
             for crl in &i.crls {
                 let _ = store.add_shc_crl(crl);
             }
@@ -887,6 +891,7 @@ fn decode_shc_issuers(
                 country,
                 jwks: jwks.to_vec(),
                 crls,
+                vouched_by: root.map(|r| r.key().clone()),
             };
             #[cfg(feature = "shc")]
             entry.check().map_err(|e| SignedListError::ShcIssuer {

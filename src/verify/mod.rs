@@ -436,7 +436,7 @@ fn shc_verified(c: shc::Content) -> Verified {
         certificate: c.certificate,
         origin: Origin {
             format: Format::Shc,
-            voucher: Voucher::Shc(Box::new((c.iss.clone(), c.kid.clone()))),
+            voucher: Voucher::Shc(Box::new((c.iss.clone(), c.kid.clone(), c.vouched_by))),
         },
         foreign: Some(Foreign {
             header_kid: c.kid.clone(),

@@ -233,9 +233,10 @@ pub(super) enum Voucher {
     Key(TrustedKey),
     #[cfg(feature = "hcert")]
     Dsc(Box<crate::trust::Dsc>),
-    /// A SMART Health Card issuer: its URL and the key's kid.
+    /// A SMART Health Card issuer: its URL, the key's kid and the root that
+    /// listed the issuer.
     #[cfg(feature = "shc")]
-    Shc(Box<(String, String)>),
+    Shc(Box<(String, String, Option<crate::keys::PublicKey>)>),
 }
 
 impl Origin {
@@ -276,16 +277,16 @@ impl Origin {
         }
     }
 
-    /// The root whose signed list vouched for that key or DSC; `None` when it
-    /// came from an unsigned JSON store or a bare DSC file.
+    /// The root whose signed list vouched for that key, DSC or SMART Health
+    /// Card issuer; `None` when it came from an unsigned JSON store or a bare
+    /// file.
     pub fn root(&self) -> Option<&crate::keys::PublicKey> {
         match &self.voucher {
             Voucher::Key(k) => k.vouched_by.as_ref(),
             #[cfg(feature = "hcert")]
             Voucher::Dsc(d) => d.vouched_by(),
-            // Bare key sets only (refused once a root is configured).
             #[cfg(feature = "shc")]
-            Voucher::Shc(_) => None,
+            Voucher::Shc(b) => b.2.as_ref(),
         }
     }
 

@@ -46,6 +46,13 @@ fn a_listed_issuer_verifies_its_cards_under_the_root() {
     let store = load(vec![Root::new(root().public_key())], &signed).unwrap();
     let v = Verifier::new(store).verify(&example_00(), at()).unwrap();
     assert_eq!(v.origin().format(), Format::Shc);
+    // The verdict names the root that listed the issuer, as for keys and DSCs.
+    assert_eq!(v.origin().root(), Some(&root().public_key()));
+    let json = serde_json::to_value(&v).unwrap();
+    assert_eq!(
+        json["vouched_by"],
+        travelcert::trust::fingerprint(&root().public_key())
+    );
     // The same list under another root is not trusted at all.
     let other = Ed25519Signer::from_seed(&[10; 32]);
     let err = load(vec![Root::new(other.public_key())], &signed).unwrap_err();

@@ -67,6 +67,8 @@ pub(crate) struct Content {
     pub(crate) unmapped: Vec<String>,
     pub(crate) warnings: Vec<String>,
     pub(crate) payload: Value,
+    /// The root that vouched for the issuer (a signed trust list's).
+    pub(crate) vouched_by: Option<crate::keys::PublicKey>,
 }
 
 /// Everything before the key lookup: JWS, DEFLATE, payload.
@@ -117,7 +119,9 @@ pub(crate) fn verify(
             return Err(VerifyError::ShcSignatureInvalid { kid: kid.clone() });
         }
     }
-    content(d, Some(issuer.crl(kid)), jwk.has_x5c, now, skew)
+    let mut content = content(d, Some(issuer.crl(kid)), jwk.has_x5c, now, skew)?;
+    content.vouched_by.clone_from(&issuer.vouched_by);
+    Ok(content)
 }
 
 /// The mapping, revocation and time checks (`crl` is `None` for `inspect`).
@@ -185,6 +189,7 @@ pub(crate) fn content(
         unmapped: mapped.unmapped,
         warnings,
         payload: p.json,
+        vouched_by: None,
     })
 }
 
