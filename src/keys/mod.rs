@@ -35,7 +35,6 @@ pub use pkcs11::{Pkcs11Error, Pkcs11Options, Pkcs11Signer, Pkcs11Uri};
 pub use reader::{ReaderKey, ReaderKeys, ReaderPublicKey, ReaderSecretKey, Recipient, SharedKey};
 #[cfg(feature = "encrypt")]
 pub use reader_error::{EncryptError, ReaderKeyError};
-#[cfg(all(feature = "issue", feature = "verify"))]
 #[cfg(feature = "issue")]
 pub use signer::Ed25519Signer;
 pub use signer::Signer;
