@@ -49,19 +49,9 @@ pub(crate) fn compress_reusing(c: &mut Compress, data: &[u8]) -> Vec<u8> {
 /// Inflates one zlib stream into at most `limit` bytes. Refuses truncated or
 /// corrupt streams, data after the stream's end, and output beyond `limit`.
 pub fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, VerifyError> {
-    // One decompressor per thread, reset between uses: creating one zeroes its
-    // whole state (tens of KiB), which cost more than inflating a certificate.
-    thread_local! {
-        static INFLATER: std::cell::RefCell<Decompress> = std::cell::RefCell::new(Decompress::new(true));
-    }
-    INFLATER.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut d) => {
-            d.reset(true);
-            inflate_with(&mut d, data, limit)
-        }
-        // Re-entered on this thread (never in practice): use a fresh one.
-        Err(_) => inflate_with(&mut Decompress::new(true), data, limit),
-    })
+    let mut out = Vec::new();
+    inflate_reusing(data, limit, &mut out)?;
+    Ok(out)
 }
 
 /// Inflates one raw DEFLATE stream (no zlib header, as in a SMART Health
@@ -81,10 +71,52 @@ pub(crate) fn inflate_raw(data: &[u8], limit: usize) -> Result<Vec<u8>, VerifyEr
     })
 }
 
+#[cfg(feature = "shc")]
 fn inflate_with(d: &mut Decompress, data: &[u8], limit: usize) -> Result<Vec<u8>, VerifyError> {
+    let mut out = Vec::new();
+    inflate_into(d, data, limit, &mut out)?;
+    Ok(out)
+}
+
+/// [`inflate`] into `out` (cleared first), reusing its allocation when it is
+/// no larger than the cap allows.
+pub(crate) fn inflate_reusing(
+    data: &[u8],
+    limit: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), VerifyError> {
+    // One decompressor per thread, reset between uses: creating one zeroes its
+    // whole state (tens of KiB), which cost more than inflating a certificate.
+    thread_local! {
+        static INFLATER: std::cell::RefCell<Decompress> = std::cell::RefCell::new(Decompress::new(true));
+    }
+    INFLATER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut d) => {
+            d.reset(true);
+            inflate_into(&mut d, data, limit, out)
+        }
+        // Re-entered on this thread (never in practice): use a fresh one.
+        Err(_) => inflate_into(&mut Decompress::new(true), data, limit, out),
+    })
+}
+
+fn inflate_into(
+    d: &mut Decompress,
+    data: &[u8],
+    limit: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), VerifyError> {
     // Start small; grow geometrically up to limit + 1 (one byte over the cap
-    // proves the stream is too large).
-    let mut out: Vec<u8> = Vec::with_capacity((data.len() * 4).clamp(256, limit.saturating_add(1)));
+    // proves the stream is too large). A reused buffer never offers more room
+    // than that, so the outcome is the same as with a fresh one.
+    out.clear();
+    if out.capacity() > limit.saturating_add(1) {
+        *out = Vec::new();
+    }
+    let initial = (data.len() * 4).clamp(256, limit.saturating_add(1));
+    if out.capacity() < initial {
+        out.reserve_exact(initial);
+    }
     loop {
         let consumed = usize::try_from(d.total_in()).unwrap_or(usize::MAX);
         let rest = data.get(consumed..).unwrap_or_default();
@@ -101,7 +133,7 @@ fn inflate_with(d: &mut Decompress, data: &[u8], limit: usize) -> Result<Vec<u8>
         let before_in = d.total_in();
         let before_out = d.total_out();
         let status = d
-            .decompress_vec(rest, &mut out, FlushDecompress::Finish)
+            .decompress_vec(rest, out, FlushDecompress::Finish)
             .map_err(|_| VerifyError::InflateFailed {
                 reason: format!("invalid deflate data near input byte {}", d.total_in()),
             })?;
@@ -112,7 +144,7 @@ fn inflate_with(d: &mut Decompress, data: &[u8], limit: usize) -> Result<Vec<u8>
             Status::StreamEnd => {
                 let used = usize::try_from(d.total_in()).unwrap_or(usize::MAX);
                 return match data.len().saturating_sub(used) {
-                    0 => Ok(out),
+                    0 => Ok(()),
                     count => Err(VerifyError::ZlibTrailingData { count }),
                 };
             }
