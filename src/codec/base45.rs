@@ -46,34 +46,68 @@ pub fn decode(text: &str) -> Result<Vec<u8>, VerifyError> {
         check_alphabet(text)?;
         return Err(VerifyError::Base45InvalidLength { len: bytes.len() });
     }
-    let mut out = Vec::with_capacity(bytes.len() / 3 * 2 + 1);
-    for (group_index, group) in bytes.chunks(3).enumerate() {
-        let position = group_index * 3;
-        let mut group_value: u32 = 0;
-        for (k, &c) in group.iter().enumerate().rev() {
-            let v = value(c);
-            if v == 0xff {
-                check_alphabet(text)?;
-                return Err(VerifyError::Base45InvalidCharacter {
-                    position: position + k,
-                    character: char::from(c),
-                });
-            }
-            group_value = group_value * 45 + u32::from(v);
+    // The output's size is known: two bytes a group, one for a final pair.
+    let mut out = vec![0u8; bytes.len() / 3 * 2 + usize::from(bytes.len() % 3 == 2)];
+    let mut groups = bytes.chunks_exact(3);
+    for (group_index, (group, pair)) in groups.by_ref().zip(out.chunks_exact_mut(2)).enumerate() {
+        let (&[c0, c1, c2], [p0, p1]) = (group, pair) else {
+            continue;
+        };
+        let (v0, v1, v2) = (value(c0), value(c1), value(c2));
+        // Values are below 45 and 0xff marks a character outside the
+        // alphabet, so one test over the three finds any such character.
+        if (v0 | v1 | v2) >= 64 {
+            return Err(bad_character(text, group_index * 3, group));
         }
-        match group.len() {
-            3 if group_value <= 0xffff => {
-                out.extend_from_slice(&(group_value as u16).to_be_bytes())
-            }
-            2 if group_value <= 0xff => out.push(group_value as u8),
-            _ => {
-                // A bad character anywhere takes precedence (FORMAT.md §2).
-                check_alphabet(text)?;
-                return Err(VerifyError::Base45GroupOverflow { position });
-            }
+        let group_value = u32::from(v0) + u32::from(v1) * 45 + u32::from(v2) * 45 * 45;
+        match u16::try_from(group_value) {
+            Ok(value) => [*p0, *p1] = value.to_be_bytes(),
+            Err(_) => return Err(overflow(text, group_index * 3)),
+        }
+    }
+    // The last, shorter group: two characters, one byte.
+    if let (&[c0, c1], Some(last)) = (groups.remainder(), out.last_mut()) {
+        let position = bytes.len().saturating_sub(2);
+        let (v0, v1) = (value(c0), value(c1));
+        if (v0 | v1) >= 64 {
+            return Err(bad_character(text, position, groups.remainder()));
+        }
+        match u8::try_from(u32::from(v0) + u32::from(v1) * 45) {
+            Ok(byte) => *last = byte,
+            Err(_) => return Err(overflow(text, position)),
         }
     }
     Ok(out)
+}
+
+/// The error for a group holding a character outside the alphabet: the
+/// first such character of the whole text (FORMAT.md §2).
+#[cold]
+fn bad_character(text: &str, position: usize, group: &[u8]) -> VerifyError {
+    if let Err(e) = check_alphabet(text) {
+        return e;
+    }
+    // Unreachable: the group's character is in the text. Named all the same.
+    let (k, c) = group
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, c)| value(**c) == 0xff)
+        .map_or((0, 0), |(k, c)| (k, *c));
+    VerifyError::Base45InvalidCharacter {
+        position: position + k,
+        character: char::from(c),
+    }
+}
+
+/// The error for a group whose value overflows: a bad character anywhere
+/// takes precedence (FORMAT.md §2).
+#[cold]
+fn overflow(text: &str, position: usize) -> VerifyError {
+    match check_alphabet(text) {
+        Err(e) => e,
+        Ok(()) => VerifyError::Base45GroupOverflow { position },
+    }
 }
 
 /// The first character outside the alphabet, as a character (not a byte) with

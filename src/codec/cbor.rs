@@ -42,6 +42,58 @@ impl<'b> Reader<'b> {
         self.dec.input().len().saturating_sub(self.dec.position())
     }
 
+    /// The initial byte of the next item, if any. The typed reads below look
+    /// at it first: when it alone settles the type (the common case), they
+    /// skip [`Reader::peek`] and its checks, which could not fail for it, and
+    /// read the item straight away; any other byte takes the full path.
+    #[inline]
+    fn initial(&self) -> Option<u8> {
+        self.dec.input().get(self.dec.position()).copied()
+    }
+
+    /// The next item's head when the input holds all of it and its
+    /// additional information is a length or value (not indefinite or
+    /// reserved): (initial byte, argument, head length). The typed reads take
+    /// it as is (any head minicbor accepts, shortest form or not); every
+    /// other case, errors included, takes minicbor's path.
+    #[inline]
+    fn head(&self) -> Option<(u8, u64, usize)> {
+        let (&initial, tail) = self.rest().split_first()?;
+        let info = initial & 0x1f;
+        let (argument, len) = match info {
+            0..=23 => (u64::from(info), 1),
+            24 => (u64::from(*tail.first()?), 2),
+            25 => (u64::from(u16::from_be_bytes(*tail.first_chunk()?)), 3),
+            26 => (u64::from(u32::from_be_bytes(*tail.first_chunk()?)), 5),
+            27 => (u64::from_be_bytes(*tail.first_chunk()?), 9),
+            _ => return None,
+        };
+        Some((initial, argument, len))
+    }
+
+    /// The `len` bytes after a head of `head_len` bytes, when the input holds them.
+    #[inline]
+    fn content(&self, head_len: usize, len: u64) -> Option<&'b [u8]> {
+        let len = usize::try_from(len).ok()?;
+        self.rest().get(head_len..head_len.checked_add(len)?)
+    }
+
+    /// The input from the current position on.
+    #[inline]
+    pub(crate) fn rest(&self) -> &'b [u8] {
+        self.dec
+            .input()
+            .get(self.dec.position()..)
+            .unwrap_or_default()
+    }
+
+    /// Moves the position `n` bytes on (at most to the end of the input).
+    #[inline]
+    pub(crate) fn advance(&mut self, n: usize) {
+        let to = self.dec.position().saturating_add(n);
+        self.dec.set_position(to.min(self.dec.input().len()));
+    }
+
     /// Fails unless the whole input was consumed.
     pub(crate) fn finish(&self) -> Result<()> {
         match self.remaining() {
@@ -64,6 +116,22 @@ impl<'b> Reader<'b> {
 
     /// The type of the next item.
     pub(crate) fn peek(&self) -> Result<Type> {
+        // The types an initial byte settles alone (neither a negative integer
+        // whose type depends on the next byte nor a simple value): no checks
+        // could fail for them.
+        match self.initial() {
+            Some(0x00..=0x18) => return Ok(Type::U8),
+            Some(0x19) => return Ok(Type::U16),
+            Some(0x1a) => return Ok(Type::U32),
+            Some(0x1b) => return Ok(Type::U64),
+            Some(0x20..=0x37) => return Ok(Type::I8),
+            Some(0x40..=0x5b) => return Ok(Type::Bytes),
+            Some(0x60..=0x7b) => return Ok(Type::String),
+            Some(0x80..=0x9b) => return Ok(Type::Array),
+            Some(0xa0..=0xbb) => return Ok(Type::Map),
+            Some(0xc0..=0xdb) => return Ok(Type::Tag),
+            _ => {}
+        }
         let at = self.position();
         // A two-byte simple value below 32 is not well-formed (RFC 8949 §3.3);
         // the decoder underneath would read it as a simple value.
@@ -104,9 +172,16 @@ impl<'b> Reader<'b> {
 
     /// A definite-length array header; the count is checked against the input.
     pub(crate) fn array(&mut self, what: &str) -> Result<usize> {
-        self.check_definite()?;
-        if self.peek()? != Type::Array {
-            return Err(self.mismatch(what));
+        if let Some((0x80..=0x9b, n, len)) = self.head() {
+            let offset = self.position();
+            self.advance(len);
+            return self.count(n, 1, offset);
+        }
+        if !matches!(self.initial(), Some(0x80..=0x9b)) {
+            self.check_definite()?;
+            if self.peek()? != Type::Array {
+                return Err(self.mismatch(what));
+            }
         }
         let offset = self.position();
         let n = self
@@ -119,9 +194,16 @@ impl<'b> Reader<'b> {
 
     /// A definite-length map header; the count is checked against the input.
     pub(crate) fn map(&mut self, what: &str) -> Result<usize> {
-        self.check_definite()?;
-        if self.peek()? != Type::Map {
-            return Err(self.mismatch(what));
+        if let Some((0xa0..=0xbb, n, len)) = self.head() {
+            let offset = self.position();
+            self.advance(len);
+            return self.count(n, 2, offset);
+        }
+        if !matches!(self.initial(), Some(0xa0..=0xbb)) {
+            self.check_definite()?;
+            if self.peek()? != Type::Map {
+                return Err(self.mismatch(what));
+            }
         }
         let offset = self.position();
         let n = self.dec.map().map_err(|e| self.err(e, what))?.unwrap_or(0);
@@ -140,6 +222,10 @@ impl<'b> Reader<'b> {
 
     /// An unsigned integer.
     pub(crate) fn u64(&mut self, what: &str) -> Result<u64> {
+        if let Some((0x00..=0x1b, n, len)) = self.head() {
+            self.advance(len);
+            return Ok(n);
+        }
         match self.peek()? {
             Type::U8 | Type::U16 | Type::U32 | Type::U64 => {
                 self.dec.u64().map_err(|e| self.err(e, what))
@@ -150,6 +236,17 @@ impl<'b> Reader<'b> {
 
     /// An integer that fits in `i64`.
     pub(crate) fn i64(&mut self, what: &str) -> Result<i64> {
+        // Values outside i64 take minicbor's path, for its error.
+        let value = match self.head() {
+            Some((0x00..=0x1b, n, len)) => i64::try_from(n).ok().map(|v| (v, len)),
+            // -1 - n
+            Some((0x20..=0x3b, n, len)) => i64::try_from(n).ok().map(|v| (-1 - v, len)),
+            _ => None,
+        };
+        if let Some((v, len)) = value {
+            self.advance(len);
+            return Ok(v);
+        }
         match self.peek()? {
             Type::U8
             | Type::U16
@@ -176,6 +273,15 @@ impl<'b> Reader<'b> {
 
     /// A definite-length text string (UTF-8 checked), borrowed.
     pub(crate) fn text(&mut self, what: &str) -> Result<&'b str> {
+        if let Some((0x60..=0x7b, n, len)) = self.head() {
+            if let Some(text) = self
+                .content(len, n)
+                .and_then(|b| std::str::from_utf8(b).ok())
+            {
+                self.advance(len + text.len());
+                return Ok(text);
+            }
+        }
         self.check_definite()?;
         if self.peek()? != Type::String {
             return Err(self.mismatch(what));
@@ -185,6 +291,12 @@ impl<'b> Reader<'b> {
 
     /// A definite-length byte string, borrowed.
     pub(crate) fn bytes(&mut self, what: &str) -> Result<&'b [u8]> {
+        if let Some((0x40..=0x5b, n, len)) = self.head() {
+            if let Some(bytes) = self.content(len, n) {
+                self.advance(len + bytes.len());
+                return Ok(bytes);
+            }
+        }
         self.check_definite()?;
         if self.peek()? != Type::Bytes {
             return Err(self.mismatch(what));
@@ -213,6 +325,12 @@ impl<'b> Reader<'b> {
 
     /// Consumes a `null` if one is next; says whether it did.
     pub(crate) fn null(&mut self) -> Result<bool> {
+        // Integers, strings, arrays and maps: their type is never an error.
+        if let Some(0x00..=0x37 | 0x40..=0x5b | 0x60..=0x7b | 0x80..=0x9b | 0xa0..=0xbb) =
+            self.initial()
+        {
+            return Ok(false);
+        }
         if self.peek()? == Type::Null {
             self.dec.null().map_err(|e| self.err(e, "null"))?;
             Ok(true)
@@ -277,10 +395,10 @@ impl<'b> Reader<'b> {
         F: FnMut(&mut Self, i64) -> Result<()>,
     {
         let n = self.map(what)?;
-        let mut seen = KeySet::default();
+        let mut seen = IntKeys::new();
         for _ in 0..n {
             let key = self.i64("an integer map key")?;
-            seen.insert(Key::Int(i128::from(key)))?;
+            seen.insert(key)?;
             entry(self, key)?;
         }
         Ok(())
@@ -351,6 +469,57 @@ impl<'b> KeySet<'b> {
         } else {
             Err(key.duplicate())
         }
+    }
+}
+
+/// The integer keys of one map seen so far: the first [`INLINE_KEYS`] in an
+/// array searched linearly (a bounded cost, and no allocation for the small
+/// maps every certificate is made of), all of them in a [`KeySet`] from then
+/// on.
+struct IntKeys<'b> {
+    inline: [i64; INLINE_KEYS],
+    len: usize,
+    set: Option<KeySet<'b>>,
+}
+
+/// How many keys [`IntKeys`] holds in its array: at least the known keys of
+/// any map of the format (the record has seven).
+const INLINE_KEYS: usize = 8;
+
+impl IntKeys<'_> {
+    fn new() -> Self {
+        Self {
+            inline: [0; INLINE_KEYS],
+            len: 0,
+            set: None,
+        }
+    }
+
+    /// Adds a key, or fails with `CborDuplicateKey` when it was seen before.
+    fn insert(&mut self, key: i64) -> Result<()> {
+        if let Some(set) = &mut self.set {
+            return set.insert(Key::Int(i128::from(key)));
+        }
+        if self
+            .inline
+            .get(..self.len)
+            .unwrap_or_default()
+            .contains(&key)
+        {
+            return Err(Key::Int(i128::from(key)).duplicate());
+        }
+        if let Some(slot) = self.inline.get_mut(self.len) {
+            *slot = key;
+            self.len += 1;
+            return Ok(());
+        }
+        // The array is full: from now on every key goes to the ordered set.
+        let mut set = KeySet::default();
+        for k in self.inline.iter().chain([&key]) {
+            set.insert(Key::Int(i128::from(*k)))?;
+        }
+        self.set = Some(set);
+        Ok(())
     }
 }
 

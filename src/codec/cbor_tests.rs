@@ -185,3 +185,92 @@ fn reader_refuses_what_the_format_forbids() {
     let item = hex::decode("a1626b6b83010203").unwrap();
     assert_eq!(Reader::new(&item).raw_item(0).unwrap(), &item[..]);
 }
+
+/// The typed reads decode common heads themselves and leave every other case
+/// to minicbor: both give the same values and errors.
+#[test]
+fn typed_reads_agree_on_every_head_form() {
+    let read = |hex_item: &str, f: fn(&mut Reader<'_>) -> Result<String>| {
+        let bytes = hex::decode(hex_item).unwrap();
+        let mut r = Reader::new(&bytes);
+        f(&mut r).map(|v| (v, r.position()))
+    };
+    let u = |r: &mut Reader<'_>| r.u64("u").map(|v| v.to_string());
+    let i = |r: &mut Reader<'_>| r.i64("i").map(|v| v.to_string());
+    let t = |r: &mut Reader<'_>| r.text("t").map(str::to_owned);
+    let b = |r: &mut Reader<'_>| r.bytes("b").map(hex::encode);
+    let a = |r: &mut Reader<'_>| r.array("a").map(|n| n.to_string());
+    // Shortest and longer heads alike.
+    assert_eq!(read("17", u), Ok(("23".into(), 1)));
+    assert_eq!(read("1805", u), Ok(("5".into(), 2)));
+    assert_eq!(read("1a00010000", u), Ok(("65536".into(), 5)));
+    assert_eq!(read("1bffffffffffffffff", u), Ok((u64::MAX.to_string(), 9)));
+    assert_eq!(read("3a00010000", i), Ok(("-65537".into(), 5)));
+    assert_eq!(read("3b7fffffffffffffff", i), Ok((i64::MIN.to_string(), 9)));
+    assert_eq!(read("780161", t), Ok(("a".into(), 3)));
+    assert_eq!(read("420102", b), Ok(("0102".into(), 3)));
+    assert_eq!(read("9800", a), Ok(("0".into(), 2)));
+    // Beyond i64, truncated heads and contents, invalid UTF-8, wrong types.
+    assert!(matches!(
+        read("3b8000000000000000", i),
+        Err(VerifyError::CborMalformed { .. })
+    ));
+    assert!(matches!(
+        read("1bffffffffffffffff", i),
+        Err(VerifyError::CborMalformed { .. })
+    ));
+    assert!(matches!(
+        read("19ff", u),
+        Err(VerifyError::CborLengthExceedsInput { .. })
+    ));
+    assert!(matches!(
+        read("6261", t),
+        Err(VerifyError::CborLengthExceedsInput { .. })
+    ));
+    assert!(matches!(
+        read("61ff", t),
+        Err(VerifyError::CborMalformed { .. })
+    ));
+    assert!(matches!(
+        read("7f6161ff", t),
+        Err(VerifyError::CborIndefiniteLength { offset: 0 })
+    ));
+    assert!(matches!(
+        read("6161", b),
+        Err(VerifyError::CborMalformed { .. })
+    ));
+    assert_eq!(
+        read("82", a),
+        Err(VerifyError::CborLengthExceedsInput { offset: 0 })
+    );
+    assert!(matches!(
+        read("", u),
+        Err(VerifyError::CborLengthExceedsInput { .. })
+    ));
+}
+
+/// Integer map keys: duplicates are found among the first keys (kept in an
+/// array) and after them (in the ordered set), whichever half holds the first.
+#[test]
+fn int_maps_refuse_duplicates_before_and_after_the_inline_keys() {
+    let map = |keys: &[i64]| {
+        let mut bytes = map_head(keys.len());
+        for k in keys {
+            bytes.extend(int_bytes(*k));
+            bytes.push(0xf6);
+        }
+        let mut r = Reader::new(&bytes);
+        r.int_map("m", |r, _| r.null().map(|_| ()))
+    };
+    let distinct: Vec<i64> = (0..30).map(|k| if k % 2 == 0 { k } else { -k }).collect();
+    assert_eq!(map(&distinct), Ok(()));
+    for (first, again) in [(3, 5), (2, 7), (4, 8), (5, 20), (12, 29)] {
+        let mut keys = distinct.clone();
+        keys[again] = keys[first];
+        assert_eq!(
+            map(&keys),
+            Err(VerifyError::CborDuplicateKey { key: keys[first] }),
+            "{first} again at {again}"
+        );
+    }
+}

@@ -86,12 +86,25 @@ pub fn decode_claims(bytes: &[u8]) -> Result<Certificate> {
                 cti = Some(CertificateId::new(bytes).map_err(|e| invalid("cti", e.reason))?);
             }
             key::RECORD => {
-                // Decode, then check (FORMAT.md §5.1): the record is first read
-                // as one well-formed item, so a CBOR fault anywhere in it wins
-                // over a fault of its content.
-                let item = r.raw_item(1)?;
-                let mut inner = Reader::new(item);
-                record = Some(decode_record(&mut inner, 1)?);
+                // Decode, then check (FORMAT.md §5.1): a CBOR fault anywhere
+                // in the record wins over a fault of its content. The record
+                // is decoded in one pass; only when that fails is it read again
+                // as one item, whose well-formedness error, if any, is the one
+                // returned. A record that decodes is well-formed (every part
+                // of it is read strictly, unknown items by `raw_item`), and a
+                // well-formed one decodes the same from the item's first byte
+                // whatever follows it, so the result is that of checking first.
+                let mut inner = Reader::new(r.rest());
+                match decode_record(&mut inner, 1) {
+                    Ok(decoded) => {
+                        r.advance(inner.position());
+                        record = Some(decoded);
+                    }
+                    Err(e) => {
+                        r.raw_item(1)?;
+                        return Err(e);
+                    }
+                }
             }
             key::NBF => {
                 let raw = r.raw_item(1)?;

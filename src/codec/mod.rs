@@ -138,6 +138,40 @@ pub fn body_to_cose(
     }
 }
 
+/// [`body_to_cose`], then `f` on the COSE bytes. A compressed body is
+/// inflated into a buffer kept for the next call on this thread (up to the
+/// default cap, [`zlib::DEFAULT_INFLATE_LIMIT`]; a larger one is freed).
+pub(crate) fn with_cose<R>(
+    body: &[u8],
+    inflate_limit: usize,
+    f: impl FnOnce(&[u8], BodyForm) -> Result<R, VerifyError>,
+) -> Result<R, VerifyError> {
+    thread_local! {
+        static INFLATED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let compressed = Envelope::of(body) == Envelope::Plain
+        && !matches!(body.first(), Some(&COSE_SIGN1_FIRST_BYTE) | None);
+    if !compressed {
+        let (cose, form) = body_to_cose(body, inflate_limit)?;
+        return f(&cose, form);
+    }
+    INFLATED.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buffer) => {
+            let result = zlib::inflate_reusing(body, inflate_limit, &mut buffer)
+                .and_then(|()| f(&buffer, BodyForm::Compressed));
+            if buffer.capacity() > zlib::DEFAULT_INFLATE_LIMIT.saturating_add(1) {
+                *buffer = Vec::new();
+            }
+            result
+        }
+        // Re-entered on this thread (never in practice): a buffer of its own.
+        Err(_) => {
+            let (cose, form) = body_to_cose(body, inflate_limit)?;
+            f(&cose, form)
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

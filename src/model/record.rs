@@ -58,23 +58,21 @@ impl HealthRecord {
 
     /// The record kinds present, in code order.
     pub fn kinds(&self) -> Vec<RecordKind> {
-        let mut kinds = Vec::new();
-        if !self.nat_tests.is_empty() {
-            kinds.push(RecordKind::Nat);
-        }
-        if !self.antibody_tests.is_empty() {
-            kinds.push(RecordKind::Antibody);
-        }
-        if !self.vaccinations.is_empty() {
-            kinds.push(RecordKind::Vaccination);
-        }
-        if !self.infection_history.is_empty() {
-            kinds.push(RecordKind::History);
-        }
-        if !self.recovery_tests.is_empty() {
-            kinds.push(RecordKind::Recovery);
-        }
-        kinds
+        self.kinds_iter().collect()
+    }
+
+    /// The kinds [`HealthRecord::kinds`] lists, in the same order, without
+    /// collecting them.
+    pub(crate) fn kinds_iter(&self) -> impl Iterator<Item = RecordKind> {
+        [
+            (!self.nat_tests.is_empty(), RecordKind::Nat),
+            (!self.antibody_tests.is_empty(), RecordKind::Antibody),
+            (!self.vaccinations.is_empty(), RecordKind::Vaccination),
+            (!self.infection_history.is_empty(), RecordKind::History),
+            (!self.recovery_tests.is_empty(), RecordKind::Recovery),
+        ]
+        .into_iter()
+        .filter_map(|(present, kind)| present.then_some(kind))
     }
 
     /// Whether the record carries infection history or recovery NATs, which an

@@ -169,8 +169,19 @@ impl Verifier {
     /// the features: any other prefix, `HC1:` included, fails with
     /// `MissingPrefix`. This is the verifier the test vectors describe.
     pub fn verify_travelcert(&self, text: &str, now: Timestamp) -> Result<Verified, VerifyError> {
-        let prepared = self.prepare(text)?;
-        let verifying = prepared.verifying_keys(self.store.get(&prepared.kid));
+        let (prepared, candidates) = self.prepare_with_keys(text)?;
+        if let [key] = candidates {
+            // The usual case, one key with the kid: no list to collect.
+            let one = [key];
+            let verifying: &[&TrustedKey] =
+                if key.key.verify_strict(&prepared.tbs, &prepared.signature) {
+                    &one
+                } else {
+                    &[]
+                };
+            return self.finish(&prepared, verifying, now);
+        }
+        let verifying = prepared.verifying_keys(candidates);
         self.finish(&prepared, &verifying, now)
     }
 
@@ -251,25 +262,34 @@ impl Verifier {
 
     /// Every check before the signature: text, body, COSE structure, known kid.
     fn prepare(&self, text: &str) -> Result<Prepared, VerifyError> {
+        self.prepare_with_keys(text).map(|(prepared, _)| prepared)
+    }
+
+    /// [`Verifier::prepare`], also giving the trusted keys with the kid (at
+    /// least one), looked up once.
+    fn prepare_with_keys(&self, text: &str) -> Result<(Prepared, &[TrustedKey]), VerifyError> {
         let body = codec::text_to_body(text)?;
         #[cfg(feature = "encrypt")]
         let (body, encryption) = crate::encrypt::open_body(body, &self.reader_keys)?;
         #[cfg(not(feature = "encrypt"))]
         let encryption = Envelope::Plain;
-        let (cose, form) = codec::body_to_cose(&body, self.options.inflate_limit)?;
-        let sign1 = CoseSign1::parse(&cose)?;
-        let kid = sign1.header.kid;
-        if self.store.get(&kid).is_empty() {
-            return Err(VerifyError::UnknownKid { kid });
-        }
-        Ok(Prepared {
-            tbs: sign1.to_be_signed(),
-            payload_len: sign1.payload.len(),
-            signature: sign1.signature,
-            kid,
-            alg: sign1.header.alg,
-            form,
-            encryption,
+        codec::with_cose(&body, self.options.inflate_limit, |cose, form| {
+            let sign1 = CoseSign1::parse(cose)?;
+            let kid = sign1.header.kid;
+            let candidates = self.store.get(&kid);
+            if candidates.is_empty() {
+                return Err(VerifyError::UnknownKid { kid });
+            }
+            let prepared = Prepared {
+                tbs: sign1.to_be_signed(),
+                payload_len: sign1.payload.len(),
+                signature: sign1.signature,
+                kid,
+                alg: sign1.header.alg,
+                form,
+                encryption,
+            };
+            Ok((prepared, candidates))
         })
     }
 
@@ -504,7 +524,9 @@ impl Prepared {
     /// The candidate entries whose key verifies the signature strictly, in
     /// order. Entries that share the same key bytes are checked once.
     fn verifying_keys<'k>(&self, candidates: &'k [TrustedKey]) -> Vec<&'k TrustedKey> {
-        let mut verified: Vec<([u8; 32], bool)> = Vec::with_capacity(1);
+        // Only needed when there are several candidates (no allocation for one).
+        let mut verified: Vec<([u8; 32], bool)> = Vec::new();
+        let several = candidates.len() > 1;
         candidates
             .iter()
             .filter(|k| {
@@ -513,7 +535,9 @@ impl Prepared {
                     Some((_, ok)) => *ok,
                     None => {
                         let ok = k.key.verify_strict(&self.tbs, &self.signature);
-                        verified.push((bytes, ok));
+                        if several {
+                            verified.push((bytes, ok));
+                        }
                         ok
                     }
                 }
@@ -538,7 +562,7 @@ fn check_trust(key: &TrustedKey, c: &Certificate) -> Result<(), VerifyError> {
             issued_at: c.issued_at,
         });
     }
-    if let Some(kind) = c.record.kinds().into_iter().find(|k| !key.allows(*k)) {
+    if let Some(kind) = c.record.kinds_iter().find(|k| !key.allows(*k)) {
         return Err(VerifyError::RecordKindNotAllowed {
             kid,
             kind: kind.name().unwrap_or("unknown").to_owned(),
