@@ -12,6 +12,9 @@ use std::hint::black_box;
 #[path = "../tests/degrade/hostile.rs"]
 mod hostile;
 
+#[path = "../tests/degrade/mod.rs"]
+mod degrade;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use travelcert::issue::{Ed25519Signer, IssueParams, Issuer};
 use travelcert::model::{CertificateId, CountryCode, HealthRecord, Timestamp};
@@ -107,6 +110,18 @@ fn scan_benches(c: &mut Criterion) {
     });
     c.bench_function("scan/png_sample_8px", |b| {
         b.iter(|| travelcert::scan::scan(black_box(&png)).unwrap())
+    });
+    // A photo-like 1000×1000 image: gradient, sensor noise, the code tilted
+    // on white paper over 20% of the area (the robustness set's
+    // small-in-photo class, at 1 megapixel).
+    let photo = degrade::photo(&text, 1000, 1000, &mut degrade::Rng::new(7));
+    let photo = travelcert::scan::GreyImage::new(1000, 1000, photo.into_raw()).unwrap();
+    assert_eq!(
+        travelcert::scan::scan_grey(&photo, &Default::default()),
+        vec![text.clone()]
+    );
+    c.bench_function("scan/photo_1000x1000", |b| {
+        b.iter(|| travelcert::scan::scan_grey(black_box(&photo), &Default::default()))
     });
 
     // Hostile images (tiled finder patterns, decoy codes: the work bound in

@@ -48,6 +48,7 @@
 
 use std::io::Cursor;
 
+mod binarize;
 mod reader;
 
 /// The largest image side [`scan`] accepts by default, in pixels.

@@ -10,15 +10,15 @@
 //! docs of [`crate::scan`]).
 
 use rxing::common::cpp_essentials::{
-    ConcentricPattern, FindLeftGuardBy, FixedPattern, GetPatternRowTP, IsPattern,
-    LocateConcentricPattern, PatternRow, PatternType, PatternView,
+    ConcentricPattern, FindLeftGuardBy, FixedPattern, IsPattern, LocateConcentricPattern,
+    PatternRow, PatternType, PatternView,
 };
 use rxing::common::{BitMatrix, DetectorRXingResult, HybridBinarizer};
 use rxing::qrcode::cpp_port::decoder::Decode;
 use rxing::qrcode::cpp_port::detector::{GenerateFinderPatternSets, SampleQR};
 use rxing::{BinaryBitmap, Luma8LuminanceSource, Point};
 
-use super::{GreyImage, ScanReport, MAX_FINDER_PATTERNS, MAX_FINDER_PATTERNS_KEPT};
+use super::{binarize, GreyImage, ScanReport, MAX_FINDER_PATTERNS, MAX_FINDER_PATTERNS_KEPT};
 
 /// The finder pattern's module widths: dark, light, dark (3), light, dark.
 const PATTERN: FixedPattern<5, 7, false> = FixedPattern::new([1, 1, 3, 1, 1]);
@@ -39,9 +39,17 @@ pub(super) fn read(img: &GreyImage, report: &mut ScanReport, found: &mut Vec<Str
     // A panic inside the decoder (a large port of ZXing) is contained and
     // counts as "nothing found".
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let source = Luma8LuminanceSource::new(img.pixels.clone(), img.width, img.height).ok()?;
-        let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-        let mut bits = bitmap.get_black_matrix().clone();
+        let mut bits = match binarize::hybrid(img) {
+            Some(bits) => bits,
+            // Under 40 pixels a side, ZXing's hybrid binarizer falls back to
+            // its global histogram one.
+            None => {
+                let source =
+                    Luma8LuminanceSource::new(img.pixels.clone(), img.width, img.height).ok()?;
+                let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+                bitmap.get_black_matrix().clone()
+            }
+        };
         let mut texts = Vec::new();
         let mut local = ScanReport {
             sets_budget: budget,
@@ -118,6 +126,33 @@ fn runs(view: &PatternView) -> [PatternType; 5] {
     out
 }
 
+/// The run lengths of row `y`, white first (0 when the row starts dark) and
+/// ending with a white run (0 when the row ends dark): what `rxing`'s
+/// `GetPatternRowTP` returns, found a machine word at a time instead of a
+/// pixel at a time.
+fn pattern_row(image: &BitMatrix, y: u32) -> PatternRow {
+    let bits = image.getRow(y);
+    let size = bits.get_size();
+    let mut runs = Vec::with_capacity(64);
+    let (mut pos, mut dark) = (0, false);
+    loop {
+        let next = if dark {
+            bits.getNextUnset(pos)
+        } else {
+            bits.getNextSet(pos)
+        };
+        runs.push(PatternType::try_from(next - pos).unwrap_or(PatternType::MAX));
+        if next >= size {
+            break;
+        }
+        (pos, dark) = (next, !dark);
+    }
+    if dark {
+        runs.push(0);
+    }
+    PatternRow::new(runs)
+}
+
 /// zxing-cpp's finder pattern search (`FindFinderPatterns`, try harder), with
 /// two bounds: a new candidate is compared only with the patterns that reach
 /// its row (not with all found so far), and the search stops after
@@ -127,7 +162,6 @@ fn find_finder_patterns(image: &BitMatrix, report: &mut ScanReport) -> Vec<Conce
     let mut found: Vec<ConcentricPattern> = Vec::new();
     // Indices into `found` of the patterns whose extent reaches the row.
     let mut active: Vec<usize> = Vec::new();
-    let mut row = PatternRow::default();
     let mut y = ROW_STEP - 1;
     while y < height {
         let yf = y as f32 + 0.5;
@@ -136,7 +170,7 @@ fn find_finder_patterns(image: &BitMatrix, report: &mut ScanReport) -> Vec<Conce
                 .get(*i)
                 .is_some_and(|p| p.p.y + p.size as f32 / 2.0 > yf)
         });
-        GetPatternRowTP(image, y, &mut row, false);
+        let row = pattern_row(image, y);
         let mut view = PatternView::new(&row);
         while let Ok(next) = FindLeftGuardBy::<5, _>(view, 5, |v, space| {
             let [a, b, c, d, e] = runs(v);
@@ -184,4 +218,41 @@ fn find_finder_patterns(image: &BitMatrix, report: &mut ScanReport) -> Vec<Conce
     }
     report.finder_patterns += found.len();
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rxing::common::cpp_essentials::GetPatternRowTP;
+
+    #[test]
+    fn pattern_rows_match_rxing() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for width in [1u32, 2, 63, 64, 65, 127, 128, 129, 200, 1000] {
+            for density in [0u64, 1, 4, 8, 15, 16] {
+                let mut matrix = BitMatrix::new(width, 4).unwrap();
+                for y in 0..4 {
+                    for x in 0..width {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        // Dark with probability density/16; at density 0, whole
+                        // rows alternate light and dark.
+                        if (state % 16) < density || (density == 0 && y % 2 == 1) {
+                            matrix.set(x, y);
+                        }
+                    }
+                }
+                for y in 0..4 {
+                    let mut expected = PatternRow::default();
+                    GetPatternRowTP(&matrix, y, &mut expected, false);
+                    let ours = pattern_row(&matrix, y);
+                    assert_eq!(ours.len(), expected.len(), "{width} {density} {y}");
+                    for i in 0..ours.len() {
+                        assert_eq!(ours[i], expected[i], "{width} {density} {y} {i}");
+                    }
+                }
+            }
+        }
+    }
 }

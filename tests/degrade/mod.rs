@@ -348,7 +348,12 @@ pub fn degraded_set(per_class: usize, seed: u64) -> Vec<Case> {
 /// A 2000×1500 "photo": smooth gradient and noise, the code (on white paper)
 /// tilted, the code itself filling 20% of the photo's area.
 fn in_photo(text: &str, rng: &mut Rng) -> GrayImage {
-    let (pw, ph) = (2000u32, 1500u32);
+    photo(text, 2000, 1500, rng)
+}
+
+/// A `pw × ph` "photo": smooth gradient and noise, the code (on white paper)
+/// tilted by up to 10°, the code itself filling 20% of the photo's area.
+pub fn photo(text: &str, pw: u32, ph: u32, rng: &mut Rng) -> GrayImage {
     let code = clean(text, 4);
     let target = (0.2 * f64::from(pw) * f64::from(ph)).sqrt();
     let side = target.round() as u32;
