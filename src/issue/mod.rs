@@ -18,11 +18,7 @@
 //! assert!(issued.text.starts_with("TC1:"));
 //! ```
 
-use std::cell::RefCell;
-
-use flate2::{Compress, Compression};
-
-use crate::codec::{self, claims, zlib};
+use crate::codec::{self, claims};
 use crate::cose::{sign1, Algorithm, ProtectedHeader};
 use crate::keys::{PublicKey, SignError};
 use crate::model::{Certificate, CertificateId, CountryCode, Extensions, HealthRecord, Timestamp};
@@ -86,13 +82,12 @@ pub struct Issued {
     pub cose: Vec<u8>,
 }
 
-/// Issues certificates for one country with one signer. Reuses its compressor
-/// between certificates, so keep one per thread for bulk issuing.
+/// Issues certificates for one country with one signer. Compression reuses one
+/// compressor per thread, reset between certificates.
 pub struct Issuer<S: Signer> {
     signer: S,
     country: CountryCode,
     header: ProtectedHeader,
-    compressor: RefCell<Compress>,
 }
 
 impl<S: Signer> Issuer<S> {
@@ -106,7 +101,6 @@ impl<S: Signer> Issuer<S> {
             signer,
             country,
             header,
-            compressor: RefCell::new(Compress::new(Compression::new(zlib::LEVEL), true)),
         }
     }
 
@@ -151,8 +145,7 @@ impl<S: Signer> Issuer<S> {
         let payload = claims::encode_claims(&certificate);
         let cose = sign1::sign(&self.header, &payload, |tbs| self.signer.sign(tbs))
             .map_err(|e| IssueError::Signer(SignError::new(e)))?;
-        let compressed = zlib::compress_reusing(&mut self.compressor.borrow_mut(), &cose);
-        let text = codec::cose_to_text(&cose, Some(compressed));
+        let text = codec::cose_to_text(&cose, None);
         Ok(Issued {
             text,
             certificate,
