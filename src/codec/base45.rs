@@ -1,8 +1,9 @@
 //! Stage: Base45 (RFC 9285), the QR alphanumeric-mode text encoding.
 //!
-//! Encoding and decoding are the `base45` crate's; this module adds the checks
-//! that turn its single error into a specific one (bad character, dangling
-//! character, group overflow).
+//! Both directions are our own: encoding writes straight into the certificate
+//! text, and decoding turns a bad group into a specific error (bad character,
+//! dangling character, group overflow). The unit tests compare both with the
+//! `base45` crate.
 
 use crate::VerifyError;
 
