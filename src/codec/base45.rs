@@ -1,8 +1,9 @@
 //! Stage: Base45 (RFC 9285), the QR alphanumeric-mode text encoding.
 //!
-//! Encoding and decoding are the `base45` crate's; this module adds the checks
-//! that turn its single error into a specific one (bad character, dangling
-//! character, group overflow).
+//! Both directions are our own: encoding writes straight into the certificate
+//! text, and decoding turns a bad group into a specific error (bad character,
+//! dangling character, group overflow). The unit tests compare both with the
+//! `base45` crate.
 
 use crate::VerifyError;
 
@@ -11,7 +12,32 @@ pub const ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 
 /// Encodes bytes as Base45.
 pub fn encode(bytes: &[u8]) -> String {
-    base45::encode(bytes)
+    encode_after("", bytes)
+}
+
+/// `prefix` followed by the Base45 text of `bytes`, built in one buffer
+/// (RFC 9285 §4: each two bytes become three characters, least significant
+/// first; a last single byte two).
+pub fn encode_after(prefix: &str, bytes: &[u8]) -> String {
+    let mut text = Vec::with_capacity(prefix.len() + bytes.len().div_ceil(2) * 3);
+    text.extend_from_slice(prefix.as_bytes());
+    let mut pairs = bytes.chunks_exact(2);
+    for pair in pairs.by_ref() {
+        let n = pair.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b));
+        text.extend_from_slice(&[letter(n), letter(n / 45), letter(n / (45 * 45))]);
+    }
+    if let [a] = *pairs.remainder() {
+        let n = usize::from(a);
+        text.extend_from_slice(&[letter(n), letter(n / 45)]);
+    }
+    // The prefix is UTF-8 and every other byte is from the ASCII alphabet.
+    String::from_utf8(text).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The character of `n % 45`.
+#[allow(clippy::indexing_slicing)] // `n % 45` keeps the index in the 45-entry alphabet
+fn letter(n: usize) -> u8 {
+    ALPHABET[n % 45]
 }
 
 /// Character → value, or 0xff for characters outside the alphabet.
@@ -139,8 +165,18 @@ mod tests {
 
     #[test]
     fn agrees_with_the_base45_crate_on_every_valid_group() {
+        let long: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
+        for n in [0, 1, 2, 3, 301, long.len()] {
+            assert_eq!(encode(&long[..n]), ::base45::encode(&long[..n]));
+            assert_eq!(
+                encode_after("TC1:", &long[..n]),
+                format!("TC1:{}", ::base45::encode(&long[..n]))
+            );
+        }
         for v in (0..=0xffffu32).step_by(7) {
             let bytes = (v as u16).to_be_bytes();
+            assert_eq!(encode(&bytes), ::base45::encode(bytes));
+            assert_eq!(encode(&bytes[..1]), ::base45::encode(&bytes[..1]));
             assert_eq!(decode(&encode(&bytes)).unwrap(), bytes);
             assert_eq!(decode(&encode(&bytes[..1])).unwrap(), &bytes[..1]);
         }

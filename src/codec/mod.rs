@@ -78,21 +78,29 @@ pub enum BodyForm {
 /// Wraps COSE bytes as certificate text: zlib when that is shorter, then Base45
 /// behind `TC1:`.
 pub fn cose_to_text(cose: &[u8], compressed: Option<Vec<u8>>) -> String {
-    let compressed = compressed.unwrap_or_else(|| zlib::compress(cose));
-    let body: &[u8] = if compressed.len() < cose.len() {
-        &compressed
+    match compressed {
+        Some(compressed) => shorter_to_text(cose, &compressed),
+        None => {
+            let mut compressed = Vec::new();
+            zlib::compress_into(cose, &mut compressed);
+            shorter_to_text(cose, &compressed)
+        }
+    }
+}
+
+/// The text of the compressed body if it is strictly shorter than the COSE
+/// bytes, else of the COSE bytes.
+fn shorter_to_text(cose: &[u8], compressed: &[u8]) -> String {
+    body_to_text(if compressed.len() < cose.len() {
+        compressed
     } else {
         cose
-    };
-    body_to_text(body)
+    })
 }
 
 /// `TC1:` + Base45(body): the text of any body, plain or encrypted.
 pub fn body_to_text(body: &[u8]) -> String {
-    let mut text = String::with_capacity(PREFIX.len() + body.len() * 3 / 2 + 2);
-    text.push_str(PREFIX);
-    text.push_str(&base45::encode(body));
-    text
+    base45::encode_after(PREFIX, body)
 }
 
 /// Strips the prefix and decodes Base45: the body bytes.

@@ -1,10 +1,17 @@
 //! Stage: zlib (RFC 1950) compression of the COSE bytes.
 //!
-//! The compressor is pinned (`flate2`) and so is the level ([`LEVEL`]), so the
-//! same input always compresses to the same bytes. Inflation (every build:
-//! `miniz_oxide`'s raw inflater, with the header and Adler-32 checked here) is
+//! The compressor is pinned (`zlib-rs` with feature `issue`, else `flate2`'s
+//! `miniz_oxide`) and so is the level ([`LEVEL`]), so the same input always
+//! compresses to the same bytes. Inflation (every build: `miniz_oxide`'s raw
+//! inflater, with the header, preset dictionary and Adler-32 handled here) is
 //! capped: it stops as soon as the output would pass the limit, so a zlib bomb
 //! costs at most the limit in memory and a few microseconds per KiB.
+//!
+//! With feature `issue`, inputs of at most [`SMALL_INPUT_MAX`] bytes (every
+//! realistic certificate) go through one raw-deflate compressor per thread with
+//! a small window and literal buffer: resetting it clears a few KiB instead of
+//! the 48 KiB symbol buffer of zlib's defaults, and the output is the same bytes
+//! as level 9 with window 15 and memory level 8 (see [`SMALL_INPUT_MAX`]).
 
 use flate2::{Compress, Compression, FlushCompress, Status};
 use miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
@@ -20,23 +27,128 @@ pub const LEVEL: u32 = 9;
 /// The default cap on inflated size: 64 KiB.
 pub const DEFAULT_INFLATE_LIMIT: usize = 64 * 1024;
 
+/// The small compressor's window: 2^12 bytes. Matches reach back at most
+/// 2^12 − 262 bytes (zlib's `MAX_DIST`), so an input no longer than that never
+/// meets the distance limit, exactly as with the 32 KiB window.
+#[cfg(feature = "issue")]
+const SMALL_WINDOW_BITS: i32 = 12;
+
+/// The small compressor's memory level: a literal buffer of 2^(5+6) = 2,048
+/// symbols. zlib ends a block when the buffer holds 2,047 symbols; an input of
+/// at most 2,046 bytes has at most that many symbols, so it is one block, as
+/// with memory level 8 (16,384 symbols). `zlib-rs`'s hash table does not depend
+/// on the memory level.
+#[cfg(feature = "issue")]
+const SMALL_MEM_LEVEL: i32 = 5;
+
+/// The largest input the small compressor takes (feature `issue`): below both
+/// limits above, so its output equals level 9, window 15, memory level 8, byte
+/// for byte (tests/library/zlib_equality.rs compares them). Longer inputs go
+/// through a compressor with zlib's default settings.
+pub const SMALL_INPUT_MAX: usize = 2_046;
+
+#[cfg(feature = "issue")]
+const _: () = {
+    assert!(SMALL_INPUT_MAX <= (1 << (SMALL_MEM_LEVEL + 6)) - 2);
+    assert!(SMALL_INPUT_MAX <= (1 << SMALL_WINDOW_BITS) - 262);
+};
+
+/// The zlib header for deflate with a 32 KiB window at levels 7–9
+/// (CMF 0x78: method 8, CINFO 7; FLG 0xDA: FLEVEL 3, check bits).
+#[cfg(feature = "issue")]
+const HEADER: [u8; 2] = [0x78, 0xda];
+
 /// Compresses `data` as one zlib stream at [`LEVEL`].
 pub fn compress(data: &[u8]) -> Vec<u8> {
-    let mut c = Compress::new(Compression::new(LEVEL), true);
-    compress_reusing(&mut c, data)
+    let mut out = Vec::new();
+    compress_into(data, &mut out);
+    out
 }
 
-/// Compresses `data` with a reusable compressor (reset first), for bulk
-/// issuing. **Feature `hazmat`**: it takes a dependency's type (flate2's
-/// `Compress`), so it is not part of the stable API; the benchmarks use it to
-/// compare compression levels.
+/// Appends the zlib stream of `data` to `out` (the issuing path: no
+/// intermediate buffer).
+pub(crate) fn compress_into(data: &[u8], out: &mut Vec<u8>) {
+    #[cfg(feature = "issue")]
+    if data.len() <= SMALL_INPUT_MAX {
+        thread_local! {
+            static DEFLATER: std::cell::RefCell<Option<zlib_rs::Deflate>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        let done = DEFLATER.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut slot) => {
+                let d = slot.get_or_insert_with(small_deflater);
+                small_compress(d, data, out)
+            }
+            // Re-entered on this thread (never in practice): use a fresh one.
+            Err(_) => small_compress(&mut small_deflater(), data, out),
+        });
+        if done {
+            return;
+        }
+    }
+    let mut c = Compress::new(Compression::new(LEVEL), true);
+    out.extend_from_slice(&compress_reusing(&mut c, data));
+}
+
+#[cfg(feature = "issue")]
+fn small_deflater() -> zlib_rs::Deflate {
+    zlib_rs::Deflate::new_with_config(zlib_rs::DeflateConfig {
+        level: LEVEL as i32,
+        method: zlib_rs::Method::Deflated,
+        // Negative: raw deflate. The zlib header and trailer are written here,
+        // declaring the 32 KiB window (valid: the data needs less).
+        window_bits: -SMALL_WINDOW_BITS,
+        mem_level: SMALL_MEM_LEVEL,
+        strategy: zlib_rs::Strategy::Default,
+    })
+}
+
+/// Header, raw deflate, Adler-32, appended to `out`. `false` (with `out` as
+/// it was) if the compressor failed, which a valid state never does.
+#[cfg(feature = "issue")]
+fn small_compress(d: &mut zlib_rs::Deflate, data: &[u8], out: &mut Vec<u8>) -> bool {
+    d.reset();
+    let start = out.len();
+    out.extend_from_slice(&HEADER);
+    let body = out.len();
+    // Deflate's worst case for one block of at most 2 KiB: 5 bytes per stored
+    // block plus the data; room for the trailer too.
+    out.resize(body + data.len() + data.len() / 8 + 64, 0);
+    loop {
+        let read = usize::try_from(d.total_in()).unwrap_or(usize::MAX);
+        let written = body + usize::try_from(d.total_out()).unwrap_or(usize::MAX);
+        let (Some(input), Some(output)) = (data.get(read..), out.get_mut(written..)) else {
+            break;
+        };
+        match d.compress(input, output, zlib_rs::DeflateFlush::Finish) {
+            Ok(zlib_rs::Status::StreamEnd) => {
+                out.truncate(body + usize::try_from(d.total_out()).unwrap_or(usize::MAX));
+                out.extend_from_slice(&zlib_rs::adler32::adler32(1, data).to_be_bytes());
+                return true;
+            }
+            Ok(_) => {
+                let len = out.len();
+                out.resize(len + len.max(64), 0);
+            }
+            Err(_) => break,
+        }
+    }
+    out.truncate(start);
+    false
+}
+
+/// Compresses `data` with a reusable `flate2` compressor (reset first) at
+/// zlib's default window and memory level. **Feature `hazmat`**: it takes a
+/// dependency's type (flate2's `Compress`), so it is not part of the stable
+/// API; the benchmarks use it to compare compression levels, and the tests
+/// as the reference [`compress`] must equal.
 #[cfg(feature = "hazmat")]
 pub fn compress_with(c: &mut Compress, data: &[u8]) -> Vec<u8> {
     compress_reusing(c, data)
 }
 
-/// Compresses `data` with a reusable compressor (reset first), for bulk issuing.
-pub(crate) fn compress_reusing(c: &mut Compress, data: &[u8]) -> Vec<u8> {
+/// Compresses `data` with a reusable compressor (reset first).
+fn compress_reusing(c: &mut Compress, data: &[u8]) -> Vec<u8> {
     c.reset();
     // zlib's worst case is a few bytes per 16 KiB block plus 11 bytes of framing.
     let mut out = Vec::with_capacity(data.len() + data.len() / 1000 + 64);
@@ -211,6 +323,8 @@ mod tests {
         let mut c = Compress::new(Compression::new(LEVEL), true);
         let _ = compress_reusing(&mut c, b"something else first");
         assert_eq!(compress_reusing(&mut c, &data), a);
+        let _ = compress(b"something else first");
+        assert_eq!(compress(&data), a);
         assert_eq!(inflate(&a, 1 << 16).unwrap(), data);
     }
 

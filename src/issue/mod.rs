@@ -18,11 +18,7 @@
 //! assert!(issued.text.starts_with("TC1:"));
 //! ```
 
-use std::cell::RefCell;
-
-use flate2::{Compress, Compression};
-
-use crate::codec::{self, claims, zlib};
+use crate::codec::{self, claims};
 use crate::cose::{sign1, Algorithm, ProtectedHeader};
 use crate::keys::{PublicKey, SignError};
 use crate::model::{Certificate, CertificateId, CountryCode, Extensions, HealthRecord, Timestamp};
@@ -98,13 +94,12 @@ pub struct Issued {
     pub cose: Vec<u8>,
 }
 
-/// Issues certificates for one country with one signer. Reuses its compressor
-/// between certificates, so keep one per thread for bulk issuing.
+/// Issues certificates for one country with one signer. Compression reuses one
+/// compressor per thread, reset between certificates.
 pub struct Issuer<S: Signer> {
     signer: S,
     country: CountryCode,
     header: ProtectedHeader,
-    compressor: RefCell<Compress>,
 }
 
 impl<S: Signer> Issuer<S> {
@@ -118,7 +113,6 @@ impl<S: Signer> Issuer<S> {
             signer,
             country,
             header,
-            compressor: RefCell::new(Compress::new(Compression::new(zlib::LEVEL), true)),
         }
     }
 
@@ -163,12 +157,11 @@ impl<S: Signer> Issuer<S> {
         let payload = claims::encode_claims(&certificate);
         let cose = sign1::sign(&self.header, &payload, |tbs| self.signer.sign(tbs))
             .map_err(|e| IssueError::Signer(SignError::new(e)))?;
-        let compressed = if params.dictionary {
-            codec::dictionary::compress(&cose)
+        let text = if params.dictionary {
+            codec::cose_to_text(&cose, Some(codec::dictionary::compress(&cose)))
         } else {
-            zlib::compress_reusing(&mut self.compressor.borrow_mut(), &cose)
+            codec::cose_to_text(&cose, None)
         };
-        let text = codec::cose_to_text(&cose, Some(compressed));
         Ok(Issued {
             text,
             certificate,

@@ -55,3 +55,5 @@ mod shc_lists;
 mod trust_attacks;
 #[cfg(feature = "issue")]
 mod vectors;
+#[cfg(all(feature = "issue", feature = "hazmat"))]
+mod zlib_equality;

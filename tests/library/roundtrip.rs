@@ -256,7 +256,7 @@ fn holder() -> impl Strategy<Value = Holder> {
         )
 }
 
-fn nat() -> impl Strategy<Value = NatTest> {
+pub(crate) fn nat() -> impl Strategy<Value = NatTest> {
     (
         any::<u32>(),
         any::<u32>(),
@@ -306,7 +306,7 @@ fn antibody() -> impl Strategy<Value = AntibodyTest> {
         )
 }
 
-fn vaccination() -> impl Strategy<Value = Vaccination> {
+pub(crate) fn vaccination() -> impl Strategy<Value = Vaccination> {
     (
         any::<u32>(),
         any::<u32>(),
@@ -392,7 +392,7 @@ fn history_entry() -> impl Strategy<Value = HistoryEntry> {
         })
 }
 
-fn record() -> impl Strategy<Value = HealthRecord> {
+pub(crate) fn record() -> impl Strategy<Value = HealthRecord> {
     (
         holder(),
         prop::option::of(journey()),

@@ -1,0 +1,166 @@
+//! The issuing compressor (raw deflate with a 4 KiB window and a 2,048-symbol
+//! literal buffer, one per thread, for inputs of at most
+//! `zlib::SMALL_INPUT_MAX` bytes) writes the same bytes as the reference
+//! settings FORMAT.md §3 pins: zlib level 9, window 15, memory level 8
+//! (`flate2` with `zlib-rs`, reached through `zlib::compress_with`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::cell::RefCell;
+
+use flate2::{Compress, Compression};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::TestRunner;
+use travelcert::codec::zlib;
+use travelcert::issue::IssueParams;
+use travelcert::model::{CertificateId, HealthRecord, MAX_ENTRIES_PER_KIND};
+
+use crate::common::*;
+use crate::roundtrip::{nat, record, vaccination};
+
+/// The reference: a reused `flate2` compressor at zlib's default window and
+/// memory level.
+fn reference(data: &[u8]) -> Vec<u8> {
+    thread_local! {
+        static C: RefCell<Compress> = RefCell::new(Compress::new(Compression::new(zlib::LEVEL), true));
+    }
+    C.with(|c| zlib::compress_with(&mut c.borrow_mut(), data))
+}
+
+/// The certificate text the reference settings give for these COSE bytes.
+fn reference_text(cose: &[u8]) -> String {
+    let z = reference(cose);
+    let body = if z.len() < cose.len() { &z[..] } else { cose };
+    format!("TC1:{}", ::base45::encode(body))
+}
+
+/// Realistic records (up to three entries of each kind) and, one time in two,
+/// the same with up to the maximum number of NATs and vaccinations.
+fn any_size_record() -> impl Strategy<Value = HealthRecord> {
+    let most = MAX_ENTRIES_PER_KIND - 3;
+    prop_oneof![
+        record(),
+        (
+            record(),
+            prop::collection::vec(nat(), 0..=most),
+            prop::collection::vec(vaccination(), 0..=most),
+        )
+            .prop_map(|(mut r, nats, doses)| {
+                r.nat_tests.extend(nats);
+                r.vaccinations.extend(doses);
+                r
+            }),
+    ]
+}
+
+#[test]
+fn two_thousand_issued_certificates_match_the_reference() {
+    let issuer = issuer();
+    let mut runner = TestRunner::deterministic();
+    let strategy = (
+        any_size_record(),
+        prop::collection::vec(any::<u8>(), 8..=16),
+    );
+    let (mut small, mut large, mut compressed, mut longest) = (0, 0, 0, 0usize);
+    for _ in 0..2000 {
+        let (record, id) = strategy.new_tree(&mut runner).unwrap().current();
+        let params = IssueParams::new(t(ISSUED_AT), VALID_FOR)
+            .with_id(CertificateId::new(&id).unwrap())
+            .with_history();
+        let issued = issuer.issue(&record, &params).unwrap();
+        let cose = &issued.cose;
+        assert_eq!(
+            zlib::compress(cose),
+            reference(cose),
+            "{} COSE bytes",
+            cose.len()
+        );
+        assert_eq!(
+            issued.text,
+            reference_text(cose),
+            "{} COSE bytes",
+            cose.len()
+        );
+        if cose.len() <= zlib::SMALL_INPUT_MAX {
+            small += 1;
+        } else {
+            large += 1;
+        }
+        if reference(cose).len() < cose.len() {
+            compressed += 1;
+        }
+        longest = longest.max(cose.len());
+    }
+    println!("{small} certificates through the small compressor, {large} larger (longest COSE {longest} bytes), {compressed} compressed");
+    // Sizes from a few hundred bytes to near the record limits, both body forms.
+    assert!(
+        longest >= 1500 && small >= 1900,
+        "{small} small, longest {longest}"
+    );
+    assert!((300..2000).contains(&compressed), "{compressed} compressed");
+}
+
+/// Bytes of every kind up to a little past the small compressor's limit:
+/// incompressible, one repeated pattern with point changes (long matches,
+/// the longest distances), text from a small alphabet, and runs of one byte.
+fn any_input() -> impl Strategy<Value = Vec<u8>> {
+    let max = zlib::SMALL_INPUT_MAX + 64;
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..=max),
+        (
+            prop::collection::vec(any::<u8>(), 1..300),
+            prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..40),
+            0..=max,
+        )
+            .prop_map(|(pattern, edits, len)| {
+                let mut v: Vec<u8> = pattern.iter().copied().cycle().take(len).collect();
+                for (at, byte) in edits {
+                    if !v.is_empty() {
+                        let i = at.index(v.len());
+                        v[i] = byte;
+                    }
+                }
+                v
+            }),
+        prop::collection::vec(prop::sample::select(b"aeio nst,.1".to_vec()), 0..=max),
+        (any::<u8>(), 0..=max).prop_map(|(b, len)| vec![b; len]),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn any_bytes_compress_as_the_reference(data in any_input()) {
+        prop_assert_eq!(zlib::compress(&data), reference(&data));
+    }
+}
+
+#[test]
+fn lengths_around_the_limit_compress_as_the_reference() {
+    // A fixed pseudo-random sequence: all literals, the most symbols per byte.
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let noise: Vec<u8> = (0..zlib::SMALL_INPUT_MAX + 8)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    let text = b"Dr. Essa Laboratory, 2021-03-10, negative; "
+        .iter()
+        .copied()
+        .cycle();
+    for len in zlib::SMALL_INPUT_MAX - 4..=zlib::SMALL_INPUT_MAX + 4 {
+        for data in [
+            noise[..len].to_vec(),
+            text.clone().take(len).collect(),
+            vec![0u8; len],
+            // Literals, then one match as long and as far back as the input allows.
+            [&noise[..len / 2], &noise[..len - len / 2]].concat(),
+        ] {
+            assert_eq!(zlib::compress(&data), reference(&data), "{len} bytes");
+        }
+    }
+}
