@@ -50,20 +50,12 @@ pub(crate) fn by_id(id: u32) -> Option<&'static [u8]> {
 /// dictionary 1 (the header sets `FDICT` and names it).
 #[cfg(feature = "issue")]
 pub fn compress(data: &[u8]) -> Vec<u8> {
-    use flate2::{Compress, Compression, FlushCompress, Status};
+    use flate2::{Compress, Compression};
     let mut c = Compress::new(Compression::new(super::zlib::LEVEL), true);
     // zlib-rs takes a dictionary on a fresh stream. Were it ever refused, the
     // output would be a plain zlib stream, which verifies just the same.
     let _ = c.set_dictionary(DICTIONARY_1);
-    let mut out = Vec::with_capacity(data.len() + data.len() / 1000 + 64);
-    loop {
-        let consumed = usize::try_from(c.total_in()).unwrap_or(usize::MAX);
-        let rest = data.get(consumed..).unwrap_or_default();
-        match c.compress_vec(rest, &mut out, FlushCompress::Finish) {
-            Ok(Status::StreamEnd) => return out,
-            Ok(_) | Err(_) => out.reserve(out.capacity().max(64)),
-        }
-    }
+    super::zlib::finish(&mut c, data)
 }
 
 #[cfg(all(test, feature = "issue"))]

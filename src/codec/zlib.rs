@@ -150,6 +150,12 @@ pub fn compress_with(c: &mut Compress, data: &[u8]) -> Vec<u8> {
 /// Compresses `data` with a reusable compressor (reset first).
 fn compress_reusing(c: &mut Compress, data: &[u8]) -> Vec<u8> {
     c.reset();
+    finish(c, data)
+}
+
+/// Compresses all of `data` with `c` as it stands (fresh, reset, or given a
+/// preset dictionary) and ends the stream.
+pub(crate) fn finish(c: &mut Compress, data: &[u8]) -> Vec<u8> {
     // zlib's worst case is a few bytes per 16 KiB block plus 11 bytes of framing.
     let mut out = Vec::with_capacity(data.len() + data.len() / 1000 + 64);
     loop {
