@@ -276,8 +276,11 @@ fn inflate_into(
     out.extend_from_slice(dictionary);
     let run = |inflater: &mut DecompressorOxide, out: &mut Vec<u8>| {
         let (mut read, mut written) = (0, dictionary.len());
+        // The room offered grows from `initial`, whatever a reused buffer's
+        // capacity: `resize` zeroes only the new part, so a buffer kept from
+        // one large certificate does not make every later one zero 64 KiB.
+        let mut room = initial;
         loop {
-            let room = out.capacity().min(most);
             out.resize(room, 0);
             let (status, used, made) = decompress(
                 inflater,
@@ -289,7 +292,9 @@ fn inflate_into(
             read += used;
             written += made;
             match status {
-                TINFLStatus::HasMoreOutput if room < most => out.reserve(room),
+                TINFLStatus::HasMoreOutput if room < most => {
+                    room = room.saturating_mul(2).min(most);
+                }
                 status => return (status, read, written),
             }
         }
