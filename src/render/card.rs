@@ -110,6 +110,21 @@ impl Line {
     }
 }
 
+/// Writes `text` wrapped to `width` mm as `<text>` lines of `size` mm with
+/// `style` (their font attributes), moving `y` down by each line's height.
+fn write_wrapped(out: &mut String, text: &str, size: f64, style: &str, width: f64, y: &mut f64) {
+    for part in wrap(text, size, width) {
+        *y += size;
+        let _ = writeln!(
+            out,
+            "<text x=\"{MARGIN}\" y=\"{:.2}\" {style}>{}</text>",
+            *y,
+            esc(&part)
+        );
+        *y += size * 0.25;
+    }
+}
+
 /// A result word (`negative`, …) in the card's languages; an unknown code as
 /// the model names it.
 fn result_word(languages: &[CardLanguage], label: &str) -> String {
@@ -321,15 +336,15 @@ pub fn card_svg(
         .unwrap_or_else(|| joined(languages, |l| l.title));
     let mut heading = String::new();
     let mut y = 3.0;
-    for part in wrap(&title, TITLE_SIZE, width) {
-        y += TITLE_SIZE;
-        let _ = writeln!(
-            heading,
-            "<text x=\"{MARGIN}\" y=\"{y:.2}\" font-size=\"{TITLE_SIZE}\" font-weight=\"700\" fill=\"#1f3a5f\">{}</text>",
-            esc(&part)
-        );
-        y += TITLE_SIZE * 0.25;
-    }
+    let title_style = format!("font-size=\"{TITLE_SIZE}\" font-weight=\"700\" fill=\"#1f3a5f\"");
+    write_wrapped(
+        &mut heading,
+        &title,
+        TITLE_SIZE,
+        &title_style,
+        width,
+        &mut y,
+    );
     let qr_side = 54.0_f64;
     let qr_x = (WIDTH_MM - qr_side) / 2.0;
     let qr_y = y + 1.5;
@@ -339,17 +354,11 @@ pub fn card_svg(
     y = qr_y + qr_side + 2.0;
     for line in &lines {
         y += line.gap_before;
-        for part in wrap(&line.text, line.size, width) {
-            y += line.size;
-            let _ = writeln!(
-                body,
-                "<text x=\"{MARGIN}\" y=\"{y:.2}\" font-size=\"{:.2}\" font-weight=\"{}\">{}</text>",
-                line.size,
-                line.weight,
-                esc(&part)
-            );
-            y += line.size * 0.25;
-        }
+        let style = format!(
+            "font-size=\"{:.2}\" font-weight=\"{}\"",
+            line.size, line.weight
+        );
+        write_wrapped(&mut body, &line.text, line.size, &style, width, &mut y);
     }
     let footer = format!(
         "QR version {}, ECC {}. {}",
@@ -358,15 +367,15 @@ pub fn card_svg(
         joined(languages, |l| l.footer)
     );
     y += 1.0;
-    for part in wrap(&footer, FOOTER_SIZE, width) {
-        y += FOOTER_SIZE;
-        let _ = writeln!(
-            body,
-            "<text x=\"{MARGIN}\" y=\"{y:.2}\" font-size=\"{FOOTER_SIZE}\" fill=\"#555555\">{}</text>",
-            esc(&part)
-        );
-        y += FOOTER_SIZE * 0.25;
-    }
+    let footer_style = format!("font-size=\"{FOOTER_SIZE}\" fill=\"#555555\"");
+    write_wrapped(
+        &mut body,
+        &footer,
+        FOOTER_SIZE,
+        &footer_style,
+        width,
+        &mut y,
+    );
     let height = (y + 3.5).max(HEIGHT_MM);
     let scale = qr_side / total;
     let mut svg = String::new();
