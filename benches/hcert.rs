@@ -63,7 +63,7 @@ fn spki_key(der: &[u8]) -> Vec<u8> {
 
 fn verifier(der: &[u8]) -> Verifier {
     let mut store = TrustStore::new();
-    store.add_dsc(Dsc::from_der(der).unwrap());
+    store.add_dsc(Dsc::from_der(der).unwrap()).unwrap();
     Verifier::new(store)
 }
 

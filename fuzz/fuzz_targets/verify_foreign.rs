@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use travelcert::model::Timestamp;
-use travelcert::trust::{Dsc, TrustStore};
+use travelcert::trust::TrustStore;
 use travelcert::verify::{inspect, Verifier};
 
 const SHC_ISSUER: &str = "https://spec.smarthealth.cards/examples/issuer";
@@ -24,9 +24,9 @@ fn verifier() -> &'static Verifier {
                 include_bytes!("../../tests/interop/shc/examples/issuer/jwks.json"),
             )
             .unwrap();
-        for dsc in Dsc::load(include_bytes!("../../tests/hcert-chain/dsc.pem")).unwrap() {
-            store.add_dsc(dsc);
-        }
+        store
+            .add_dscs(include_bytes!("../../tests/hcert-chain/dsc.pem"), &[])
+            .unwrap();
         Verifier::new(store)
     })
 }

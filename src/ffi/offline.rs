@@ -164,7 +164,6 @@ pub extern "C" fn travelcert_trust_store_from_signed_list(
         sequence_out.set(list.sequence);
         store_out.set(new_handle(travelcert_trust_store {
             inner: list.into_store(),
-            rooted: true,
         }));
         Ok(())
     })
@@ -209,10 +208,7 @@ pub extern "C" fn travelcert_trust_store_from_signed_list_with_state(
         let store = state_dir(state_dir_path, state_dir_len)?
             .load_trust_list(list, &roots, now)
             .map_err(|e| state_list_error(e, travelcert_result::TrustStoreInvalid))?;
-        store_out.set(new_handle(travelcert_trust_store {
-            inner: store,
-            rooted: true,
-        }));
+        store_out.set(new_handle(travelcert_trust_store { inner: store }));
         Ok(())
     })
 }

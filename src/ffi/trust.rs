@@ -19,9 +19,6 @@ use crate::trust::TrustStore;
 #[derive(Debug, Clone)]
 pub struct travelcert_trust_store {
     pub(crate) inner: TrustStore,
-    /// Loaded from a signed list under a root: nothing unsigned may be added.
-    #[cfg_attr(not(feature = "hcert"), allow(dead_code))]
-    pub(crate) rooted: bool,
 }
 
 /// Loads a trust store from its JSON form (FORMAT.md, "Trust store"),
@@ -45,10 +42,7 @@ pub extern "C" fn travelcert_trust_store_from_json(
         let store_out = out(store_out)?;
         let json = input(json, json_len, TRAVELCERT_MAX_DOCUMENT_LEN)?;
         let inner = TrustStore::from_json(json)?;
-        store_out.set(new_handle(travelcert_trust_store {
-            inner,
-            rooted: false,
-        }));
+        store_out.set(new_handle(travelcert_trust_store { inner }));
         Ok(())
     })
 }
@@ -84,32 +78,18 @@ pub extern "C" fn travelcert_trust_store_with_dsc(
     boundary(error_out, || {
         clear(store_out, std::ptr::null_mut());
         let store_out = out(store_out)?;
-        let (mut inner, rooted) = if store.is_null() {
-            (TrustStore::new(), false)
+        let mut inner = if store.is_null() {
+            TrustStore::new()
         } else {
-            let s = handle(store)?;
-            (s.inner.clone(), s.rooted)
+            handle(store)?.inner.clone()
         };
         let cscas = if csca.is_null() {
             Vec::new()
         } else {
             crate::trust::Csca::load(input(csca, csca_len, TRAVELCERT_MAX_DOCUMENT_LEN)?)?
         };
-        if rooted && cscas.is_empty() {
-            return Err(super::Failure::new(
-                travelcert_result::TrustStoreInvalid,
-                "TrustUnsignedRefused",
-                "a bare document signer certificate is unsigned trust data, refused for a store loaded under a root: give a CSCA it chains to".into(),
-            ));
-        }
-        for d in crate::trust::Dsc::load(input(dsc, dsc_len, TRAVELCERT_MAX_DOCUMENT_LEN)?)? {
-            inner.add_dsc(if cscas.is_empty() {
-                d
-            } else {
-                d.chained(&cscas)
-            });
-        }
-        store_out.set(new_handle(travelcert_trust_store { inner, rooted }));
+        inner.add_dscs(input(dsc, dsc_len, TRAVELCERT_MAX_DOCUMENT_LEN)?, &cscas)?;
+        store_out.set(new_handle(travelcert_trust_store { inner }));
         Ok(())
     })
 }

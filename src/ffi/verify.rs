@@ -447,7 +447,9 @@ mod hcert_tests {
         let der =
             base64ct::Base64::decode_vec(case["TESTCTX"]["CERTIFICATE"].as_str().unwrap()).unwrap();
         let mut store = crate::trust::TrustStore::new();
-        store.add_dsc(crate::trust::Dsc::from_der(&der).unwrap());
+        store
+            .add_dsc(crate::trust::Dsc::from_der(&der).unwrap())
+            .unwrap();
         let verifier = new_handle(travelcert_verifier {
             inner: Verifier::new(store),
         });

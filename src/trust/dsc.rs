@@ -352,6 +352,12 @@ impl Dsc {
         self.chain.as_ref().and_then(|c| c.as_ref().ok().copied())
     }
 
+    /// Whether it was checked against configured CSCAs ([`Dsc::chained`]),
+    /// whatever the outcome.
+    pub(crate) fn chain_checked(&self) -> bool {
+        self.chain.is_some()
+    }
+
     /// The chain check's failure, when a chain was asked for and failed.
     pub(crate) fn chain_failure(&self) -> Option<&crate::VerifyError> {
         self.chain.as_ref().and_then(|c| c.as_ref().err())

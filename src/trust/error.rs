@@ -101,6 +101,16 @@ pub enum TrustError {
         /// Why.
         reason: String,
     },
+    /// Unsigned trust data (a bare DSC, a SMART Health Card key set or
+    /// revocation list) given to a store loaded from a signed trust list,
+    /// where the root must vouch for everything trusted.
+    #[error("{what} is unsigned trust data, refused for a store loaded from a signed trust list: {remedy}")]
+    UnsignedRefused {
+        /// What was given.
+        what: &'static str,
+        /// How such data is trusted under a root.
+        remedy: &'static str,
+    },
 }
 
 impl TrustError {
@@ -121,6 +131,7 @@ impl TrustError {
             Self::ShcIssuerUrl { .. } => "TrustStoreShcIssuerUrl",
             Self::ShcCrl { .. } => "TrustStoreShcCrl",
             Self::Csca { .. } => "TrustStoreCsca",
+            Self::UnsignedRefused { .. } => "TrustUnsignedRefused",
         }
     }
 }

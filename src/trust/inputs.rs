@@ -155,18 +155,13 @@ impl<'s> TrustInputs<'s> {
                 input: input.to_owned(),
             });
         }
-        let dscs = super::Dsc::load(bytes).map_err(|source| TrustInputError::Store {
-            input: input.to_owned(),
-            source,
-        })?;
-        for dsc in dscs {
-            self.store.add_dsc(if self.cscas.is_empty() {
-                dsc
-            } else {
-                dsc.chained(&self.cscas)
-            });
-        }
-        Ok(())
+        self.store
+            .add_dscs(bytes, &self.cscas)
+            .map(|_| ())
+            .map_err(|source| TrustInputError::Store {
+                input: input.to_owned(),
+                source,
+            })
     }
 
     /// Adds the key set (JWKS) of the SMART Health Card issuer `url`, read

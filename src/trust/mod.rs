@@ -123,6 +123,9 @@ pub struct TrustStore {
     /// SMART Health Card issuers with their key sets.
     #[cfg(feature = "shc")]
     shc_issuers: Vec<shc::ShcIssuer>,
+    /// Loaded from a signed trust list (or merged with one): unsigned trust
+    /// data is refused from then on.
+    signed: bool,
 }
 
 /// The JSON form of one key.
@@ -188,6 +191,20 @@ impl TrustStore {
         Ok((list.into_store(), sequence))
     }
 
+    /// Whether this store came from a signed trust list (or was merged with
+    /// one). Such a store refuses unsigned trust data with
+    /// `TrustError::UnsignedRefused` (`TrustUnsignedRefused`): a DSC that was
+    /// not checked against CSCAs, a SMART Health Card key set or revocation
+    /// list. Under a root those come inside the list.
+    pub fn is_signed(&self) -> bool {
+        self.signed
+    }
+
+    /// Marks the store as loaded from a signed trust list.
+    pub(crate) fn mark_signed(&mut self) {
+        self.signed = true;
+    }
+
     /// The JSON form (pretty-printed), keys in kid order.
     pub fn to_json(&self) -> String {
         let keys = self.keys().map(key_to_json).collect();
@@ -200,14 +217,16 @@ impl TrustStore {
         self.len += 1;
     }
 
-    /// Adds every key (and DSC) of `other`.
+    /// Adds every key (and DSC and SMART Health Card issuer) of `other`; the
+    /// result is signed when either was ([`TrustStore::is_signed`]).
     pub fn merge(&mut self, other: TrustStore) {
+        self.signed |= other.signed;
         for key in other.by_kid.into_values().flatten() {
             self.add(key);
         }
         #[cfg(feature = "hcert")]
         for dsc in other.dscs.into_values().flatten() {
-            self.add_dsc(dsc);
+            self.insert_dsc(dsc);
         }
         #[cfg(feature = "shc")]
         for issuer in other.shc_issuers {
@@ -221,9 +240,49 @@ impl TrustStore {
         }
     }
 
-    /// Adds a document signer certificate (keeping any others with the same kid).
+    /// Adds a document signer certificate (keeping any others with the same
+    /// kid). A DSC not checked against CSCAs ([`Dsc::chained`]) is unsigned
+    /// trust data: refused when the store is signed
+    /// ([`TrustStore::is_signed`]).
     #[cfg(feature = "hcert")]
-    pub fn add_dsc(&mut self, dsc: Dsc) {
+    pub fn add_dsc(&mut self, dsc: Dsc) -> Result<(), TrustError> {
+        if self.signed && !dsc.chain_checked() {
+            return Err(TrustError::UnsignedRefused {
+                what: "a bare document signer certificate",
+                remedy: "it must come inside the list or chain to a configured CSCA",
+            });
+        }
+        self.insert_dsc(dsc);
+        Ok(())
+    }
+
+    /// Adds the document signer certificates in `bytes` (PEM, DER or the EU
+    /// gateway's trust-list JSON), each checked against `cscas` when any is
+    /// given ([`Dsc::chained`]). With no CSCA they are bare and a signed
+    /// store refuses them before reading them. Returns how many were added.
+    #[cfg(feature = "hcert")]
+    pub fn add_dscs(&mut self, bytes: &[u8], cscas: &[Csca]) -> Result<usize, TrustError> {
+        if self.signed && cscas.is_empty() {
+            return Err(TrustError::UnsignedRefused {
+                what: "a bare document signer certificate",
+                remedy: "it must come inside the list or chain to a configured CSCA",
+            });
+        }
+        let dscs = Dsc::load(bytes)?;
+        let count = dscs.len();
+        for dsc in dscs {
+            self.insert_dsc(if cscas.is_empty() {
+                dsc
+            } else {
+                dsc.chained(cscas)
+            });
+        }
+        Ok(count)
+    }
+
+    /// Adds a DSC whether or not the store is signed (listed DSCs, merges).
+    #[cfg(feature = "hcert")]
+    pub(crate) fn insert_dsc(&mut self, dsc: Dsc) {
         self.dscs.entry(dsc.kid().to_vec()).or_default().push(dsc);
     }
 

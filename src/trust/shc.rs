@@ -40,8 +40,27 @@ impl TrustStore {
     }
 
     /// Adds a SMART Health Card issuer (see [`TrustStore::with_shc_issuer`]);
-    /// a second key set for the same issuer adds its keys.
+    /// a second key set for the same issuer adds its keys. Refused
+    /// (`TrustError::UnsignedRefused`) when the store is signed
+    /// ([`TrustStore::is_signed`]): issuers then come inside the list.
     pub fn add_shc_issuer(&mut self, url: &str, jwks: &[u8]) -> Result<(), TrustError> {
+        self.refuse_unsigned_if_signed("a SMART Health Card key set")?;
+        self.insert_shc_issuer(url, jwks)
+    }
+
+    /// Refuses unsigned trust data (`what`) when the store is signed.
+    fn refuse_unsigned_if_signed(&self, what: &'static str) -> Result<(), TrustError> {
+        if self.is_signed() {
+            return Err(TrustError::UnsignedRefused {
+                what,
+                remedy: "it must come inside the signed trust list",
+            });
+        }
+        Ok(())
+    }
+
+    /// Adds an issuer whether or not the store is signed.
+    fn insert_shc_issuer(&mut self, url: &str, jwks: &[u8]) -> Result<(), TrustError> {
         if !shc::issuer_url_ok(url) {
             return Err(TrustError::ShcIssuerUrl {
                 issuer: url.to_owned(),
@@ -71,7 +90,7 @@ impl TrustStore {
         jwks: &[u8],
         vouched_by: Option<crate::keys::PublicKey>,
     ) -> Result<(), TrustError> {
-        self.add_shc_issuer(url, jwks)?;
+        self.insert_shc_issuer(url, jwks)?;
         if let Some(issuer) = self.shc_issuers.iter_mut().find(|i| i.url == url) {
             issuer.vouched_by = issuer.vouched_by.take().or(vouched_by);
         }
@@ -87,8 +106,16 @@ impl TrustStore {
         Ok(self)
     }
 
-    /// Adds a SMART Health Card revocation list (see [`TrustStore::with_shc_crl`]).
+    /// Adds a SMART Health Card revocation list (see
+    /// [`TrustStore::with_shc_crl`]). Refused (`TrustError::UnsignedRefused`)
+    /// when the store is signed: its lists then come inside the list.
     pub fn add_shc_crl(&mut self, crl: &[u8]) -> Result<(), TrustError> {
+        self.refuse_unsigned_if_signed("a SMART Health Card revocation list")?;
+        self.insert_shc_crl(crl)
+    }
+
+    /// Applies a revocation list whether or not the store is signed.
+    pub(crate) fn insert_shc_crl(&mut self, crl: &[u8]) -> Result<(), TrustError> {
         let fail = |reason: String| TrustError::ShcCrl { reason };
         let crl = shc::parse_crl(crl).map_err(fail)?;
         let issuer = self

@@ -521,7 +521,8 @@ impl TrustList {
 
     /// Signs the list with a root key: the COSE_Sign1 bytes to distribute.
     /// A listed DSC must have a country (its own subject `C` or one given
-    /// with [`crate::trust::Dsc::with_country`]).
+    /// with [`crate::trust::Dsc::with_country`]); a listed SMART Health Card
+    /// issuer must load as a verifier will load it ([`ListedShcIssuer::check`]).
     #[cfg(feature = "issue")]
     pub fn sign(&self, root: &impl crate::keys::Signer) -> Result<Vec<u8>, crate::keys::SignError> {
         #[cfg(feature = "hcert")]
@@ -529,6 +530,12 @@ impl TrustList {
             return Err(crate::keys::SignError::new(
                 format!("DSC #{i} has no country: give one").into(),
             ));
+        }
+        #[cfg(feature = "shc")]
+        for (i, entry) in self.shc_issuers.iter().enumerate() {
+            entry.check().map_err(|e| {
+                crate::keys::SignError::new(format!("SMART Health Card issuer #{i}: {e}").into())
+            })?;
         }
         sign_list(root, &self.to_cbor())
     }
@@ -644,23 +651,32 @@ impl TrustList {
         })
     }
 
-    /// The keys as a trust store (revoked keys included, marked revoked).
+    /// The list's entries as a trust store (revoked keys included, marked
+    /// revoked). The store is signed ([`TrustStore::is_signed`]): it refuses
+    /// unsigned trust data added later.
     pub fn into_store(self) -> TrustStore {
         let mut store = TrustStore::new();
+        store.mark_signed();
         for k in self.keys {
             store.add(k);
         }
         #[cfg(feature = "hcert")]
         for d in self.dscs {
-            store.add_dsc(d);
+            store.insert_dsc(d);
         }
-        // Each entry was read when the list was decoded, by these same calls
-        // (`ListedShcIssuer::check`), so none fails here.
+        // A decoded list's entries were read by these same calls when it was
+        // decoded (`ListedShcIssuer::check`), so none fails here; an entry of
+        // a list built by hand that does not load is left out
+        // (`TrustList::sign` refuses to sign such a list).
         #[cfg(feature = "shc")]
         for i in self.shc_issuers {
-            let _ = store.add_listed_shc_issuer(&i.url, &i.jwks, i.vouched_by);
-            for crl in &i.crls {
-                let _ = store.add_shc_crl(crl);
+            if store
+                .add_listed_shc_issuer(&i.url, &i.jwks, i.vouched_by)
+                .is_ok()
+            {
+                for crl in &i.crls {
+                    let _ = store.insert_shc_crl(crl);
+                }
             }
         }
         store

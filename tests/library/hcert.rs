@@ -64,7 +64,7 @@ fn b64_encode(bytes: &[u8]) -> String {
 
 pub(crate) fn verifier(der: &[u8]) -> Verifier {
     let mut store = TrustStore::new();
-    store.add_dsc(Dsc::from_der(der).unwrap());
+    store.add_dsc(Dsc::from_der(der).unwrap()).unwrap();
     Verifier::new(store)
 }
 
@@ -210,9 +210,7 @@ fn gateway_json_scopes_the_dsc_by_country_and_pem_loads_too() {
     };
     let load = |bytes: &[u8]| {
         let mut store = TrustStore::new();
-        for d in Dsc::load(bytes).unwrap() {
-            store.add_dsc(d);
-        }
+        store.add_dscs(bytes, &[]).unwrap();
         Verifier::new(store)
     };
     assert!(load(entry("DE").as_bytes())
@@ -235,7 +233,7 @@ fn gateway_json_scopes_the_dsc_by_country_and_pem_loads_too() {
     assert!(load(&c.der).verify(&c.text, c.clock).is_ok());
     // Ed25519 keys and DSCs live side by side in one store.
     let mut store = crate::common::store();
-    store.add_dsc(dsc);
+    store.add_dsc(dsc).unwrap();
     let v = Verifier::new(store);
     assert!(v.verify(&c.text, c.clock).is_ok());
     assert!(v

@@ -227,3 +227,31 @@ fn the_committed_hc1_text_is_current() {
         "run TRAVELCERT_BLESS=1 cargo test --all-features --test library hcert_chain"
     );
 }
+
+#[test]
+fn a_store_from_a_signed_list_takes_only_chained_dscs() {
+    let signed = dsc_list(1).sign(&root()).unwrap();
+    let (mut store, _) =
+        TrustStore::from_signed_list(&signed, &[root().public_key()], now(), 0).unwrap();
+    assert!(store.is_signed());
+    let before = store.clone();
+    // Bare: refused before the bytes are read, whole files and single DSCs.
+    let err = store.add_dscs(b"not even a certificate", &[]).unwrap_err();
+    assert_eq!(err.name(), "TrustUnsignedRefused");
+    let err = store
+        .add_dsc(Dsc::from_der(&der("dsc-rsa.pem")).unwrap())
+        .unwrap_err();
+    assert_eq!(err.name(), "TrustUnsignedRefused");
+    assert_eq!(store, before);
+    // Checked against a configured CSCA: taken, and it verifies.
+    let cscas = Csca::load(&file("csca-rsa.pem")).unwrap();
+    assert_eq!(store.add_dscs(&file("dsc-rsa.pem"), &cscas).unwrap(), 1);
+    assert!(verify(store.clone(), "dsc-rsa.pem").is_ok());
+    let chained = Dsc::from_der(&der("dsc-pss.pem")).unwrap().chained(&cscas);
+    store.add_dsc(chained).unwrap();
+    assert!(verify(store, "dsc-pss.pem").is_ok());
+    // An unsigned store takes a bare DSC.
+    let mut plain = TrustStore::new();
+    plain.add_dscs(&file("dsc.pem"), &[]).unwrap();
+    assert!(verify(plain, "dsc.pem").is_ok());
+}

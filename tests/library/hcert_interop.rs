@@ -164,7 +164,7 @@ fn every_reference_case_agrees() {
         let der = base64_decode(ctx["CERTIFICATE"].as_str().unwrap());
         let dsc = Dsc::from_der(&der).unwrap_or_else(|e| panic!("{name}: DSC: {e}"));
         let mut store = TrustStore::new();
-        store.add_dsc(dsc);
+        store.add_dsc(dsc).unwrap();
         let clock = ctx["VALIDATIONCLOCK"]
             .as_str()
             .or(ctx["validationClockInstant"].as_str())

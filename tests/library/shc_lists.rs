@@ -5,6 +5,7 @@
 //! refused; the list survives its JSON form.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use travelcert::cose::{sign1, Algorithm, ProtectedHeader};
 use travelcert::issue::{Ed25519Signer, Signer as _};
 use travelcert::model::{CountryCode, Timestamp};
 use travelcert::trust::{ListState, ListedShcIssuer, Root, TrustInputs, TrustList, TrustStore};
@@ -32,6 +33,16 @@ fn load(roots: Vec<Root>, signed: &[u8]) -> Result<TrustStore, travelcert::trust
     let mut inputs = TrustInputs::new(roots, &mut state, at());
     inputs.add("list.cose", signed)?;
     Ok(inputs.into_store())
+}
+
+/// The list signed by the root without checking its entries, as another
+/// implementation might sign it.
+fn sign_unchecked(list: &TrustList) -> Vec<u8> {
+    let header = ProtectedHeader {
+        alg: Algorithm::Ed25519,
+        kid: root().public_key().kid(),
+    };
+    sign1::sign(&header, &list.to_cbor(), |tbs| root().sign(tbs)).unwrap()
 }
 
 fn example_00() -> String {
@@ -83,7 +94,10 @@ fn a_listed_key_set_or_url_that_does_not_load_refuses_the_list() {
         ("http://insecure.example/issuer", jwks().as_bytes()),
         ("https://example.org/issuer/", jwks().as_bytes()),
     ] {
-        let signed = list_with(url, "US", keys).sign(&root()).unwrap();
+        let list = list_with(url, "US", keys);
+        // Our signer refuses such a list; one signed elsewhere is refused on load.
+        assert!(list.sign(&root()).is_err(), "{url}");
+        let signed = sign_unchecked(&list);
         let err = load(vec![Root::new(root().public_key())], &signed).unwrap_err();
         assert_eq!(err.name(), "ListShcIssuer", "{url}");
     }
@@ -134,4 +148,53 @@ fn revocation_lists_ride_with_their_issuer() {
     let err = list.add_shc_crl(wrong_ctr.into_bytes()).unwrap_err();
     assert!(err.to_string().contains("crlVersion"), "{err}");
     assert!(list.shc_issuers[0].crls.is_empty());
+}
+
+#[test]
+fn a_store_from_a_signed_list_refuses_bare_key_sets_and_revocation_lists() {
+    let crl = data("examples/issuer/crl-3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json");
+    // Unsigned, a store takes both.
+    let mut plain = TrustStore::new();
+    assert!(!plain.is_signed());
+    plain.add_shc_issuer(ISSUER, jwks().as_bytes()).unwrap();
+    plain.add_shc_crl(crl.as_bytes()).unwrap();
+    // Loaded from a signed list (through the library or its inputs), it
+    // takes neither, and is left as it was.
+    let list = list_with(ISSUER, "US", jwks().as_bytes());
+    let signed = list.sign(&root()).unwrap();
+    let (from_list, _) =
+        TrustStore::from_signed_list(&signed, &[root().public_key()], at(), 0).unwrap();
+    let from_inputs = load(vec![Root::new(root().public_key())], &signed).unwrap();
+    for store in [from_list, from_inputs] {
+        assert!(store.is_signed());
+        let mut store = store;
+        let before = store.clone();
+        let err = store
+            .add_shc_issuer("https://other.example", jwks().as_bytes())
+            .unwrap_err();
+        assert_eq!(err.name(), "TrustUnsignedRefused");
+        assert!(
+            err.to_string().contains("SMART Health Card key set"),
+            "{err}"
+        );
+        let err = store.add_shc_crl(crl.as_bytes()).unwrap_err();
+        assert_eq!(err.name(), "TrustUnsignedRefused");
+        assert_eq!(store, before);
+        // Its own listed issuer still verifies.
+        assert!(Verifier::new(store).verify(&example_00(), at()).is_ok());
+    }
+    // Merging a signed store into an unsigned one makes it signed.
+    let (from_list, _) =
+        TrustStore::from_signed_list(&signed, &[root().public_key()], at(), 0).unwrap();
+    let mut merged = TrustStore::new();
+    merged.merge(from_list);
+    assert!(merged.is_signed());
+    assert!(merged.with_shc_issuer(ISSUER, jwks().as_bytes()).is_err());
+    // A list whose key set does not load is not signed.
+    let bad = list_with(ISSUER, "US", b"{\"keys\": 7}");
+    let err = bad.sign(&root()).unwrap_err();
+    assert!(
+        err.to_string().contains("SMART Health Card issuer #0"),
+        "{err}"
+    );
 }

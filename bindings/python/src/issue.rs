@@ -244,10 +244,7 @@ impl Issuer {
     fn trust_store(&self) -> TrustStore {
         let mut inner = RustTrustStore::new();
         inner.add(TrustedKey::new(self.key.public_key(), self.country));
-        TrustStore {
-            inner,
-            rooted: false,
-        }
+        TrustStore { inner }
     }
 }
 

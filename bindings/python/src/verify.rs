@@ -23,10 +23,6 @@ const MAX_SKEW: i64 = 86_400;
 #[pyclass(frozen, module = "travelcert")]
 pub(crate) struct TrustStore {
     pub(crate) inner: trust::TrustStore,
-    /// Loaded from a signed list under a root: unsigned trust data (a bare
-    /// DSC) is then refused, as the library's `TrustInputs` refuses it.
-    #[cfg_attr(not(any(feature = "hcert", feature = "shc")), allow(dead_code))]
-    pub(crate) rooted: bool,
 }
 
 #[pymethods]
@@ -36,10 +32,7 @@ impl TrustStore {
     fn from_json(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
         let inner = trust::TrustStore::from_json(&text_or_bytes(data)?)
             .map_err(|e| trust_error(py, "TrustStoreInvalid", e))?;
-        Ok(Self {
-            inner,
-            rooted: false,
-        })
+        Ok(Self { inner })
     }
 
     /// Loads a signed trust list checked against `roots` at `at`, keeping the
@@ -56,10 +49,7 @@ impl TrustStore {
         let inner = with_state(py, roots, state_dir, at, |dir, roots, now| {
             dir.load_trust_list(&data, roots, now)
         })?;
-        Ok(Self {
-            inner,
-            rooted: true,
-        })
+        Ok(Self { inner })
     }
 
     /// This store as a signed trust list (COSE_Sign1 bytes) signed with the
@@ -112,27 +102,8 @@ impl TrustStore {
                 );
             }
         }
-        if self.rooted && cscas.is_empty() {
-            return Err(trust_error(
-                py,
-                "TrustUnsignedRefused",
-                "a bare document signer certificate is unsigned trust data, refused for a store loaded under a root: give a CSCA it chains to",
-            ));
-        }
-        let dscs =
-            trust::Dsc::load(&text_or_bytes(data)?).map_err(|e| trust_error(py, e.name(), e))?;
-        let mut inner = self.inner.clone();
-        for dsc in dscs {
-            inner.add_dsc(if cscas.is_empty() {
-                dsc
-            } else {
-                dsc.chained(&cscas)
-            });
-        }
-        Ok(Self {
-            inner,
-            rooted: self.rooted,
-        })
+        let data = text_or_bytes(data)?;
+        self.with(py, |store| store.add_dscs(&data, &cscas).map(drop))
     }
 
     /// This store plus a SMART Health Card issuer: its URL (the cards' `iss`)
@@ -147,9 +118,7 @@ impl TrustStore {
         jwks: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
         let jwks = text_or_bytes(jwks)?;
-        self.with_unsigned(py, "a SMART Health Card key set", |store| {
-            store.add_shc_issuer(url, &jwks)
-        })
+        self.with(py, |store| store.add_shc_issuer(url, &jwks))
     }
 
     /// This store plus an issuer's SMART Health Card revocation list (its
@@ -159,9 +128,7 @@ impl TrustStore {
     #[cfg(feature = "shc")]
     fn with_shc_crl(&self, py: Python<'_>, crl: &Bound<'_, PyAny>) -> PyResult<Self> {
         let crl = text_or_bytes(crl)?;
-        self.with_unsigned(py, "a SMART Health Card revocation list", |store| {
-            store.add_shc_crl(&crl)
-        })
+        self.with(py, |store| store.add_shc_crl(&crl))
     }
 
     /// The JSON form, keys in kid order.
@@ -179,28 +146,17 @@ impl TrustStore {
 }
 
 impl TrustStore {
-    /// A copy of this store with unsigned trust data (`what`) added by `add`;
-    /// refused under a root, where nothing unsigned is trusted.
-    #[cfg(feature = "shc")]
-    fn with_unsigned(
+    /// A copy of this store with `add` applied (the library refuses unsigned
+    /// trust data for a store from a signed list).
+    #[cfg(any(feature = "hcert", feature = "shc"))]
+    fn with(
         &self,
         py: Python<'_>,
-        what: &str,
         add: impl FnOnce(&mut trust::TrustStore) -> Result<(), trust::TrustError>,
     ) -> PyResult<Self> {
-        if self.rooted {
-            return Err(trust_error(
-                py,
-                "TrustUnsignedRefused",
-                format!("{what} is unsigned trust data, refused for a store loaded under a root: it must come inside a signed trust list"),
-            ));
-        }
         let mut inner = self.inner.clone();
         add(&mut inner).map_err(|e| trust_error(py, e.name(), e))?;
-        Ok(Self {
-            inner,
-            rooted: self.rooted,
-        })
+        Ok(Self { inner })
     }
 }
 
