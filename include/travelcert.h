@@ -6,7 +6,7 @@
  * macro of that feature, as the library was built with it:
  * TRAVELCERT_FEATURE_ISSUE, TRAVELCERT_FEATURE_RENDER,
  * TRAVELCERT_FEATURE_SCAN, TRAVELCERT_FEATURE_ENCRYPT,
- * TRAVELCERT_FEATURE_HCERT (e.g.
+ * TRAVELCERT_FEATURE_HCERT, TRAVELCERT_FEATURE_SHC (e.g.
  * cc -DTRAVELCERT_FEATURE_ISSUE ... for a library built with
  * --features "ffi issue").
  *
@@ -744,6 +744,66 @@ travelcert_result travelcert_texts_get(const struct travelcert_texts *texts,
 #if defined(TRAVELCERT_FEATURE_SCAN)
 // Frees a texts handle. NULL does nothing.
 void travelcert_texts_free(struct travelcert_texts *texts);
+#endif
+
+#if defined(TRAVELCERT_FEATURE_SHC)
+// Builds a new trust store: `store` (or an empty store when NULL) plus the
+// SMART Health Card issuer `url` (`url_len` bytes: the cards' `iss`, https,
+// no trailing slash) with its key set `jwks` (`jwks_len` bytes: the JSON it
+// publishes at `<url>/.well-known/jwks.json`, saved beforehand). A bare key
+// set is unsigned trust data: refused (`TRAVELCERT_RESULT_TRUST_STORE_INVALID`,
+// name `"TrustUnsignedRefused"`) when `store` was loaded from a signed list,
+// which must list the issuer itself (FORMAT.md §15.4).
+//
+// On success `*store_out` receives a new store (free it with
+// `travelcert_trust_store_free`); `store` is unchanged. Unreadable input:
+// `TRAVELCERT_RESULT_TRUST_STORE_INVALID` (`"TrustStoreShcIssuerUrl"`,
+// `"TrustStoreShcKeySet"`). Thread-safe.
+travelcert_result travelcert_trust_store_with_shc_issuer(const struct travelcert_trust_store *store,
+                                                         const uint8_t *url,
+                                                         size_t url_len,
+                                                         const uint8_t *jwks,
+                                                         size_t jwks_len,
+                                                         struct travelcert_trust_store **store_out,
+                                                         struct travelcert_error **error_out);
+#endif
+
+#if defined(TRAVELCERT_FEATURE_SHC)
+// Builds a new trust store: `store` (or an empty store when NULL) applying
+// the SMART Health Card revocation list `crl` (`crl_len` bytes: an issuer's
+// `crl/<kid>.json`, method `rid`) to the cards of the key it names, which
+// must be in an issuer's key set already in `store`, with that key's
+// `crlVersion` equal to the list's `ctr`. Unsigned, like a key set: refused
+// (`"TrustUnsignedRefused"`) when `store` was loaded from a signed list.
+//
+// On success `*store_out` receives a new store; `store` is unchanged. A list
+// that cannot be applied: `TRAVELCERT_RESULT_TRUST_STORE_INVALID`
+// (`"TrustStoreShcCrl"`). Thread-safe.
+travelcert_result travelcert_trust_store_with_shc_crl(const struct travelcert_trust_store *store,
+                                                      const uint8_t *crl,
+                                                      size_t crl_len,
+                                                      struct travelcert_trust_store **store_out,
+                                                      struct travelcert_error **error_out);
+#endif
+
+#if defined(TRAVELCERT_FEATURE_SHC)
+// Verifies one SMART Health Card given as its QR texts (`count` of them,
+// `texts[i]` pointer + length): one `shc:/…` text, or the chunks
+// `shc:/i/n/…` of one card in any order, as `travelcert_scan` returns them
+// from one image (FORMAT.md §15). At most 16 texts.
+//
+// Returns `TRAVELCERT_RESULT_OK` only when every check holds; then
+// `*verified_out` receives the verified card (free it with
+// `travelcert_verified_free`). A chunk missing, repeated or of another card:
+// `TRAVELCERT_RESULT_DECODE_TEXT` (`"ShcChunkMissing"`,
+// `"ShcChunkRepeated"`, `"ShcChunkInconsistent"`); every other failure as
+// `travelcert_verify` reports it. Thread-safe on a shared verifier.
+travelcert_result travelcert_verify_shc_texts(const struct travelcert_verifier *verifier,
+                                              const struct travelcert_slice *texts,
+                                              size_t count,
+                                              int64_t now_unix,
+                                              struct travelcert_verified **verified_out,
+                                              struct travelcert_error **error_out);
 #endif
 
 // Loads a trust store from its JSON form (FORMAT.md, "Trust store"),

@@ -92,7 +92,7 @@ fn static_lib() -> &'static Path {
 }
 
 /// The features of the library the C tests link: every C API entry point.
-const FEATURES: &str = "ffi issue render scan encrypt hcert";
+const FEATURES: &str = "ffi issue render scan encrypt hcert shc";
 
 /// The header's macros for those features.
 const DEFINES: &[&str] = &[
@@ -101,6 +101,7 @@ const DEFINES: &[&str] = &[
     "-DTRAVELCERT_FEATURE_SCAN",
     "-DTRAVELCERT_FEATURE_ENCRYPT",
     "-DTRAVELCERT_FEATURE_HCERT",
+    "-DTRAVELCERT_FEATURE_SHC",
 ];
 
 /// The C test sources (tests/c/check.h says which holds what).
@@ -112,6 +113,7 @@ const C_TESTS: &[&str] = &[
     "tests/c/test_offline.c",
     "tests/c/test_encrypt.c",
     "tests/c/test_hcert.c",
+    "tests/c/test_shc.c",
 ];
 
 /// The system libraries a Rust static library needs on Linux.
@@ -208,6 +210,30 @@ fn fixtures() -> &'static Path {
             std::fs::write(dir.join(name), hcert_sign::file(name)).unwrap();
         }
         std::fs::write(dir.join("hcert.txt"), hcert_sign::hc1("dsc.pem")).unwrap();
+        // SMART Health Cards: the spec's example issuer, its revocation list,
+        // example 00 (one QR) and example 02 (three chunks, one per line).
+        let shc = root_dir().join("tests/interop/shc/examples");
+        for (from, to) in [
+            ("issuer/jwks.json", "shc-jwks.json"),
+            (
+                "issuer/crl-3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json",
+                "shc-crl.json",
+            ),
+            ("example-00-f-qr-code-numeric-value-0.txt", "shc-00.txt"),
+        ] {
+            std::fs::copy(shc.join(from), dir.join(to)).unwrap();
+        }
+        let chunks: Vec<String> = (0..3)
+            .map(|i| {
+                std::fs::read_to_string(
+                    shc.join(format!("example-02-f-qr-code-numeric-value-{i}.txt")),
+                )
+                .unwrap()
+                .trim()
+                .to_owned()
+            })
+            .collect();
+        std::fs::write(dir.join("shc-02.txt"), chunks.join("\n") + "\n").unwrap();
         dir
     })
 }

@@ -4,11 +4,12 @@
 //!
 //! Feature `ffi` alone is the verifier's library (trust data, verification,
 //! inspection, revocation, rules). The entry points of `issue`, `render`,
-//! `scan` and `encrypt` exist only when those features are enabled as well;
-//! the header guards them with `TRAVELCERT_FEATURE_ISSUE`,
-//! `TRAVELCERT_FEATURE_RENDER`, `TRAVELCERT_FEATURE_SCAN` and
-//! `TRAVELCERT_FEATURE_ENCRYPT` (cbindgen.toml), which a C program defines
-//! for the features its library was built with.
+//! `scan`, `encrypt`, `hcert` and `shc` exist only when those features are
+//! enabled as well; the header guards them with `TRAVELCERT_FEATURE_ISSUE`,
+//! `TRAVELCERT_FEATURE_RENDER`, `TRAVELCERT_FEATURE_SCAN`,
+//! `TRAVELCERT_FEATURE_ENCRYPT`, `TRAVELCERT_FEATURE_HCERT` and
+//! `TRAVELCERT_FEATURE_SHC` (cbindgen.toml), which a C program defines for
+//! the features its library was built with.
 //!
 //! Conventions:
 //! - every symbol starts with `travelcert_`; every entry point runs inside a
@@ -30,7 +31,7 @@
 //!
 //! Modules: `result` (codes, errors), `trust`, `verify`, `offline` (signed
 //! lists, rules), and per feature `issue`, `render`, `scan`, `reader`
-//! (reader keys for encrypted certificates).
+//! (reader keys for encrypted certificates), `shc` (SMART Health Cards).
 // `#[allow(unsafe_code)]` is on the `mod ffi` declaration in lib.rs: the only
 // module of the crate where unsafe code is allowed.
 #![allow(non_camel_case_types)]
@@ -48,6 +49,8 @@ mod render;
 mod result;
 #[cfg(feature = "scan")]
 mod scan;
+#[cfg(feature = "shc")]
+mod shc;
 mod trust;
 mod verify;
 
@@ -64,6 +67,8 @@ pub use render::*;
 pub use result::{travelcert_error, travelcert_result, travelcert_result_kind};
 #[cfg(feature = "scan")]
 pub use scan::*;
+#[cfg(feature = "shc")]
+pub use shc::*;
 pub use trust::*;
 pub use verify::*;
 
@@ -105,6 +110,29 @@ pub struct travelcert_slice {
 
 type Failure = travelcert_error;
 type Outcome = Result<(), Failure>;
+
+/// `count` borrowed strings at `items`, `count` capped at `max` before the
+/// array is read.
+fn slices<'a>(
+    items: *const travelcert_slice,
+    count: usize,
+    max: usize,
+    what: &str,
+) -> Result<&'a [travelcert_slice], Failure> {
+    if items.is_null() {
+        return Err(null());
+    }
+    if count > max {
+        return Err(Failure::new(
+            travelcert_result::InputTooLarge,
+            "InputTooLarge",
+            format!("{count} {what} exceed the limit of {max}"),
+        ));
+    }
+    // SAFETY: the caller promises `count` readable `travelcert_slice`s;
+    // `count` is capped, so the size stays far below isize::MAX.
+    Ok(unsafe { std::slice::from_raw_parts(items, count) })
+}
 
 /// Runs `f` inside the panic boundary, clears `*error_out` first, and stores a
 /// failure there when the caller asked for it.

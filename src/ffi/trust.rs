@@ -76,22 +76,36 @@ pub extern "C" fn travelcert_trust_store_with_dsc(
     error_out: *mut *mut travelcert_error,
 ) -> travelcert_result {
     boundary(error_out, || {
-        clear(store_out, std::ptr::null_mut());
-        let store_out = out(store_out)?;
-        let mut inner = if store.is_null() {
-            TrustStore::new()
-        } else {
-            handle(store)?.inner.clone()
-        };
-        let cscas = if csca.is_null() {
-            Vec::new()
-        } else {
-            crate::trust::Csca::load(input(csca, csca_len, TRAVELCERT_MAX_DOCUMENT_LEN)?)?
-        };
-        inner.add_dscs(input(dsc, dsc_len, TRAVELCERT_MAX_DOCUMENT_LEN)?, &cscas)?;
-        store_out.set(new_handle(travelcert_trust_store { inner }));
-        Ok(())
+        amend(store, store_out, |inner| {
+            let cscas = if csca.is_null() {
+                Vec::new()
+            } else {
+                crate::trust::Csca::load(input(csca, csca_len, TRAVELCERT_MAX_DOCUMENT_LEN)?)?
+            };
+            inner.add_dscs(input(dsc, dsc_len, TRAVELCERT_MAX_DOCUMENT_LEN)?, &cscas)?;
+            Ok(())
+        })
     })
+}
+
+/// The `_with_*` entry points' common part: a copy of `store` (an empty store
+/// when NULL) changed by `change`, given to `*store_out` when it succeeds.
+#[cfg(any(feature = "hcert", feature = "shc"))]
+pub(super) fn amend(
+    store: *const travelcert_trust_store,
+    store_out: *mut *mut travelcert_trust_store,
+    change: impl FnOnce(&mut TrustStore) -> super::Outcome,
+) -> super::Outcome {
+    clear(store_out, std::ptr::null_mut());
+    let store_out = out(store_out)?;
+    let mut inner = if store.is_null() {
+        TrustStore::new()
+    } else {
+        handle(store)?.inner.clone()
+    };
+    change(&mut inner)?;
+    store_out.set(new_handle(travelcert_trust_store { inner }));
+    Ok(())
 }
 
 /// Writes the number of keys in `store` to `*count_out`.

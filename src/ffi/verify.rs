@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use super::{
     boundary, clear, free_handle, give_bytes, give_str, handle, input_str, invalid, new_handle,
-    null, out, travelcert_bytes, travelcert_error, travelcert_result, travelcert_slice,
+    out, slices, travelcert_bytes, travelcert_error, travelcert_result, travelcert_slice,
     travelcert_trust_store, Failure, TRAVELCERT_MAX_BATCH, TRAVELCERT_MAX_INFLATE_LIMIT,
     TRAVELCERT_MAX_TEXT_LEN,
 };
@@ -88,7 +88,7 @@ impl travelcert_field {
 }
 
 impl travelcert_verified {
-    fn new(inner: Verified) -> Self {
+    pub(super) fn new(inner: Verified) -> Self {
         Self {
             kid: inner.kid().to_string(),
             certificate_id: inner.certificate().certificate_id.to_string(),
@@ -114,7 +114,7 @@ impl travelcert_verified {
     }
 }
 
-fn timestamp(unix: i64) -> Result<Timestamp, Failure> {
+pub(super) fn timestamp(unix: i64) -> Result<Timestamp, Failure> {
     Timestamp::from_unix(unix).map_err(|e| invalid(e.to_string()))
 }
 
@@ -226,20 +226,8 @@ pub extern "C" fn travelcert_verify_batch(
         clear(batch_out, std::ptr::null_mut());
         let batch_out = out(batch_out)?;
         let verifier = handle(verifier)?;
-        if texts.is_null() {
-            return Err(null());
-        }
-        if count > TRAVELCERT_MAX_BATCH {
-            return Err(Failure::new(
-                travelcert_result::InputTooLarge,
-                "InputTooLarge",
-                format!("{count} texts exceed the limit of {TRAVELCERT_MAX_BATCH}"),
-            ));
-        }
+        let slices = slices(texts, count, TRAVELCERT_MAX_BATCH, "texts")?;
         let now = timestamp(now_unix)?;
-        // SAFETY: the caller promises `count` readable `travelcert_slice`s;
-        // `count` is capped, so the size stays far below isize::MAX.
-        let slices = unsafe { std::slice::from_raw_parts(texts, count) };
         let decoded: Vec<Result<&str, Failure>> = slices
             .iter()
             .map(|s| input_str(s.data, s.len, TRAVELCERT_MAX_TEXT_LEN))

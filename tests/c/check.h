@@ -23,6 +23,9 @@
 #ifndef TRAVELCERT_FEATURE_HCERT
 #define TRAVELCERT_FEATURE_HCERT
 #endif
+#ifndef TRAVELCERT_FEATURE_SHC
+#define TRAVELCERT_FEATURE_SHC
+#endif
 
 #include <stddef.h>
 #include <stdint.h>
@@ -94,6 +97,8 @@ char *fixture(const char *dir, const char *name, size_t *len);
 
 /* test_hcert.c */
 void test_hcert(const char *fixtures);
+/* test_shc.c */
+void test_shc(const char *fixtures);
 /* test_ffi.c */
 void test_version_and_result_text(void);
 void test_error_and_bytes_nulls(void);

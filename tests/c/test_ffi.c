@@ -259,6 +259,7 @@ int main(int argc, char **argv) {
   test_list_state(argv[2]);
   test_reader_keys(argv[2]);
   test_hcert(argv[2]);
+  test_shc(argv[2]);
 
   travelcert_verifier_free(verifier);
   travelcert_bytes_free(&sample);
