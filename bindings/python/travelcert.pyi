@@ -158,6 +158,9 @@ class Verifier:
         self, texts: Sequence[str], at: _Time = None
     ) -> List[Union[_Json, VerifyError]]:
         """One certificate dict or VerifyError object per text, in order."""
+    def verify_shc(self, texts: Sequence[str], at: _Time = None) -> _Json:
+        """A SMART Health Card from its QR texts (chunks in any order), as
+        ``verify_details`` returns it (build with the ``shc`` feature)."""
     def _time_rust_verify(self, text: str, at: _Time, n: int) -> float: ...
 
 def inspect(text: str) -> _Json:

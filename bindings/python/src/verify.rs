@@ -348,6 +348,25 @@ impl Verifier {
         serialize(py, &verified)
     }
 
+    /// Verifies one SMART Health Card from its QR texts: one `shc:/…` text or
+    /// the chunks `shc:/i/n/…` of one card, in any order (as `scan` returns
+    /// them from one image). Returns what `verify_details` returns; raises
+    /// `VerifyError` (`ShcChunkMissing`, `ShcChunkRepeated`, ...).
+    #[cfg(feature = "shc")]
+    #[pyo3(signature = (texts, at = None))]
+    fn verify_shc<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<String>,
+        at: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let now = instant(at)?;
+        let verified = py
+            .detach(|| self.inner.verify_shc_texts(&texts, now))
+            .map_err(|e| verify_error(py, &e))?;
+        serialize(py, &verified)
+    }
+
     /// Verifies many texts at once (Ed25519 batch verification, the GIL
     /// released): one entry per text, in order, either the certificate dict
     /// `verify` returns or the `VerifyError` it raises (as an object, not raised).

@@ -71,3 +71,17 @@ def test_a_bare_key_set_is_refused_under_a_root(tmp_path, issuer):
         with pytest.raises(travelcert.TrustDataError) as raised:
             add()
         assert raised.value.name == "TrustUnsignedRefused"
+
+
+def test_a_card_in_several_chunks_verifies_in_any_order():
+    chunks = [example(f"example-02-f-qr-code-numeric-value-{i}.txt") for i in range(3)]
+    verifier = travelcert.Verifier(store())
+    details = verifier.verify_shc(list(reversed(chunks)), at=AT)
+    assert details["format"] == "shc"
+    assert details == verifier.verify_shc(chunks, at=AT)
+    with pytest.raises(travelcert.VerifyError) as raised:
+        verifier.verify_shc(chunks[:2], at=AT)
+    assert raised.value.name == "ShcChunkMissing"
+    with pytest.raises(travelcert.VerifyError) as raised:
+        verifier.verify_shc([chunks[0], chunks[0], chunks[2]], at=AT)
+    assert raised.value.name == "ShcChunkRepeated"
