@@ -26,12 +26,16 @@ use crate::VerifyError;
 use std::sync::Arc;
 
 mod batch;
+mod codes;
 #[cfg(feature = "hcert")]
 pub mod hcert;
 #[cfg(feature = "shc")]
 pub mod shc;
 mod verified;
 
+#[cfg(feature = "shc")]
+pub use codes::is_shc_chunk;
+pub use codes::CodeSet;
 #[cfg(feature = "hcert")]
 use verified::DscInfo;
 use verified::{alg_id, format_name, kid_hex, Voucher};

@@ -405,3 +405,45 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn codes_presented_together_group_a_cards_chunks_and_keep_the_rest_apart() {
+    let v = verifier();
+    let chunks: Vec<String> = (0..3).map(|i| qr("02", i)).collect();
+    let single = qr("00", 0);
+    // Chunks mixed with another card and blank lines, out of order.
+    let texts = [
+        chunks[2].clone(),
+        String::new(),
+        format!("  {single}\n"),
+        chunks[0].clone(),
+        chunks[1].clone(),
+    ];
+    let sets = v.verify_codes(&texts, at());
+    assert_eq!(sets.len(), 2);
+    assert_eq!(sets[0].texts, [&*chunks[2], &chunks[0], &chunks[1]]);
+    assert_eq!(
+        sets[0].result.as_ref().unwrap().origin().format(),
+        Format::Shc
+    );
+    assert_eq!(sets[1].texts, [single]);
+    assert!(sets[1].result.is_ok());
+    // The same card as verify_shc_texts gives it.
+    let alone = v.verify_shc_texts(&chunks, at()).unwrap();
+    assert_eq!(
+        serde_json::to_value(sets[0].result.as_ref().unwrap()).unwrap(),
+        serde_json::to_value(&alone).unwrap()
+    );
+    // A chunk missing fails that card only; a text of another format is
+    // verified (and here refused) on its own.
+    let sample = crate::common::issue(&crate::common::sample());
+    let sets = v.verify_codes(&[&chunks[0], &sample, &chunks[2]], at());
+    assert_eq!(sets.len(), 2);
+    assert_eq!(
+        sets[0].result.as_ref().unwrap_err().name(),
+        "ShcChunkMissing"
+    );
+    assert_eq!(sets[1].texts, [sample]);
+    assert!(sets[1].result.is_err());
+    assert!(v.verify_codes(&["", "  "], at()).is_empty());
+}

@@ -115,6 +115,7 @@ function pending() {
   body.replaceChildren();
 }
 function show(status, title, nodes, extra = {}) {
+  result.removeAttribute('data-codes');
   body.replaceChildren(...nodes);
   verdict.textContent = title;
   for (const [k, v] of Object.entries(extra)) result.dataset[k] = v;
@@ -182,7 +183,11 @@ function showError(e, what = 'INVALID') {
 }
 
 // ---- verifying ----
+// Verifies what was pasted: one code, or several one per line (the chunks
+// of a SMART Health Card, or several certificates).
 function verifyText(text) {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  if (lines.length > 1) { verifyTexts(lines); return; }
   text = text.trim();
   if (!text) { showError({ name: 'Empty', message: 'No certificate text.' }); return; }
   if (!verifier) {
@@ -198,6 +203,33 @@ function verifyText(text) {
   } catch (e) {
     showError(e);
   }
+}
+
+// Verifies several codes presented together (one image, or pasted lines):
+// the library groups a SMART Health Card's chunks into one card; the first
+// certificate is shown and the others are counted.
+function verifyTexts(texts) {
+  if (!verifier) {
+    showError(trustError ?? { name: 'NoTrustData', message: 'Load a trust store or a signed trust list first.' });
+    return;
+  }
+  let sets;
+  try {
+    sets = rules
+      ? verifier.evaluateCodes(rules, texts, moment('at'), moment('boarding'))
+      : verifier.verifyCodes(texts, moment('at'));
+  } catch (e) {
+    showError(e);
+    return;
+  }
+  if (!sets.length) { showError({ name: 'Empty', message: 'No certificate text.' }); return; }
+  const [first] = sets;
+  if (!first.valid) showError(first.error);
+  else if (rules) showVerdict(first.result);
+  else showValid(first.result);
+  result.dataset.codes = String(first.texts.length);
+  if (first.texts.length > 1) body.append(el('p', `One SMART Health Card from ${first.texts.length} QR codes.`));
+  if (sets.length > 1) body.append(el('p', `${sets.length} certificates presented: the first is shown; paste another to check it.`));
 }
 
 const canvas = document.createElement('canvas');
@@ -237,9 +269,8 @@ async function verifyImage(file) {
   if (!texts.length) {
     showError({ name: 'NoQrCode', message: `No QR code found in ${file.name}.` });
   } else {
-    $('text-input').value = texts[0];
-    verifyText(texts[0]);
-    if (texts.length > 1) body.append(el('p', `${texts.length} codes in the image: the first is shown; paste another to check it.`));
+    $('text-input').value = texts.join('\n');
+    verifyTexts(texts);
   }
   const ms = performance.now() - t0;
   result.dataset.ms = ms.toFixed(1);
@@ -269,9 +300,9 @@ async function startCamera() {
         const texts = scanSource(video, video.videoWidth, video.videoHeight, 1280);
         if (texts.length) {
           stopCamera();
-          $('text-input').value = texts[0];
+          $('text-input').value = texts.join('\n');
           pending();
-          verifyText(texts[0]);
+          verifyTexts(texts);
           return;
         }
       } catch (e) { /* a frame that cannot be scanned: try the next */ }

@@ -161,6 +161,23 @@ try {
     assert.equal(smart.status, 'valid', smart.text);
     assert.ok(smart.text.includes('shc'), smart.text);
     console.log('ok: shc:/ (specification example 00) with the issuer key set → valid, format shc');
+    // Example 02's three chunks pasted one per line, out of order: one card.
+    const chunks = [];
+    for (const i of [2, 0, 1]) chunks.push((await readFile(join(shc, `example-02-f-qr-code-numeric-value-${i}.txt`), 'utf8')).trim());
+    await clear();
+    await page.$eval('#text-input', (el, t) => { el.value = t; }, chunks.join('\n'));
+    await page.click('#verify');
+    const three = await outcome();
+    assert.equal(three.status, 'valid', three.text);
+    assert.ok(three.text.includes('from 3 QR codes'), three.text);
+    assert.equal(await page.$eval('#result', (el) => el.dataset.codes), '3');
+    await clear();
+    await page.$eval('#text-input', (el, t) => { el.value = t; }, chunks.slice(0, 2).join('\n'));
+    await page.click('#verify');
+    const missing = await outcome();
+    assert.equal(missing.status, 'invalid', missing.text);
+    assert.equal(missing.error, 'ShcChunkMissing', missing.text);
+    console.log('ok: shc:/ example 02 as three chunks in any order → one valid card; two chunks → ShcChunkMissing');
     await setAt();
   }
 

@@ -227,6 +227,30 @@ impl Verifier {
         to_js(&verified)
     }
 
+    /// Verifies the codes presented together (the texts `scan` found in one
+    /// image, or pasted one per line) at `at`: the chunks of a SMART Health
+    /// Card make one card, first; every other text is one certificate. An
+    /// array, one entry per certificate: `{texts, valid: true, result}` with
+    /// what `verify` returns, or `{texts, valid: false, error: {name, kind,
+    /// message}}`.
+    #[wasm_bindgen(js_name = verifyCodes)]
+    pub fn verify_codes(&self, texts: Vec<String>, at: Option<f64>) -> Result<Array, JsValue> {
+        self.codes(texts, at, None)
+    }
+
+    /// Like `verifyCodes`, each valid certificate's `result` being what
+    /// `evaluate` returns for the border rules `policy`.
+    #[wasm_bindgen(js_name = evaluateCodes)]
+    pub fn evaluate_codes(
+        &self,
+        policy: &Policy,
+        texts: Vec<String>,
+        at: Option<f64>,
+        boarding: Option<f64>,
+    ) -> Result<Array, JsValue> {
+        self.codes(texts, at, Some((policy, boarding)))
+    }
+
     /// Verifies `text` at `at`, then evaluates the border rules `policy` at
     /// `at` (and the boarding time `boarding`, ms, when given): the officer's
     /// privacy view `travelcert verify --policy` prints (`outcome`:
@@ -250,6 +274,41 @@ impl Verifier {
         }
         let verdict = policy.inner.evaluate(&verified, moment);
         to_js(&verdict.view(verified.certificate()))
+    }
+}
+
+impl Verifier {
+    /// `verifyCodes` and `evaluateCodes`: one JSON entry per certificate.
+    fn codes(
+        &self,
+        texts: Vec<String>,
+        at: Option<f64>,
+        rules: Option<(&Policy, Option<f64>)>,
+    ) -> Result<Array, JsValue> {
+        let now = instant(at)?;
+        let mut moment = Moment::checking(now);
+        if let Some(b) = rules.and_then(|(_, b)| b) {
+            moment = moment.with_boarding(instant(Some(b))?);
+        }
+        self.inner
+            .verify_codes(&texts, now)
+            .iter()
+            .map(|set| {
+                let entry = match (&set.result, rules) {
+                    (Ok(verified), Some((policy, _))) => {
+                        let verdict = policy.inner.evaluate(verified, moment);
+                        serde_json::json!({ "texts": set.texts, "valid": true,
+                            "result": verdict.view(verified.certificate()) })
+                    }
+                    (Ok(verified), None) => {
+                        serde_json::json!({ "texts": set.texts, "valid": true, "result": verified })
+                    }
+                    (Err(e), _) => serde_json::json!({ "texts": set.texts, "valid": false,
+                        "error": { "name": e.name(), "kind": e.kind().name(), "message": e.to_string() } }),
+                };
+                to_js(&entry)
+            })
+            .collect()
     }
 }
 

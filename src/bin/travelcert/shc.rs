@@ -101,12 +101,3 @@ pub(crate) fn warn(v: &Verified) {
         }
     }
 }
-
-/// Separates the chunks of a multi-chunk SMART Health Card (`shc:/i/n/…`)
-/// from the other texts scanned in an image.
-pub(crate) fn split_chunks(texts: Vec<String>) -> (Vec<String>, Vec<String>) {
-    texts.into_iter().partition(|t| {
-        t.strip_prefix(travelcert::verify::shc::SHC_PREFIX)
-            .is_some_and(|rest| rest.contains('/'))
-    })
-}

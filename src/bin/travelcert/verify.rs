@@ -150,29 +150,23 @@ fn verify_image(verifier: &Verifier, path: &Path, now: Timestamp) -> Result<(), 
     }
     let mut entries = Vec::new();
     let mut invalid = Vec::new();
-    // The chunks of a SMART Health Card (`shc:/i/n/…`) found in the image
-    // make one card together.
-    let (chunks, texts) = crate::shc::split_chunks(texts);
-    if !chunks.is_empty() {
-        match verifier.verify_shc_texts(&chunks, now) {
-            Ok(verified) => entries
-                .push(serde_json::json!({ "chunks": chunks, "valid": true, "result": verified })),
+    // The chunks of a SMART Health Card (`shc:/i/n/…`) make one card together.
+    for set in verifier.verify_codes(&texts, now) {
+        let (key, texts) = match &set.texts[..] {
+            [text] => ("text", serde_json::json!(text)),
+            chunks => ("chunks", serde_json::json!(chunks)),
+        };
+        let mut entry = match set.result {
+            Ok(verified) => serde_json::json!({ "valid": true, "result": verified }),
             Err(e) => {
                 invalid.push(format!("invalid: {}: {e}", e.name()));
-                entries.push(serde_json::json!({ "chunks": chunks, "valid": false, "error": e.name(), "message": e.to_string() }));
+                serde_json::json!({ "valid": false, "error": e.name(), "message": e.to_string() })
             }
+        };
+        if let Some(entry) = entry.as_object_mut() {
+            entry.insert(key.to_owned(), texts);
         }
-    }
-    for text in &texts {
-        match verifier.verify(text, now) {
-            Ok(verified) => {
-                entries.push(serde_json::json!({ "text": text, "valid": true, "result": verified }))
-            }
-            Err(e) => {
-                invalid.push(format!("invalid: {}: {e}", e.name()));
-                entries.push(serde_json::json!({ "text": text, "valid": false, "error": e.name(), "message": e.to_string() }));
-            }
-        }
+        entries.push(entry);
     }
     print_json(&entries)?;
     if invalid.is_empty() {
