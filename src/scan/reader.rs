@@ -23,6 +23,15 @@ use super::{binarize, GreyImage, ScanReport, MAX_FINDER_PATTERNS, MAX_FINDER_PAT
 /// The finder pattern's module widths: dark, light, dark (3), light, dark.
 const PATTERN: FixedPattern<5, 7, false> = FixedPattern::new([1, 1, 3, 1, 1]);
 
+/// A finder candidate whose light runs are on average less than this many
+/// grey levels lighter than its dark runs is taken for noise and not
+/// cross-checked: the span under which the hybrid binariser counts an 8×8
+/// block as uniform. Sensor noise on flat paper, once binarised against the
+/// local mean, is salt and pepper in which every row holds 1:1:3:1:1 runs;
+/// their grey levels differ by about 1.6 σ (13 levels at σ = 8), a printed
+/// code's by far more.
+const MIN_FINDER_CONTRAST: i64 = 24;
+
 /// Every third row is searched for finder patterns (zxing-cpp's "try
 /// harder"): the dark centre of a finder pattern is 3 modules tall, so codes
 /// down to one pixel per module are seen.
@@ -55,10 +64,10 @@ pub(super) fn read(img: &GreyImage, report: &mut ScanReport, found: &mut Vec<Str
             sets_budget: budget,
             ..ScanReport::default()
         };
-        read_matrix(&bits, &mut local, &mut texts);
+        read_matrix(&bits, img, false, &mut local, &mut texts);
         if texts.is_empty() && local.sets_left() > 0 {
             bits.flip_self();
-            read_matrix(&bits, &mut local, &mut texts);
+            read_matrix(&bits, img, true, &mut local, &mut texts);
         }
         Some((texts, local))
     }));
@@ -76,10 +85,17 @@ pub(super) fn read(img: &GreyImage, report: &mut ScanReport, found: &mut Vec<Str
     }
 }
 
-/// Finds codes in one binarised image (dark modules set), spending at most
-/// `report.sets_left()` sample-and-decode attempts.
-fn read_matrix(bits: &BitMatrix, report: &mut ScanReport, texts: &mut Vec<String>) {
-    let mut patterns = find_finder_patterns(bits, report);
+/// Finds codes in one binarised image of `grey` (set bits dark, or light
+/// when `inverted`), spending at most `report.sets_left()` sample-and-decode
+/// attempts.
+fn read_matrix(
+    bits: &BitMatrix,
+    grey: &GreyImage,
+    inverted: bool,
+    report: &mut ScanReport,
+    texts: &mut Vec<String>,
+) {
+    let mut patterns = find_finder_patterns(bits, grey, inverted, report);
     if patterns.len() > MAX_FINDER_PATTERNS_KEPT {
         // The largest are the least likely to be noise (zxing-cpp's own order).
         patterns.sort_by_key(|p| std::cmp::Reverse(p.size));
@@ -153,11 +169,58 @@ fn pattern_row(image: &BitMatrix, y: u32) -> PatternRow {
     PatternRow::new(runs)
 }
 
+/// Whether the five runs starting at pixel `x` of row `y` of `grey` (set
+/// bits first) have light runs at least [`MIN_FINDER_CONTRAST`] grey levels
+/// lighter on average than their dark runs. Runs outside the image count as
+/// contrasted (the decoder's own checks then decide).
+fn contrasted(grey: &GreyImage, inverted: bool, x: usize, y: u32, runs: [PatternType; 5]) -> bool {
+    let width = grey.width as usize;
+    let len: usize = runs.iter().map(|r| usize::from(*r)).sum();
+    let Some(pixels) = grey
+        .pixels
+        .get(y as usize * width + x..)
+        .and_then(|row| row.get(..len))
+        .filter(|_| x + len <= width)
+    else {
+        return true;
+    };
+    // Sums and counts of the set runs (first, third, fifth) and the others.
+    let (mut sums, mut counts, mut at) = ([0i64; 2], [0i64; 2], 0);
+    for (i, run) in runs.iter().enumerate() {
+        let run = usize::from(*run);
+        let part = pixels.get(at..at + run).unwrap_or_default();
+        let k = i % 2;
+        if let (Some(sum), Some(count)) = (sums.get_mut(k), counts.get_mut(k)) {
+            *sum += part.iter().map(|p| i64::from(*p)).sum::<i64>();
+            *count += run as i64;
+        }
+        at += run;
+    }
+    let [set_sum, unset_sum] = sums;
+    let [set_count, unset_count] = counts;
+    if set_count == 0 || unset_count == 0 {
+        return true;
+    }
+    // mean(light) − mean(dark) ≥ MIN_FINDER_CONTRAST, without division.
+    let (light, dark) = if inverted {
+        (set_sum * unset_count, unset_sum * set_count)
+    } else {
+        (unset_sum * set_count, set_sum * unset_count)
+    };
+    light - dark >= MIN_FINDER_CONTRAST * set_count * unset_count
+}
+
 /// zxing-cpp's finder pattern search (`FindFinderPatterns`, try harder), with
 /// two bounds: a new candidate is compared only with the patterns that reach
 /// its row (not with all found so far), and the search stops after
-/// [`MAX_FINDER_PATTERNS`] patterns.
-fn find_finder_patterns(image: &BitMatrix, report: &mut ScanReport) -> Vec<ConcentricPattern> {
+/// [`MAX_FINDER_PATTERNS`] patterns. A candidate without grey-level contrast
+/// ([`MIN_FINDER_CONTRAST`]) is skipped before the cross-checks.
+fn find_finder_patterns(
+    image: &BitMatrix,
+    grey: &GreyImage,
+    inverted: bool,
+    report: &mut ScanReport,
+) -> Vec<ConcentricPattern> {
     let height = image.height();
     let mut found: Vec<ConcentricPattern> = Vec::new();
     // Indices into `found` of the patterns whose extent reaches the row.
@@ -184,11 +247,9 @@ fn find_finder_patterns(image: &BitMatrix, report: &mut ScanReport) -> Vec<Conce
                 break;
             }
             let [a, b, c, d, e] = runs(&view);
+            let front = view.pixelsInFront();
             let p = Point {
-                x: f32::from(view.pixelsInFront())
-                    + f32::from(a)
-                    + f32::from(b)
-                    + f32::from(c) / 2.0,
+                x: f32::from(front) + f32::from(a) + f32::from(b) + f32::from(c) / 2.0,
                 y: yf,
             };
             let inside = active.iter().any(|i| {
@@ -196,7 +257,7 @@ fn find_finder_patterns(image: &BitMatrix, report: &mut ScanReport) -> Vec<Conce
                     .get(*i)
                     .is_some_and(|old| Point::distance(p, old.p) < old.size as f32 / 2.0)
             });
-            if !inside {
+            if !inside && contrasted(grey, inverted, usize::from(front), y, [a, b, c, d, e]) {
                 let sum = i32::from(a) + i32::from(b) + i32::from(c) + i32::from(d) + i32::from(e);
                 if let Some(pattern) =
                     LocateConcentricPattern::<true, 5, 7>(image, &PATTERN.into(), p, sum * 3)
@@ -224,6 +285,43 @@ fn find_finder_patterns(image: &BitMatrix, report: &mut ScanReport) -> Vec<Conce
 mod tests {
     use super::*;
     use rxing::common::cpp_essentials::GetPatternRowTP;
+
+    /// One row: `runs` alternately at `dark` and `light` grey levels (dark
+    /// first), after `front` pixels of `light`, padded with `light` to `width`.
+    fn row(front: usize, runs: [PatternType; 5], dark: u8, light: u8, width: usize) -> GreyImage {
+        let mut pixels = vec![light; front];
+        for (i, run) in runs.iter().enumerate() {
+            let level = if i % 2 == 0 { dark } else { light };
+            pixels.extend(std::iter::repeat_n(level, usize::from(*run)));
+        }
+        pixels.resize(width, light);
+        GreyImage::new(width as u32, 1, pixels).unwrap()
+    }
+
+    #[test]
+    fn finder_candidates_need_grey_contrast() {
+        let runs = [2, 2, 6, 2, 2];
+        // A printed pattern, and faint ones on both sides of the bar.
+        assert!(contrasted(&row(3, runs, 20, 230, 40), false, 3, 0, runs));
+        assert!(contrasted(&row(3, runs, 110, 150, 40), false, 3, 0, runs));
+        assert!(contrasted(&row(3, runs, 110, 134, 40), false, 3, 0, runs));
+        assert!(!contrasted(&row(3, runs, 110, 133, 40), false, 3, 0, runs));
+        // Speckle: the runs' levels barely differ, or the wrong way round.
+        assert!(!contrasted(&row(3, runs, 120, 132, 40), false, 3, 0, runs));
+        assert!(!contrasted(&row(3, runs, 230, 20, 40), false, 3, 0, runs));
+        // Inverted: the set runs are the light ones.
+        assert!(contrasted(&row(3, runs, 230, 20, 40), true, 3, 0, runs));
+        assert!(!contrasted(&row(3, runs, 20, 230, 40), true, 3, 0, runs));
+        // The means count every pixel of a run.
+        let mut img = row(0, runs, 110, 130, 20);
+        img.pixels[6] = 255;
+        assert!(!contrasted(&img, false, 0, 0, runs));
+        img.pixels[7] = 0;
+        img.pixels[8] = 0;
+        assert!(contrasted(&img, false, 0, 0, runs));
+        // Runs reaching past the row are left to the decoder's checks.
+        assert!(contrasted(&row(3, runs, 120, 121, 16), false, 3, 0, runs));
+    }
 
     #[test]
     fn pattern_rows_match_rxing() {
