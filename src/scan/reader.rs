@@ -10,8 +10,8 @@
 //! docs of [`crate::scan`]).
 
 use rxing::common::cpp_essentials::{
-    ConcentricPattern, FindLeftGuardBy, FixedPattern, IsPattern, LocateConcentricPattern,
-    PatternRow, PatternType, PatternView,
+    ConcentricPattern, FixedPattern, IsPattern, LocateConcentricPattern, PatternRow, PatternType,
+    PatternView,
 };
 use rxing::common::{BitMatrix, DetectorRXingResult, HybridBinarizer};
 use rxing::qrcode::cpp_port::decoder::Decode;
@@ -133,15 +133,6 @@ fn read_matrix(
     }
 }
 
-/// The widths of the five runs at the view's position.
-fn runs(view: &PatternView) -> [PatternType; 5] {
-    let mut out = [0; 5];
-    for (o, v) in out.iter_mut().zip(view.iter()) {
-        *o = v;
-    }
-    out
-}
-
 /// The run lengths of row `y`, white first (0 when the row starts dark) and
 /// ending with a white run (0 when the row ends dark): what `rxing`'s
 /// `GetPatternRowTP` returns, found a machine word at a time instead of a
@@ -210,6 +201,55 @@ fn contrasted(grey: &GreyImage, inverted: bool, x: usize, y: u32, runs: [Pattern
     light - dark >= MIN_FINDER_CONTRAST * set_count * unset_count
 }
 
+/// The finder-pattern candidates of one row of runs (white first), as the
+/// index of each one's first dark run, in the order and with the checks of
+/// `rxing`'s `FindLeftGuardBy` loop in zxing-cpp's `FindFinderPatterns`:
+/// windows of five runs starting at a dark run, left to right, plausible
+/// (the centre at least 3 pixels, twice the outer dark runs and as wide as
+/// the light ones) and 1:1:3:1:1 within `IsPattern`'s tolerance; after a
+/// candidate the search resumes two dark runs further on. The cheap test
+/// comes first, on plain run lengths, so that speckled rows (hundreds of runs)
+/// cost little. A unit test compares the result with that loop.
+fn finder_candidates(row: &PatternRow, out: &mut Vec<usize>) {
+    out.clear();
+    let view = PatternView::new(row);
+    let bars = view.data();
+    let len = bars.len();
+    let is_candidate = |j: usize, space: f32| {
+        let Some(&[a, b, c, d, e]) = bars.get(j..j + 5) else {
+            return false;
+        };
+        c >= 3
+            && c >= 2 * a.max(e)
+            && c >= b.max(d)
+            && IsPattern::<true, 5, 7, false>(
+                &PatternView::with_config(row, 1, 5, j - 1, 0),
+                &PATTERN,
+                Some(space),
+                0.1,
+                0.0,
+                0.0,
+            ) != 0.0
+    };
+    // The first window is checked with unlimited space in front of it; had
+    // it failed so, it fails with the real space too.
+    let mut j = if is_candidate(1, f32::MAX) {
+        out.push(1);
+        5
+    } else {
+        3
+    };
+    while j + 5 < len {
+        let space = bars.get(j - 1).map_or(0.0, |s| f32::from(*s));
+        if is_candidate(j, space) {
+            out.push(j);
+            j += 4;
+        } else {
+            j += 2;
+        }
+    }
+}
+
 /// zxing-cpp's finder pattern search (`FindFinderPatterns`, try harder), with
 /// two bounds: a new candidate is compared only with the patterns that reach
 /// its row (not with all found so far), and the search stops after
@@ -225,6 +265,7 @@ fn find_finder_patterns(
     let mut found: Vec<ConcentricPattern> = Vec::new();
     // Indices into `found` of the patterns whose extent reaches the row.
     let mut active: Vec<usize> = Vec::new();
+    let mut candidates = Vec::new();
     let mut y = ROW_STEP - 1;
     while y < height {
         let yf = y as f32 + 0.5;
@@ -234,22 +275,21 @@ fn find_finder_patterns(
                 .is_some_and(|p| p.p.y + p.size as f32 / 2.0 > yf)
         });
         let row = pattern_row(image, y);
-        let mut view = PatternView::new(&row);
-        while let Ok(next) = FindLeftGuardBy::<5, _>(view, 5, |v, space| {
-            let [a, b, c, d, e] = runs(v);
-            c >= 3
-                && c >= 2 * a.max(e)
-                && c >= b.max(d)
-                && IsPattern::<true, 5, 7, false>(v, &PATTERN, space, 0.1, 0.0, 0.0) != 0.0
-        }) {
-            view = next;
-            if !view.isValid() {
+        let view = PatternView::new(&row);
+        let bars = view.data();
+        finder_candidates(&row, &mut candidates);
+        // Pixels in front of run `at`, summed as the candidates advance.
+        let (mut at, mut front) = (0, 0usize);
+        for &j in &candidates {
+            let Some(&[a, b, c, d, e]) = bars.get(j..j + 5) else {
                 break;
-            }
-            let [a, b, c, d, e] = runs(&view);
-            let front = view.pixelsInFront();
+            };
+            front += bars
+                .get(at..j)
+                .map_or(0, |r| r.iter().map(|v| usize::from(*v)).sum());
+            at = j;
             let p = Point {
-                x: f32::from(front) + f32::from(a) + f32::from(b) + f32::from(c) / 2.0,
+                x: front as f32 + f32::from(a) + f32::from(b) + f32::from(c) / 2.0,
                 y: yf,
             };
             let inside = active.iter().any(|i| {
@@ -257,7 +297,7 @@ fn find_finder_patterns(
                     .get(*i)
                     .is_some_and(|old| Point::distance(p, old.p) < old.size as f32 / 2.0)
             });
-            if !inside && contrasted(grey, inverted, usize::from(front), y, [a, b, c, d, e]) {
+            if !inside && contrasted(grey, inverted, front, y, [a, b, c, d, e]) {
                 let sum = i32::from(a) + i32::from(b) + i32::from(c) + i32::from(d) + i32::from(e);
                 if let Some(pattern) =
                     LocateConcentricPattern::<true, 5, 7>(image, &PATTERN.into(), p, sum * 3)
@@ -271,9 +311,6 @@ fn find_finder_patterns(
                     }
                 }
             }
-            view.skipPair();
-            view.skipPair();
-            view.extend();
         }
         y += ROW_STEP;
     }
@@ -284,7 +321,91 @@ fn find_finder_patterns(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rxing::common::cpp_essentials::GetPatternRowTP;
+    use rxing::common::cpp_essentials::{FindLeftGuardBy, GetPatternRowTP};
+
+    /// The widths of the five runs at the view's position.
+    fn runs(view: &PatternView) -> [PatternType; 5] {
+        let mut out = [0; 5];
+        for (o, v) in out.iter_mut().zip(view.iter()) {
+            *o = v;
+        }
+        out
+    }
+
+    /// The candidates of a row as zxing-cpp's loop over `FindLeftGuardBy`
+    /// finds them: pixels in front and runs of each.
+    fn candidates_by_rxing(row: &PatternRow) -> Vec<(usize, [PatternType; 5])> {
+        let mut out = Vec::new();
+        let mut view = PatternView::new(row);
+        while let Ok(next) = FindLeftGuardBy::<5, _>(view, 5, |v, space| {
+            let [a, b, c, d, e] = runs(v);
+            c >= 3
+                && c >= 2 * a.max(e)
+                && c >= b.max(d)
+                && IsPattern::<true, 5, 7, false>(v, &PATTERN, space, 0.1, 0.0, 0.0) != 0.0
+        }) {
+            view = next;
+            if !view.isValid() {
+                break;
+            }
+            out.push((usize::from(view.pixelsInFront()), runs(&view)));
+            view.skipPair();
+            view.skipPair();
+            view.extend();
+        }
+        out
+    }
+
+    #[test]
+    fn finder_candidates_match_rxing() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let mut total = 0;
+        for case in 0..3000 {
+            // Runs of 1..=max pixels, some rows with finder patterns
+            // (1:1:3:1:1 at a random scale) among them; white first and last,
+            // either possibly 0 wide.
+            let max = 1 + next(12);
+            let count = next(40) as usize;
+            let mut runs: Vec<PatternType> = vec![next(3) as PatternType];
+            while runs.len() < 2 * count + 1 {
+                if next(4) == 0 && runs.len() % 2 == 1 {
+                    let m = 1 + next(5) as PatternType;
+                    let jitter = |v: PatternType, r: u64| v + r as PatternType;
+                    for (k, w) in [1, 1, 3, 1, 1].into_iter().enumerate() {
+                        runs.push(jitter(w * m, next(2)));
+                        if k == 4 && runs.len() < 2 * count + 1 {
+                            runs.push(1 + next(max) as PatternType);
+                        }
+                    }
+                } else {
+                    runs.push(1 + next(max) as PatternType);
+                }
+            }
+            if runs.len().is_multiple_of(2) {
+                runs.push(next(3) as PatternType);
+            }
+            let row = PatternRow::new(runs.clone());
+            let mut ours = Vec::new();
+            finder_candidates(&row, &mut ours);
+            let ours: Vec<(usize, [PatternType; 5])> = ours
+                .iter()
+                .map(|&j| {
+                    let front = runs[..j].iter().map(|v| usize::from(*v)).sum();
+                    (front, runs[j..j + 5].try_into().unwrap())
+                })
+                .collect();
+            assert_eq!(ours, candidates_by_rxing(&row), "case {case}: {runs:?}");
+            total += ours.len();
+        }
+        // The rows really hold candidates.
+        assert!(total > 1000, "{total}");
+    }
 
     /// One row: `runs` alternately at `dark` and `light` grey levels (dark
     /// first), after `front` pixels of `light`, padded with `light` to `width`.
