@@ -227,3 +227,38 @@ fn code_beside_hostile_texture_is_read() {
     assert_eq!(report.texts, vec!["TC1:HELLO".to_owned()]);
     assert!(report.finder_patterns > 100);
 }
+
+/// Sensor noise on flat paper, binarised against the local mean, is salt and
+/// pepper full of 1:1:3:1:1 runs; the scan cross-checks none of them (their
+/// grey levels barely differ) and takes none for a finder pattern, so a
+/// photo costs about what a clean image of its size does.
+#[test]
+fn sensor_noise_makes_no_finder_patterns() {
+    use travelcert::scan::{scan_grey_report, GreyImage, ScanOptions};
+    let mut rng = degrade::Rng::new(7);
+    let text = degrade::certificates(1, &mut rng).remove(0);
+    for seed in 1..4 {
+        let mut rng = degrade::Rng::new(seed);
+        let photo = degrade::photo(&text, 1000, 1000, &mut rng);
+        let grey = GreyImage::new(1000, 1000, photo.into_raw()).unwrap();
+        let report = scan_grey_report(&grey, &ScanOptions::default());
+        assert_eq!(report.texts, vec![text.clone()], "seed {seed}");
+        assert_eq!(report.passes, 1, "seed {seed}");
+        // The code's three, and no speckle.
+        assert_eq!(report.finder_patterns, 3, "seed {seed}");
+
+        // The same gradient and noise without a code: nothing in the fast
+        // pass (the tolerant ones binarise the grey levels away).
+        let fast = ScanOptions {
+            fallbacks: false,
+            ..ScanOptions::default()
+        };
+        let mut paper =
+            image::GrayImage::from_fn(1000, 1000, |x, y| image::Luma([(80 + (x + y) / 16) as u8]));
+        degrade::add_noise(&mut paper, 8.0, &mut rng);
+        let grey = GreyImage::new(1000, 1000, paper.into_raw()).unwrap();
+        let report = scan_grey_report(&grey, &fast);
+        assert!(report.texts.is_empty(), "seed {seed}");
+        assert_eq!(report.finder_patterns, 0, "seed {seed}");
+    }
+}
