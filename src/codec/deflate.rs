@@ -53,6 +53,13 @@ const L_CODES: usize = LITERALS + 1 + 29;
 const D_CODES: usize = 30;
 const BL_CODES: usize = 19;
 const HEAP_SIZE: usize = 2 * L_CODES + 1;
+/// Room for each tree's nodes, powers of two so that masked indices need no
+/// bounds check.
+const L_ROOM: usize = 1024;
+const D_ROOM: usize = 64;
+const BL_ROOM: usize = 64;
+const _: () =
+    assert!(HEAP_SIZE <= L_ROOM && 2 * D_CODES + 1 <= D_ROOM && 2 * BL_CODES + 1 <= BL_ROOM);
 const MAX_BITS: u16 = 15;
 const MAX_BL_BITS: u16 = 7;
 const REP_3_6: usize = 16;
@@ -167,7 +174,26 @@ struct Desc {
     extra: &'static [u8],
     extra_base: usize,
     max_length: u16,
-    static_len: Option<fn(usize) -> u16>,
+    fixed: Fixed,
+}
+
+/// Which fixed code a tree has (none for the bit-length tree).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fixed {
+    Literals,
+    Distances,
+    None,
+}
+
+impl Desc {
+    /// The fixed code's bit length for symbol `n`.
+    fn static_len(&self, n: usize) -> usize {
+        match self.fixed {
+            Fixed::Literals => usize::from(static_llen(n)),
+            Fixed::Distances => 5,
+            Fixed::None => 0,
+        }
+    }
 }
 
 const L_DESC: Desc = Desc {
@@ -175,21 +201,21 @@ const L_DESC: Desc = Desc {
     extra: &EXTRA_LBITS,
     extra_base: LITERALS + 1,
     max_length: MAX_BITS,
-    static_len: Some(static_llen),
+    fixed: Fixed::Literals,
 };
 const D_DESC: Desc = Desc {
     elems: D_CODES,
     extra: &EXTRA_DBITS,
     extra_base: 0,
     max_length: MAX_BITS,
-    static_len: Some(|_| 5),
+    fixed: Fixed::Distances,
 };
 const BL_DESC: Desc = Desc {
     elems: BL_CODES,
     extra: &EXTRA_BLBITS,
     extra_base: 0,
     max_length: MAX_BL_BITS,
-    static_len: None,
+    fixed: Fixed::None,
 };
 
 /// A dynamic tree: leaves first, then the internal nodes (zlib's `dyn_tree`,
@@ -255,20 +281,20 @@ impl Heap {
         put(&mut self.heap, i & HEAP_MASK, v);
     }
 
+    /// zlib's `pqdownheap`. Keys compare as `a >> 16 <= b >> 16`, written
+    /// `a < b | 0xffff` (node numbers are below 0xffff); the entry after the
+    /// last is a sentinel greater than any, so a lone left son needs no
+    /// separate test.
     fn down(&mut self, mut k: usize) {
         let v = self.get(k);
-        let v_key = v >> 16;
         let mut j = k << 1;
         while j <= self.len {
-            let mut son = self.get(j);
-            if j < self.len {
-                let right = self.get(j + 1);
-                if right >> 16 <= son >> 16 {
-                    j += 1;
-                    son = right;
-                }
-            }
-            if v_key <= son >> 16 {
+            let left = self.get(j);
+            let right = self.get(j + 1);
+            let take_right = right < left | 0xffff;
+            let son = if take_right { right } else { left };
+            j += usize::from(take_right);
+            if v < son | 0xffff {
                 break;
             }
             self.set(k, son);
@@ -278,11 +304,17 @@ impl Heap {
         self.set(k, v);
     }
 
+    /// Sets the sentinel after the last entry.
+    fn seal(&mut self) {
+        self.set(self.len + 1, u64::MAX);
+    }
+
     fn remove(&mut self) -> u64 {
         let top = self.get(1);
         let last = self.get(self.len);
         self.set(1, last);
         self.len = self.len.saturating_sub(1);
+        self.seal();
         self.down(1);
         top
     }
@@ -300,13 +332,13 @@ fn build_tree<const N: usize>(
     heap.max = HEAP_SIZE;
     let mut max_code: isize = -1;
     for n in 0..desc.elems {
-        let freq = at(&tree.freq, n);
+        let freq = at(&tree.freq, (N - 1) & n);
         if freq > 0 {
             heap.len += 1;
             heap.set(heap.len, entry(u64::from(freq), 0, n));
             max_code = n as isize;
         } else {
-            put(&mut tree.len, n, 0);
+            put(&mut tree.len, (N - 1) & n, 0);
         }
     }
     // At least two codes of non-zero frequency.
@@ -319,15 +351,14 @@ fn build_tree<const N: usize>(
             0
         };
         heap.set(heap.len, entry(1, 0, node));
-        put(&mut tree.freq, node, 1);
+        put(&mut tree.freq, (N - 1) & node, 1);
         lengths.opt = lengths.opt.wrapping_sub(1);
-        if let Some(static_len) = desc.static_len {
-            lengths.stat = lengths.stat.wrapping_sub(usize::from(static_len(node)));
-        }
+        lengths.stat = lengths.stat.wrapping_sub(desc.static_len(node));
     }
     let max_code = max_code.unsigned_abs();
     tree.max_code = max_code;
 
+    heap.seal();
     for n in (1..=heap.len / 2).rev() {
         heap.down(n);
     }
@@ -342,8 +373,8 @@ fn build_tree<const N: usize>(
         heap.set(heap.max, m);
         let freq = ((n >> 24) + (m >> 24)) & 0xffff;
         let depth = (((n >> 16) & 0xff).max((m >> 16) & 0xff) + 1) & 0xff;
-        put(&mut tree.dad, node_of(n), node as u16);
-        put(&mut tree.dad, node_of(m), node as u16);
+        put(&mut tree.dad, (N - 1) & node_of(n), node as u16);
+        put(&mut tree.dad, (N - 1) & node_of(m), node as u16);
         heap.set(1, entry(freq, depth, node));
         node += 1;
         heap.down(1);
@@ -370,16 +401,16 @@ fn gen_bitlen<const N: usize>(
     let max_code = tree.max_code;
     let max_length = desc.max_length;
     let mut bl_count = [0u16; 16];
-    put(&mut tree.len, node_of(heap.get(heap.max)), 0);
+    put(&mut tree.len, (N - 1) & node_of(heap.get(heap.max)), 0);
     let mut overflow = 0i32;
     for h in heap.max + 1..HEAP_SIZE {
         let n = node_of(heap.get(h));
-        let mut bits = at(&tree.len, usize::from(at(&tree.dad, n))) + 1;
+        let mut bits = at(&tree.len, (N - 1) & usize::from(at(&tree.dad, (N - 1) & n))) + 1;
         if bits > max_length {
             bits = max_length;
             overflow += 1;
         }
-        put(&mut tree.len, n, bits);
+        put(&mut tree.len, (N - 1) & n, bits);
         if n > max_code {
             continue;
         }
@@ -388,12 +419,10 @@ fn gen_bitlen<const N: usize>(
             Some(i) => usize::from(at(desc.extra, i)),
             None => 0,
         };
-        let f = usize::from(at(&tree.freq, n));
+        let f = usize::from(at(&tree.freq, (N - 1) & n));
         lengths.opt = lengths.opt.wrapping_add(f * (usize::from(bits) + xbits));
-        if let Some(static_len) = desc.static_len {
-            lengths.stat = lengths
-                .stat
-                .wrapping_add(f * (usize::from(static_len(n)) + xbits));
+        if desc.fixed != Fixed::None {
+            lengths.stat = lengths.stat.wrapping_add(f * (desc.static_len(n) + xbits));
         }
     }
     if overflow == 0 {
@@ -421,14 +450,14 @@ fn gen_bitlen<const N: usize>(
             if m > max_code {
                 continue;
             }
-            let old = at(&tree.len, m);
+            let old = at(&tree.len, (N - 1) & m);
             if old != bits {
-                let f = usize::from(at(&tree.freq, m));
+                let f = usize::from(at(&tree.freq, (N - 1) & m));
                 lengths.opt = lengths
                     .opt
                     .wrapping_add(usize::from(bits) * f)
                     .wrapping_sub(usize::from(old) * f);
-                put(&mut tree.len, m, bits);
+                put(&mut tree.len, (N - 1) & m, bits);
             }
             n -= 1;
         }
@@ -445,7 +474,7 @@ fn gen_codes<const N: usize>(tree: &mut Tree<N>, max_code: usize, bl_count: &[u1
         put(&mut next_code, bits, code);
     }
     for n in 0..=max_code {
-        let len = at(&tree.len, n);
+        let len = at(&tree.len, (N - 1) & n);
         if len == 0 || len > 15 {
             continue;
         }
@@ -463,14 +492,14 @@ fn gen_codes<const N: usize>(tree: &mut Tree<N>, max_code: usize, bl_count: &[u1
 fn scan_tree<const N: usize, const B: usize>(bl: &mut Tree<B>, tree: &mut Tree<N>) {
     let max_code = tree.max_code;
     let mut prevlen: isize = -1;
-    let mut nextlen = at(&tree.len, 0);
+    let mut nextlen = at(&tree.len, (N - 1) & 0);
     let mut count = 0u16;
     let (mut max_count, mut min_count) = if nextlen == 0 { (138, 3) } else { (7, 4) };
-    put(&mut tree.len, max_code + 1, 0xffff);
-    let bump = |bl: &mut Tree<B>, i: usize, by: u16| add(&mut bl.freq, i, by);
+    put(&mut tree.len, (N - 1) & max_code + 1, 0xffff);
+    let bump = |bl: &mut Tree<B>, i: usize, by: u16| add(&mut bl.freq, (B - 1) & i, by);
     for n in 0..=max_code {
         let curlen = nextlen;
-        nextlen = at(&tree.len, n + 1);
+        nextlen = at(&tree.len, (N - 1) & n + 1);
         count += 1;
         if count < max_count && curlen == nextlen {
             continue;
@@ -519,8 +548,8 @@ impl Bits<'_> {
 
     fn code<const N: usize>(&mut self, tree: &Tree<N>, symbol: usize) {
         self.send(
-            u64::from(at(&tree.code, symbol)),
-            u32::from(at(&tree.len, symbol)),
+            u64::from(at(&tree.code, (N - 1) & symbol)),
+            u32::from(at(&tree.len, (N - 1) & symbol)),
         );
     }
 
@@ -538,12 +567,12 @@ impl Bits<'_> {
 fn send_tree<const N: usize, const B: usize>(bits: &mut Bits<'_>, tree: &Tree<N>, bl: &Tree<B>) {
     let max_code = tree.max_code;
     let mut prevlen: isize = -1;
-    let mut nextlen = at(&tree.len, 0);
+    let mut nextlen = at(&tree.len, (N - 1) & 0);
     let mut count = 0u16;
     let (mut max_count, mut min_count) = if nextlen == 0 { (138, 3) } else { (7, 4) };
     for n in 0..=max_code {
         let curlen = nextlen;
-        nextlen = at(&tree.len, n + 1);
+        nextlen = at(&tree.len, (N - 1) & n + 1);
         count += 1;
         if count < max_count && curlen == nextlen {
             continue;
@@ -592,6 +621,26 @@ pub(crate) struct SmallDeflate {
     syms: Vec<u32>,
     /// Reused between trees and inputs (every entry read was written first).
     heap: Box<Heap>,
+    /// The literal/length, distance and bit-length trees (taken out while
+    /// in use).
+    trees: Option<Box<Trees>>,
+}
+
+/// The three trees of a block.
+struct Trees {
+    l: Tree<L_ROOM>,
+    d: Tree<D_ROOM>,
+    bl: Tree<BL_ROOM>,
+}
+
+impl Default for Trees {
+    fn default() -> Self {
+        Self {
+            l: Tree::new(),
+            d: Tree::new(),
+            bl: Tree::new(),
+        }
+    }
 }
 
 impl SmallDeflate {
@@ -607,6 +656,7 @@ impl SmallDeflate {
                 len: 0,
                 max: HEAP_SIZE,
             }),
+            trees: Some(Box::default()),
         }
     }
 
@@ -623,14 +673,26 @@ impl SmallDeflate {
         // Position 0 never links (zlib leaves its link as it was; no search
         // reads it): keep it defined.
         put(self.prev.as_mut_slice(), 0, 0);
-        let mut ltree = Tree::<HEAP_SIZE>::new();
-        let mut dtree = Tree::<{ 2 * D_CODES + 1 }>::new();
-        self.lazy_match(data.len(), &mut ltree, &mut dtree);
+        // The trees are reused: only the leaves' frequencies need clearing
+        // (zlib's `init_block`); every other field read is written first.
+        let mut trees = self.trees.take().unwrap_or_default();
+        let Trees { l, d, bl } = &mut *trees;
+        for f in l.freq.iter_mut().take(L_CODES) {
+            *f = 0;
+        }
+        for f in d.freq.iter_mut().take(D_CODES) {
+            *f = 0;
+        }
+        for f in bl.freq.iter_mut().take(BL_CODES) {
+            *f = 0;
+        }
+        self.lazy_match(data.len(), l, d);
         for &h in &self.touched {
             put(self.head.as_mut_slice(), usize::from(h), 0);
         }
         self.touched.clear();
-        self.flush_block(data, &mut ltree, &mut dtree, out);
+        self.flush_block(data, l, d, bl, out);
+        self.trees = Some(trees);
         true
     }
 
@@ -651,12 +713,7 @@ impl SmallDeflate {
     }
 
     /// zlib's `deflate_slow` over the whole input, tallying the symbols.
-    fn lazy_match(
-        &mut self,
-        len: usize,
-        ltree: &mut Tree<HEAP_SIZE>,
-        dtree: &mut Tree<{ 2 * D_CODES + 1 }>,
-    ) {
+    fn lazy_match(&mut self, len: usize, ltree: &mut Tree<L_ROOM>, dtree: &mut Tree<D_ROOM>) {
         let mut ins_h = 0;
         if len >= MIN_MATCH {
             ins_h = roll(usize::from(at(&self.window, 0)), at(&self.window, 1));
@@ -716,7 +773,7 @@ impl SmallDeflate {
         }
     }
 
-    fn literal(&mut self, at_pos: usize, ltree: &mut Tree<HEAP_SIZE>) {
+    fn literal(&mut self, at_pos: usize, ltree: &mut Tree<L_ROOM>) {
         let c = at(&self.window, at_pos);
         self.syms.push(u32::from(c));
         add(&mut ltree.freq, usize::from(c), 1);
@@ -839,8 +896,9 @@ impl SmallDeflate {
     fn flush_block(
         &mut self,
         data: &[u8],
-        ltree: &mut Tree<HEAP_SIZE>,
-        dtree: &mut Tree<{ 2 * D_CODES + 1 }>,
+        ltree: &mut Tree<L_ROOM>,
+        dtree: &mut Tree<D_ROOM>,
+        bl: &mut Tree<BL_ROOM>,
         out: &mut Vec<u8>,
     ) {
         let mut bits = Bits { out, buf: 0, n: 0 };
@@ -856,10 +914,9 @@ impl SmallDeflate {
         let heap = &mut *self.heap;
         build_tree(ltree, &L_DESC, heap, &mut lengths);
         build_tree(dtree, &D_DESC, heap, &mut lengths);
-        let mut bl = Tree::<{ 2 * BL_CODES + 1 }>::new();
-        scan_tree(&mut bl, ltree);
-        scan_tree(&mut bl, dtree);
-        build_tree(&mut bl, &BL_DESC, heap, &mut lengths);
+        scan_tree(bl, ltree);
+        scan_tree(bl, dtree);
+        build_tree(bl, &BL_DESC, heap, &mut lengths);
         let mut max_blindex = BL_CODES - 1;
         while max_blindex >= 3 && at(&bl.len, usize::from(at(&BL_ORDER, max_blindex))) == 0 {
             max_blindex -= 1;
@@ -909,8 +966,8 @@ impl SmallDeflate {
             for &i in BL_ORDER.get(..=max_blindex).unwrap_or_default() {
                 bits.send(u64::from(at(&bl.len, usize::from(i))), 3);
             }
-            send_tree(&mut bits, ltree, &bl);
-            send_tree(&mut bits, dtree, &bl);
+            send_tree(&mut bits, ltree, bl);
+            send_tree(&mut bits, dtree, bl);
             for &sym in &self.syms {
                 let (dist, lc) = ((sym >> 8) as usize, (sym & 0xff) as usize);
                 if dist == 0 {
