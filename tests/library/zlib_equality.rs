@@ -1,8 +1,8 @@
-//! The issuing compressor (raw deflate with a 4 KiB window and a 2,048-symbol
-//! literal buffer, one per thread, for inputs of at most
-//! `zlib::SMALL_INPUT_MAX` bytes) writes the same bytes as the reference
-//! settings FORMAT.md §3 pins: zlib level 9, window 15, memory level 8
-//! (`flate2` with `zlib-rs`, reached through `zlib::compress_with`).
+//! The issuing compressor (the crate's own single-block deflater, one per
+//! thread, for inputs of at most `zlib::SMALL_INPUT_MAX` bytes) writes the
+//! same bytes as the reference settings FORMAT.md §3 pins: zlib level 9,
+//! window 15, memory level 8 (`flate2` with `zlib-rs`, reached through
+//! `zlib::compress_with`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::cell::RefCell;
