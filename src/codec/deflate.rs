@@ -42,6 +42,11 @@ const HASH_MASK: usize = HASH_SIZE - 1;
 /// The chain links: one per input position.
 const PREV_SIZE: usize = 2_048;
 const PREV_MASK: usize = PREV_SIZE - 1;
+/// The input and its padding fit this many bytes (a power of two, so masked
+/// indices need no bounds check).
+const WINDOW_SIZE: usize = 4096;
+const WINDOW_MASK: usize = WINDOW_SIZE - 1;
+const _: () = assert!(MAX_INPUT + PAD <= WINDOW_SIZE && MAX_INPUT <= PREV_SIZE);
 /// Zero bytes after the input, so reads up to a full match length past any
 /// position stay in the buffer (zlib's window holds zeros or older data there;
 /// either way they never change its output).
@@ -613,9 +618,11 @@ pub(crate) struct SmallDeflate {
     head: Box<[u16; HASH_SIZE]>,
     prev: Box<[u16; PREV_SIZE]>,
     /// The hash slots this input filled (to clear afterwards).
-    touched: Vec<u16>,
-    /// The input followed by [`PAD`] zero bytes.
-    window: Vec<u8>,
+    touched: Box<[u16; PREV_SIZE]>,
+    /// How many entries of `touched` are in use.
+    touched_len: usize,
+    /// The input followed by [`PAD`] zero bytes (nothing after them is read).
+    window: Box<[u8; WINDOW_SIZE]>,
     /// The block's symbols: distance << 8 | (literal or length − 3); distance
     /// 0 for a literal.
     syms: Vec<u32>,
@@ -648,8 +655,9 @@ impl SmallDeflate {
         Self {
             head: Box::new([0; HASH_SIZE]),
             prev: Box::new([0; PREV_SIZE]),
-            touched: Vec::with_capacity(MAX_INPUT),
-            window: Vec::with_capacity(MAX_INPUT + PAD),
+            touched: Box::new([0; PREV_SIZE]),
+            touched_len: 0,
+            window: Box::new([0; WINDOW_SIZE]),
             syms: Vec::with_capacity(MAX_INPUT),
             heap: Box::new(Heap {
                 heap: [0; HEAP_CAP],
@@ -666,9 +674,15 @@ impl SmallDeflate {
         if data.len() > MAX_INPUT {
             return false;
         }
-        self.window.clear();
-        self.window.extend_from_slice(data);
-        self.window.resize(data.len() + PAD, 0);
+        let (Some(input), Some(pad)) = self
+            .window
+            .split_at_mut_checked(data.len())
+            .map_or((None, None), |(a, b)| (Some(a), b.get_mut(..PAD)))
+        else {
+            return false;
+        };
+        input.copy_from_slice(data);
+        pad.fill(0);
         self.syms.clear();
         // Position 0 never links (zlib leaves its link as it was; no search
         // reads it): keep it defined.
@@ -687,10 +701,10 @@ impl SmallDeflate {
             *f = 0;
         }
         self.lazy_match(data.len(), l, d);
-        for &h in &self.touched {
+        for &h in self.touched.iter().take(self.touched_len) {
             put(self.head.as_mut_slice(), usize::from(h), 0);
         }
-        self.touched.clear();
+        self.touched_len = 0;
         self.flush_block(data, l, d, bl, out);
         self.trees = Some(trees);
         true
@@ -699,14 +713,20 @@ impl SmallDeflate {
     /// Inserts the string at `s` (its third byte rolled into `ins_h`) and
     /// returns the previous head of its chain.
     fn insert(&mut self, ins_h: &mut usize, s: usize) -> usize {
-        *ins_h = roll(*ins_h, at(&self.window, s + 2));
+        *ins_h = roll(*ins_h, at(self.window.as_slice(), (s + 2) & WINDOW_MASK));
         let h = *ins_h;
         let head = usize::from(at(self.head.as_slice(), h));
         if head != s {
             put(self.prev.as_mut_slice(), s & PREV_MASK, head as u16);
             put(self.head.as_mut_slice(), h, s as u16);
             if head == 0 {
-                self.touched.push(h as u16);
+                // At most one slot per inserted position: it fits.
+                put(
+                    self.touched.as_mut_slice(),
+                    self.touched_len & PREV_MASK,
+                    h as u16,
+                );
+                self.touched_len += 1;
             }
         }
         head
@@ -716,7 +736,10 @@ impl SmallDeflate {
     fn lazy_match(&mut self, len: usize, ltree: &mut Tree<L_ROOM>, dtree: &mut Tree<D_ROOM>) {
         let mut ins_h = 0;
         if len >= MIN_MATCH {
-            ins_h = roll(usize::from(at(&self.window, 0)), at(&self.window, 1));
+            ins_h = roll(
+                usize::from(at(self.window.as_slice(), 0)),
+                at(self.window.as_slice(), 1),
+            );
         }
         let (mut strstart, mut lookahead) = (0usize, len);
         let (mut prev_length, mut match_start) = (0usize, 0usize);
@@ -774,7 +797,7 @@ impl SmallDeflate {
     }
 
     fn literal(&mut self, at_pos: usize, ltree: &mut Tree<L_ROOM>) {
-        let c = at(&self.window, at_pos);
+        let c = at(self.window.as_slice(), at_pos);
         self.syms.push(u32::from(c));
         add(&mut ltree.freq, usize::from(c), 1);
     }
