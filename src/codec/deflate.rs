@@ -63,8 +63,7 @@ const HEAP_SIZE: usize = 2 * L_CODES + 1;
 const L_ROOM: usize = 1024;
 const D_ROOM: usize = 64;
 const BL_ROOM: usize = 64;
-const _: () =
-    assert!(HEAP_SIZE <= L_ROOM && 2 * D_CODES + 1 <= D_ROOM && 2 * BL_CODES + 1 <= BL_ROOM);
+const _: () = assert!(HEAP_SIZE <= L_ROOM && 2 * D_CODES < D_ROOM && 2 * BL_CODES < BL_ROOM);
 const MAX_BITS: u16 = 15;
 const MAX_BL_BITS: u16 = 7;
 const REP_3_6: usize = 16;
@@ -497,14 +496,14 @@ fn gen_codes<const N: usize>(tree: &mut Tree<N>, max_code: usize, bl_count: &[u1
 fn scan_tree<const N: usize, const B: usize>(bl: &mut Tree<B>, tree: &mut Tree<N>) {
     let max_code = tree.max_code;
     let mut prevlen: isize = -1;
-    let mut nextlen = at(&tree.len, (N - 1) & 0);
+    let mut nextlen = at(&tree.len, 0);
     let mut count = 0u16;
     let (mut max_count, mut min_count) = if nextlen == 0 { (138, 3) } else { (7, 4) };
-    put(&mut tree.len, (N - 1) & max_code + 1, 0xffff);
+    put(&mut tree.len, (N - 1) & (max_code + 1), 0xffff);
     let bump = |bl: &mut Tree<B>, i: usize, by: u16| add(&mut bl.freq, (B - 1) & i, by);
     for n in 0..=max_code {
         let curlen = nextlen;
-        nextlen = at(&tree.len, (N - 1) & n + 1);
+        nextlen = at(&tree.len, (N - 1) & (n + 1));
         count += 1;
         if count < max_count && curlen == nextlen {
             continue;
@@ -572,12 +571,12 @@ impl Bits<'_> {
 fn send_tree<const N: usize, const B: usize>(bits: &mut Bits<'_>, tree: &Tree<N>, bl: &Tree<B>) {
     let max_code = tree.max_code;
     let mut prevlen: isize = -1;
-    let mut nextlen = at(&tree.len, (N - 1) & 0);
+    let mut nextlen = at(&tree.len, 0);
     let mut count = 0u16;
     let (mut max_count, mut min_count) = if nextlen == 0 { (138, 3) } else { (7, 4) };
     for n in 0..=max_code {
         let curlen = nextlen;
-        nextlen = at(&tree.len, (N - 1) & n + 1);
+        nextlen = at(&tree.len, (N - 1) & (n + 1));
         count += 1;
         if count < max_count && curlen == nextlen {
             continue;
