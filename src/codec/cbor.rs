@@ -634,12 +634,7 @@ impl Writer {
     /// bytewise order of the encoded keys as deterministic encoding requires.
     /// Later entries with an equal key are dropped (callers never produce them).
     pub(crate) fn map_sorted(&mut self, mut entries: Vec<(i64, Vec<u8>)>) -> &mut Self {
-        let key_bytes = |k: i64| {
-            let mut w = Writer::default();
-            w.int(k);
-            w.buf
-        };
-        entries.sort_by_cached_key(|(k, _)| key_bytes(*k));
+        entries.sort_by_key(|(k, _)| int_key(*k));
         entries.dedup_by_key(|(k, _)| *k);
         self.head(5, entries.len() as u64);
         for (k, v) in entries {
@@ -650,9 +645,39 @@ impl Writer {
     }
 }
 
-/// Encodes one item with a fresh writer.
+/// An integer map key's encoded bytes, zero-padded to the longest head (no
+/// allocation). Two heads with the same first byte have the same length, so
+/// comparing the padded arrays orders keys as their encodings.
+fn int_key(k: i64) -> [u8; 9] {
+    let (major, n) = if k >= 0 {
+        (0u8, k.unsigned_abs())
+    } else {
+        (1u8, !(k as u64))
+    };
+    let be = n.to_be_bytes();
+    let (info, tail): (u8, &[u8]) = if n < 24 {
+        (n as u8, &[])
+    } else if n <= 0xff {
+        (24, be.get(7..).unwrap_or_default())
+    } else if n <= 0xffff {
+        (25, be.get(6..).unwrap_or_default())
+    } else if n <= 0xffff_ffff {
+        (26, be.get(4..).unwrap_or_default())
+    } else {
+        (27, be.as_slice())
+    };
+    let mut out = [0u8; 9];
+    let bytes = std::iter::once(major << 5 | info).chain(tail.iter().copied());
+    for (o, b) in out.iter_mut().zip(bytes) {
+        *o = b;
+    }
+    out
+}
+
+/// Encodes one item with a fresh writer (room for a small item: most are
+/// short texts or a few fields).
 pub(crate) fn encode(f: impl FnOnce(&mut Writer)) -> Vec<u8> {
-    let mut w = Writer::default();
+    let mut w = Writer::with_capacity(64);
     f(&mut w);
     w.into_bytes()
 }

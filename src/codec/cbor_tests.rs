@@ -153,6 +153,28 @@ fn maps_sort_by_encoded_key() {
 }
 
 #[test]
+fn padded_int_keys_order_as_their_encodings() {
+    let mut keys = vec![0, 1, 23, 24, 255, 256, 65_535, 65_536, i64::MAX, i64::MIN];
+    keys.extend(
+        keys.clone()
+            .iter()
+            .map(|k| k.saturating_neg().saturating_sub(1)),
+    );
+    keys.extend([-24, -25, -256, -257, 4_294_967_295, 4_294_967_296]);
+    for &a in &keys {
+        let ka = int_key(a);
+        assert_eq!(&ka[..int_bytes(a).len()], int_bytes(a).as_slice(), "{a}");
+        for &b in &keys {
+            assert_eq!(
+                ka.cmp(&int_key(b)),
+                int_bytes(a).cmp(&int_bytes(b)),
+                "{a} {b}"
+            );
+        }
+    }
+}
+
+#[test]
 fn reader_refuses_what_the_format_forbids() {
     // Indefinite array.
     assert!(matches!(

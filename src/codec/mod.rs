@@ -12,6 +12,8 @@
 pub mod base45;
 pub(crate) mod cbor;
 pub mod claims;
+#[cfg(feature = "issue")]
+mod deflate;
 pub mod dictionary;
 pub mod payload;
 pub mod zlib;

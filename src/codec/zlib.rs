@@ -8,16 +8,18 @@
 //! costs at most the limit in memory and a few microseconds per KiB.
 //!
 //! With feature `issue`, inputs of at most [`SMALL_INPUT_MAX`] bytes (every
-//! realistic certificate) go through one raw-deflate compressor per thread with
-//! a small window and literal buffer: resetting it clears a few KiB instead of
-//! the 48 KiB symbol buffer of zlib's defaults, and the output is the same bytes
-//! as level 9 with window 15 and memory level 8 (see [`SMALL_INPUT_MAX`]).
+//! realistic certificate) go through this crate's own single-block deflater,
+//! one per thread, which writes the same bytes as `zlib-rs` at level 9 with
+//! window 15 and memory level 8 but does not clear zlib's 128 KiB hash table
+//! and 6 KiB symbol buffer for every input (see [`SMALL_INPUT_MAX`]).
 
 use flate2::{Compress, Compression, FlushCompress, Status};
 use miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
 use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
 
+#[cfg(feature = "issue")]
+use super::deflate::SmallDeflate;
 use super::dictionary;
 use crate::VerifyError;
 
@@ -27,31 +29,16 @@ pub const LEVEL: u32 = 9;
 /// The default cap on inflated size: 64 KiB.
 pub const DEFAULT_INFLATE_LIMIT: usize = 64 * 1024;
 
-/// The small compressor's window: 2^12 bytes. Matches reach back at most
-/// 2^12 − 262 bytes (zlib's `MAX_DIST`), so an input no longer than that never
-/// meets the distance limit, exactly as with the 32 KiB window.
-#[cfg(feature = "issue")]
-const SMALL_WINDOW_BITS: i32 = 12;
-
-/// The small compressor's memory level: a literal buffer of 2^(5+6) = 2,048
-/// symbols. zlib ends a block when the buffer holds 2,047 symbols; an input of
-/// at most 2,046 bytes has at most that many symbols, so it is one block, as
-/// with memory level 8 (16,384 symbols). `zlib-rs`'s hash table does not depend
-/// on the memory level.
-#[cfg(feature = "issue")]
-const SMALL_MEM_LEVEL: i32 = 5;
-
-/// The largest input the small compressor takes (feature `issue`): below both
-/// limits above, so its output equals level 9, window 15, memory level 8, byte
-/// for byte (tests/library/zlib_equality.rs compares them). Longer inputs go
-/// through a compressor with zlib's default settings.
+/// The largest input the small compressor takes (feature `issue`): the
+/// whole input fits zlib's window with room for a full lookahead and gives at
+/// most 2,046 symbols, so zlib writes it as one block and never slides its
+/// window; the small compressor (`codec/deflate.rs`) writes the same bytes as
+/// level 9, window 15, memory level 8 (tests/library/zlib_equality.rs compares
+/// them). Longer inputs go through a compressor with zlib's default settings.
 pub const SMALL_INPUT_MAX: usize = 2_046;
 
 #[cfg(feature = "issue")]
-const _: () = {
-    assert!(SMALL_INPUT_MAX <= (1 << (SMALL_MEM_LEVEL + 6)) - 2);
-    assert!(SMALL_INPUT_MAX <= (1 << SMALL_WINDOW_BITS) - 262);
-};
+const _: () = assert!(SMALL_INPUT_MAX <= super::deflate::MAX_INPUT);
 
 /// The zlib header for deflate with a 32 KiB window at levels 7–9
 /// (CMF 0x78: method 8, CINFO 7; FLG 0xDA: FLEVEL 3, check bits).
@@ -71,16 +58,16 @@ pub(crate) fn compress_into(data: &[u8], out: &mut Vec<u8>) {
     #[cfg(feature = "issue")]
     if data.len() <= SMALL_INPUT_MAX {
         thread_local! {
-            static DEFLATER: std::cell::RefCell<Option<zlib_rs::Deflate>> =
+            static DEFLATER: std::cell::RefCell<Option<SmallDeflate>> =
                 const { std::cell::RefCell::new(None) };
         }
         let done = DEFLATER.with(|cell| match cell.try_borrow_mut() {
             Ok(mut slot) => {
-                let d = slot.get_or_insert_with(small_deflater);
+                let d = slot.get_or_insert_with(SmallDeflate::new);
                 small_compress(d, data, out)
             }
             // Re-entered on this thread (never in practice): use a fresh one.
-            Err(_) => small_compress(&mut small_deflater(), data, out),
+            Err(_) => small_compress(&mut SmallDeflate::new(), data, out),
         });
         if done {
             return;
@@ -90,51 +77,21 @@ pub(crate) fn compress_into(data: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(&compress_reusing(&mut c, data));
 }
 
-#[cfg(feature = "issue")]
-fn small_deflater() -> zlib_rs::Deflate {
-    zlib_rs::Deflate::new_with_config(zlib_rs::DeflateConfig {
-        level: LEVEL as i32,
-        method: zlib_rs::Method::Deflated,
-        // Negative: raw deflate. The zlib header and trailer are written here,
-        // declaring the 32 KiB window (valid: the data needs less).
-        window_bits: -SMALL_WINDOW_BITS,
-        mem_level: SMALL_MEM_LEVEL,
-        strategy: zlib_rs::Strategy::Default,
-    })
-}
-
 /// Header, raw deflate, Adler-32, appended to `out`. `false` (with `out` as
-/// it was) if the compressor failed, which a valid state never does.
+/// it was) if the input is too long for the small compressor.
 #[cfg(feature = "issue")]
-fn small_compress(d: &mut zlib_rs::Deflate, data: &[u8], out: &mut Vec<u8>) -> bool {
-    d.reset();
+fn small_compress(d: &mut SmallDeflate, data: &[u8], out: &mut Vec<u8>) -> bool {
     let start = out.len();
+    // One block of at most 2 KiB: at most 5 bytes more than the data, plus
+    // header and trailer.
+    out.reserve(data.len() + 16);
     out.extend_from_slice(&HEADER);
-    let body = out.len();
-    // Deflate's worst case for one block of at most 2 KiB: 5 bytes per stored
-    // block plus the data; room for the trailer too.
-    out.resize(body + data.len() + data.len() / 8 + 64, 0);
-    loop {
-        let read = usize::try_from(d.total_in()).unwrap_or(usize::MAX);
-        let written = body + usize::try_from(d.total_out()).unwrap_or(usize::MAX);
-        let (Some(input), Some(output)) = (data.get(read..), out.get_mut(written..)) else {
-            break;
-        };
-        match d.compress(input, output, zlib_rs::DeflateFlush::Finish) {
-            Ok(zlib_rs::Status::StreamEnd) => {
-                out.truncate(body + usize::try_from(d.total_out()).unwrap_or(usize::MAX));
-                out.extend_from_slice(&zlib_rs::adler32::adler32(1, data).to_be_bytes());
-                return true;
-            }
-            Ok(_) => {
-                let len = out.len();
-                out.resize(len + len.max(64), 0);
-            }
-            Err(_) => break,
-        }
+    if !d.compress(data, out) {
+        out.truncate(start);
+        return false;
     }
-    out.truncate(start);
-    false
+    out.extend_from_slice(&zlib_rs::adler32::adler32(1, data).to_be_bytes());
+    true
 }
 
 /// Compresses `data` with a reusable `flate2` compressor (reset first) at

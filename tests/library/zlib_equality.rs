@@ -1,8 +1,8 @@
-//! The issuing compressor (raw deflate with a 4 KiB window and a 2,048-symbol
-//! literal buffer, one per thread, for inputs of at most
-//! `zlib::SMALL_INPUT_MAX` bytes) writes the same bytes as the reference
-//! settings FORMAT.md §3 pins: zlib level 9, window 15, memory level 8
-//! (`flate2` with `zlib-rs`, reached through `zlib::compress_with`).
+//! The issuing compressor (the crate's own single-block deflater, one per
+//! thread, for inputs of at most `zlib::SMALL_INPUT_MAX` bytes) writes the
+//! same bytes as the reference settings FORMAT.md §3 pins: zlib level 9,
+//! window 15, memory level 8 (`flate2` with `zlib-rs`, reached through
+//! `zlib::compress_with`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::cell::RefCell;
@@ -163,4 +163,82 @@ fn lengths_around_the_limit_compress_as_the_reference() {
             assert_eq!(zlib::compress(&data), reference(&data), "{len} bytes");
         }
     }
+}
+
+/// A fixed xorshift sequence, so the inputs below are the same on every run.
+fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut x = seed | 1;
+    move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    }
+}
+
+#[test]
+fn every_short_length_compresses_as_the_reference() {
+    // Each length from 0 to 300 bytes: the shortest streams (no match
+    // possible, a match reaching the end, the minimum lookahead), one byte
+    // repeated, two alternating bytes, a short pattern and noise.
+    let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
+    for len in 0..=300usize {
+        let noise: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        let small: Vec<u8> = (0..len).map(|_| b"ab"[(next() % 2) as usize]).collect();
+        for data in [
+            vec![b'x'; len],
+            (0..len)
+                .map(|i| if i % 2 == 0 { 0 } else { 0xff })
+                .collect(),
+            b"abcabd".iter().copied().cycle().take(len).collect(),
+            noise,
+            small,
+        ] {
+            assert_eq!(
+                zlib::compress(&data),
+                reference(&data),
+                "{len} bytes: {data:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn ten_thousand_random_inputs_compress_as_the_reference() {
+    // Lengths over the whole small range, alphabets of 1 to 256 letters (few
+    // letters: long matches and chains; many: literals and the stored or
+    // fixed-code block), with and without repeated slices copied from earlier
+    // in the input (matches at every distance, lazy choices between overlaps).
+    let mut next = xorshift(0x2545_f491_4f6c_dd1d);
+    let (mut stored, mut shorter) = (0, 0);
+    for _ in 0..10_000 {
+        let len = (next() % (zlib::SMALL_INPUT_MAX as u64 + 1)) as usize;
+        let letters = [1u64, 2, 3, 4, 8, 16, 40, 95, 256][(next() % 9) as usize];
+        let mut data: Vec<u8> = (0..len).map(|_| (next() % letters) as u8 + b' ').collect();
+        if next().is_multiple_of(2) && len > 8 {
+            for _ in 0..next() % 40 {
+                let from = (next() as usize) % len;
+                let to = (next() as usize) % len;
+                let n = ((next() % 300) as usize).min(len - from).min(len - to);
+                data.copy_within(from..from + n, to);
+            }
+        }
+        let z = zlib::compress(&data);
+        assert_eq!(
+            z,
+            reference(&data),
+            "{} bytes, {letters} letters",
+            data.len()
+        );
+        if z.len() > data.len() {
+            stored += 1;
+        } else {
+            shorter += 1;
+        }
+    }
+    // Both incompressible and compressible inputs were among them.
+    assert!(
+        stored > 100 && shorter > 5_000,
+        "{stored} stored, {shorter} shorter"
+    );
 }
