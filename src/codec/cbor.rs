@@ -262,6 +262,7 @@ impl<'b> Reader<'b> {
     }
 
     /// A code: an unsigned integer that fits in `u32` (`CborMalformed` above).
+    #[cfg_attr(not(feature = "verify"), allow(dead_code))]
     pub(crate) fn code(&mut self, what: &str) -> Result<u32> {
         let offset = self.position();
         let n = self.u64(what)?;
@@ -316,6 +317,7 @@ impl<'b> Reader<'b> {
     }
 
     /// A boolean (`true` / `false`).
+    #[cfg_attr(not(feature = "verify"), allow(dead_code))]
     pub(crate) fn bool(&mut self, what: &str) -> Result<bool> {
         if self.peek()? != Type::Bool {
             return Err(self.mismatch(what));
@@ -614,6 +616,7 @@ impl Writer {
         self
     }
 
+    #[cfg_attr(not(feature = "verify"), allow(dead_code))]
     pub(crate) fn bool(&mut self, b: bool) -> &mut Self {
         self.buf.push(if b { 0xf5 } else { 0xf4 });
         self

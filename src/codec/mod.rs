@@ -151,6 +151,7 @@ pub fn body_to_cose(
 /// [`body_to_cose`], then `f` on the COSE bytes. A compressed body is
 /// inflated into a buffer kept for the next call on this thread (up to the
 /// default cap, [`zlib::DEFAULT_INFLATE_LIMIT`]; a larger one is freed).
+#[cfg_attr(not(feature = "verify"), allow(dead_code))]
 pub(crate) fn with_cose<R>(
     body: &[u8],
     inflate_limit: usize,

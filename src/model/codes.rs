@@ -7,6 +7,7 @@
 
 /// What every code list offers generic code (the border rules): its wire code
 /// and whether this version knows it.
+#[cfg_attr(not(feature = "verify"), allow(dead_code))]
 pub(crate) trait Coded: Copy + PartialEq {
     /// The wire code.
     fn wire_code(self) -> u32;
