@@ -13,6 +13,7 @@ pub mod base45;
 pub(crate) mod cbor;
 pub mod claims;
 pub mod dictionary;
+mod inflate;
 pub mod payload;
 pub mod zlib;
 
