@@ -33,11 +33,11 @@ pub const fn adler32(data: &[u8]) -> u32 {
         // (itself included): 16 a + 16 x0 + 15 x1 + ... + 1 x15.
         let mut sum = 0u32;
         let mut weighted = 0u32;
-        let mut i = 0;
-        while i < 16 {
-            sum += chunk[i] as u32;
+        let mut bytes: &[u8] = chunk;
+        while let [byte, tail @ ..] = bytes {
+            sum += *byte as u32;
             weighted += sum;
-            i += 1;
+            bytes = tail;
         }
         b += 16 * a + weighted;
         a += sum;
