@@ -15,6 +15,7 @@ pub mod claims;
 #[cfg(feature = "issue")]
 mod deflate;
 pub mod dictionary;
+mod inflate;
 pub mod payload;
 pub mod zlib;
 

@@ -2,10 +2,11 @@
 //!
 //! The compressor is pinned (`zlib-rs` with feature `issue`, else `flate2`'s
 //! `miniz_oxide`) and so is the level ([`LEVEL`]), so the same input always
-//! compresses to the same bytes. Inflation (every build: `miniz_oxide`'s raw
-//! inflater, with the header, preset dictionary and Adler-32 handled here) is
-//! capped: it stops as soon as the output would pass the limit, so a zlib bomb
-//! costs at most the limit in memory and a few microseconds per KiB.
+//! compresses to the same bytes. Inflation (every build: the crate's own raw
+//! inflater, `codec::inflate`, with the header, preset dictionary and
+//! Adler-32 handled here) is capped: it stops as soon as the output would pass
+//! the limit, so a zlib bomb costs at most the limit in memory and a few
+//! microseconds per KiB.
 //!
 //! With feature `issue`, inputs of at most [`SMALL_INPUT_MAX`] bytes (every
 //! realistic certificate) go through this crate's own single-block deflater,
@@ -14,13 +15,11 @@
 //! and 6 KiB symbol buffer for every input (see [`SMALL_INPUT_MAX`]).
 
 use flate2::{Compress, Compression, FlushCompress, Status};
-use miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
-use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
-use miniz_oxide::inflate::TINFLStatus;
 
 #[cfg(feature = "issue")]
 use super::deflate::SmallDeflate;
 use super::dictionary;
+use super::inflate::{self, Failure};
 use crate::VerifyError;
 
 /// The compression level (0–9). FORMAT.md pins it for deterministic output.
@@ -146,9 +145,9 @@ fn failed(reason: &str) -> VerifyError {
 /// [`inflate`] into `out` (cleared first), reusing its allocation when it is
 /// no larger than the cap allows.
 ///
-/// Every build inflates with `miniz_oxide`'s raw inflater (the one `flate2`
-/// wraps) and checks the RFC 1950 header and Adler-32 here, so the verify-only
-/// build, the WebAssembly verifier and the full build give the same errors.
+/// Every build inflates with the crate's raw inflater (`codec::inflate`) and
+/// checks the RFC 1950 header and Adler-32 here, so the verify-only build, the
+/// WebAssembly verifier and the full build give the same errors.
 pub(crate) fn inflate_reusing(
     data: &[u8],
     limit: usize,
@@ -207,76 +206,35 @@ fn inflate_into(
     limit: usize,
     out: &mut Vec<u8>,
 ) -> Result<usize, VerifyError> {
-    // One inflater per thread, reset between uses: a fresh one zeroes about
-    // 11 KiB of tables, more than inflating a certificate costs.
+    // One set of decoding tables per thread: nothing to clear or allocate
+    // per stream.
     thread_local! {
-        static INFLATER: std::cell::RefCell<Box<DecompressorOxide>> =
-            std::cell::RefCell::new(Box::default());
+        static TABLES: std::cell::RefCell<Box<inflate::Tables>> =
+            std::cell::RefCell::new(inflate::Tables::new());
     }
     // The dictionary, then at most limit + 1 bytes: one byte over the cap
-    // proves the stream is too large. Start small and grow geometrically; a
-    // reused buffer never offers more room than that, so the outcome is the
-    // same as with a fresh one.
+    // proves the stream is too large. A reused buffer larger than that is
+    // dropped; the output starts from a guess and grows geometrically, never
+    // past the cap.
     let most = dictionary.len().saturating_add(limit).saturating_add(1);
     out.clear();
     if out.capacity() > most {
         *out = Vec::new();
     }
-    let initial = input
-        .len()
-        .saturating_mul(4)
-        .saturating_add(dictionary.len())
-        .clamp(256, most);
-    if out.capacity() < initial {
-        out.reserve_exact(initial);
-    }
     out.extend_from_slice(dictionary);
-    let run = |inflater: &mut DecompressorOxide, out: &mut Vec<u8>| {
-        let (mut read, mut written) = (0, dictionary.len());
-        // The room offered grows from `initial`, whatever a reused buffer's
-        // capacity: `resize` zeroes only the new part, so a buffer kept from
-        // one large certificate does not make every later one zero 64 KiB.
-        let mut room = initial;
-        loop {
-            out.resize(room, 0);
-            let (status, used, made) = decompress(
-                inflater,
-                input.get(read..).unwrap_or_default(),
-                out,
-                written,
-                TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
-            );
-            read += used;
-            written += made;
-            match status {
-                TINFLStatus::HasMoreOutput if room < most => {
-                    room = room.saturating_mul(2).min(most);
-                }
-                status => return (status, read, written),
-            }
-        }
-    };
-    let (status, read, written) = INFLATER.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut inflater) => {
-            inflater.init();
-            run(&mut inflater, out)
-        }
-        // Re-entered on this thread (never in practice): use a fresh one.
-        Err(_) => run(&mut Box::default(), out),
+    let result = TABLES.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut tables) => inflate::inflate(&mut tables, input, out, most),
+        // Re-entered on this thread (never in practice): use fresh tables.
+        Err(_) => inflate::inflate(&mut inflate::Tables::new(), input, out, most),
     });
-    out.truncate(written);
-    match status {
-        TINFLStatus::Done if written - dictionary.len() <= limit => {
+    match result {
+        Ok(read) if out.len() - dictionary.len() <= limit => {
             out.drain(..dictionary.len());
             Ok(read)
         }
-        TINFLStatus::Done | TINFLStatus::HasMoreOutput => {
-            Err(VerifyError::InflateLimitExceeded { limit })
-        }
-        TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
-            Err(failed("the stream ends before its final block"))
-        }
-        _ => Err(failed("corrupt deflate data")),
+        Ok(_) | Err(Failure::Full) => Err(VerifyError::InflateLimitExceeded { limit }),
+        Err(Failure::Truncated) => Err(failed("the stream ends before its final block")),
+        Err(Failure::Corrupt) => Err(failed("corrupt deflate data")),
     }
 }
 
