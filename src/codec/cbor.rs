@@ -562,21 +562,10 @@ impl Writer {
 
     /// A head in shortest form (RFC 8949 §4.2.1).
     fn head(&mut self, major: u8, n: u64) {
-        let m = major << 5;
-        let be = n.to_be_bytes();
-        let (info, tail): (u8, &[u8]) = if n < 24 {
-            (n as u8, &[])
-        } else if n <= 0xff {
-            (24, be.get(7..).unwrap_or_default())
-        } else if n <= 0xffff {
-            (25, be.get(6..).unwrap_or_default())
-        } else if n <= 0xffff_ffff {
-            (26, be.get(4..).unwrap_or_default())
-        } else {
-            (27, be.as_slice())
-        };
-        self.buf.push(m | info);
-        self.buf.extend_from_slice(tail);
+        let (first, be, from) = head_parts(major, n);
+        self.buf.push(first);
+        self.buf
+            .extend_from_slice(be.get(from..).unwrap_or_default());
     }
 
     pub(crate) fn uint(&mut self, n: u64) -> &mut Self {
@@ -657,24 +646,30 @@ fn int_key(k: i64) -> [u8; 9] {
     } else {
         (1u8, !(k as u64))
     };
-    let be = n.to_be_bytes();
-    let (info, tail): (u8, &[u8]) = if n < 24 {
-        (n as u8, &[])
-    } else if n <= 0xff {
-        (24, be.get(7..).unwrap_or_default())
-    } else if n <= 0xffff {
-        (25, be.get(6..).unwrap_or_default())
-    } else if n <= 0xffff_ffff {
-        (26, be.get(4..).unwrap_or_default())
-    } else {
-        (27, be.as_slice())
-    };
+    let (first, be, from) = head_parts(major, n);
     let mut out = [0u8; 9];
-    let bytes = std::iter::once(major << 5 | info).chain(tail.iter().copied());
+    let bytes = std::iter::once(first).chain(be.get(from..).unwrap_or_default().iter().copied());
     for (o, b) in out.iter_mut().zip(bytes) {
         *o = b;
     }
     out
+}
+
+/// A head in shortest form (RFC 8949 §4.2.1): its first byte, and the
+/// argument's big-endian bytes of which those from the index given follow it.
+fn head_parts(major: u8, n: u64) -> (u8, [u8; 8], usize) {
+    let (info, from) = if n < 24 {
+        (n as u8, 8)
+    } else if n <= 0xff {
+        (24, 7)
+    } else if n <= 0xffff {
+        (25, 6)
+    } else if n <= 0xffff_ffff {
+        (26, 4)
+    } else {
+        (27, 0)
+    };
+    (major << 5 | info, n.to_be_bytes(), from)
 }
 
 /// Encodes one item with a fresh writer (room for a small item: most are
